@@ -6,6 +6,7 @@
     nn-gym play a.npz           # play an encoded chaos animation
 """
 
+import argparse
 import sys
 
 
@@ -15,6 +16,20 @@ def main(argv=None):
     if argv and argv[0] in commands:
         return commands[argv[0]](argv[1:])
     return gym_main(argv)
+
+
+def add_output_args(parser):
+    """The options every window shares: headless rendering, screenshots and recordings."""
+    parser.add_argument("--headless", action="store_true",
+                        help="render offscreen (EGL) instead of opening a window")
+    parser.add_argument("--frames", type=int, default=None,
+                        help="render this many frames, then exit")
+    parser.add_argument("--screenshot", metavar="PATH.png", default=None,
+                        help="write the last frame to this PNG")
+    parser.add_argument("--record", metavar="PATH.gif|PATH.mp4", default=None,
+                        help="record every frame to a GIF or MP4")
+    parser.add_argument("--size", default="800x600", help="window size WxH (default 800x600)")
+    return parser
 
 
 def gym_main(argv):

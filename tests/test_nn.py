@@ -1,0 +1,440 @@
+"""nn.py against independent references: finite differences, closed forms, published rules."""
+
+import os
+import pickle
+import zipfile
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nn
+
+HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "sin", "linear"]
+OUT_LOSS = [("linear", "mse"), ("sigmoid", "mse"), ("tanh", "mse"), ("sin", "mse"),
+            ("relu", "mse"), ("softmax", "mse"), ("softmax", "ce")]
+
+
+def flat(gws, gbs):
+    return np.concatenate([g.ravel() for g in list(gws) + list(gbs)])
+
+
+def rel_err(a, b):
+    return np.abs(a - b).max() / max(np.abs(b).max(), 1e-12)
+
+
+def random_problem(arch, act, out_act, seed, scale=1.5):
+    rng = np.random.default_rng(seed)
+    net = nn.MLP(arch, act=act, out_act=out_act, dtype=np.float64, seed=seed)
+    for b in net.bs:            # non-zero biases keep relu's kink away from exact zeros
+        b[...] = rng.normal(0, 0.5, b.shape)
+    x = rng.normal(0, scale, (6, arch[0]))
+    t = rng.random((6, arch[-1]))
+    if out_act == "softmax":
+        t /= t.sum(1, keepdims=True)
+    return net, x, t
+
+
+# --- gradients ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("act", HIDDEN)
+@pytest.mark.parametrize("out_act,loss", OUT_LOSS)
+def test_backprop_matches_finite_differences(act, out_act, loss):
+    net, x, t = random_problem([3, 5, 4, 3], act, out_act, seed=HIDDEN.index(act) * 10 + OUT_LOSS.index((out_act, loss)))
+    gws, gbs = net.backprop(x, t, loss)
+    fws, fbs = nn.finite_diff(net, x, t, loss, eps=1e-6)
+    assert rel_err(flat(gws, gbs), flat(fws, fbs)) < 1e-6
+
+
+def test_sin_derivative_is_right_past_half_pi():
+    # nn.h's cos(asin(y)) is wrong where |z| > pi/2; here z reaches several radians
+    net = nn.MLP([1, 1], act="tanh", out_act="sin", dtype=np.float64)
+    net.ws[0] = [[1.0]]
+    x = np.linspace(-6, 6, 25)[:, None]
+    j = net.input_grad(x)[:, 0, 0]
+    np.testing.assert_allclose(j, np.cos(x[:, 0]), atol=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(arch=st.lists(st.integers(1, 6), min_size=2, max_size=5),
+       act=st.sampled_from(HIDDEN), out=st.sampled_from(OUT_LOSS), seed=st.integers(0, 10**6))
+def test_backprop_property_random_shapes(arch, act, out, seed):
+    out_act, loss = out
+    if out_act == "softmax" and arch[-1] < 2:
+        arch[-1] = 2
+    net, x, t = random_problem(arch, act, out_act, seed)
+    gws, gbs = net.backprop(x, t, loss)
+    for g, w in zip(list(gws) + list(gbs), list(net.ws) + list(net.bs)):
+        assert g.shape == w.shape and g.dtype == np.float64
+    fws, fbs = nn.finite_diff(net, x, t, loss, eps=1e-6)
+    assert np.allclose(flat(gws, gbs), flat(fws, fbs), rtol=1e-5, atol=1e-8)
+
+
+@pytest.mark.parametrize("out_act", ["linear", "tanh", "softmax", "sigmoid"])
+def test_input_grad_matches_finite_differences(out_act):
+    net, x, _ = random_problem([4, 7, 5, 3], "sin", out_act, seed=3)
+    jac = net.input_grad(x)
+    assert jac.shape == (6, 3, 4)
+    eps = 1e-6
+    num = np.stack([(net.forward(x + eps * e) - net.forward(x - eps * e)) / (2 * eps)
+                    for e in np.eye(4)], axis=-1)
+    assert rel_err(jac, num) < 1e-7
+    assert net.input_grad(x[0]).shape == (3, 4)
+
+
+def test_cost_closed_forms():
+    net, x, t = random_problem([3, 4, 3], "tanh", "softmax", seed=5)
+    y = net.forward(x)
+    assert net.cost(x, t, "mse") == pytest.approx(np.mean(np.sum((y - t) ** 2, axis=1)))
+    assert net.cost(x, t, "ce") == pytest.approx(np.mean(-np.sum(t * np.log(y), axis=1)))
+
+
+def test_ce_is_stable_for_huge_logits():
+    net = nn.MLP([1, 2], out_act="softmax", dtype=np.float64)
+    net.ws[0] = [[1000.0, -1000.0]]
+    c = net.cost([[1.0]], [[0.0, 1.0]], "ce")
+    assert c == pytest.approx(2000.0)
+
+
+# --- forward --------------------------------------------------------------------------------
+
+
+def test_forward_shapes_trace_and_hand_computed_values():
+    net = nn.MLP.from_arrays([np.array([[1.0, -2.0]]), np.array([[3.0], [0.5]])],
+                             [np.array([0.5, 0.0]), np.array([-1.0])], act="relu")
+    x = np.array([[2.0], [-1.0]])
+    acts = net.forward(x, trace=True)
+    np.testing.assert_allclose(acts[1], [[2.5, 0.0], [0.0, 2.0]])
+    np.testing.assert_allclose(acts[2], [[6.5], [0.0]])
+    assert net.forward(np.array([2.0])).shape == (1,)
+    assert [a.shape for a in net.forward(np.array([2.0]), trace=True)] == [(1,), (2,), (1,)]
+    assert net.forward(x).dtype == np.float64           # from_arrays keeps float64 weights
+    assert nn.MLP([1, 2, 1]).forward(x).dtype == np.float32
+
+
+def test_ws_are_views_and_assignment_copies_into_place():
+    net = nn.MLP([2, 3, 1], seed=0)
+    w = np.arange(6, dtype=np.float32).reshape(2, 3)
+    net.ws[0] = w
+    assert np.shares_memory(net.ws[0], net._flat)
+    np.testing.assert_array_equal(net.ws[0], w)
+    with pytest.raises(ValueError, match=r"ws\[0\] must have shape \(2, 3\), got \(3, 2\)"):
+        net.ws[0] = w.T
+
+
+def test_inits_follow_their_formulas():
+    net = nn.MLP([400, 300, 300], act="tanh", init="normal", sigma_w=2.5, sigma_b=0.3, seed=0)
+    assert np.std(net.ws[0]) == pytest.approx(2.5 / np.sqrt(400), rel=0.02)
+    assert np.std(net.bs[0]) == pytest.approx(0.3, rel=0.15)
+    he = nn.MLP([500, 400], act="relu", out_act="relu", seed=1)
+    assert np.std(he.ws[0]) == pytest.approx(np.sqrt(2 / 500), rel=0.02)
+    xa = nn.MLP([500, 300], seed=1)
+    assert np.std(xa.ws[0]) == pytest.approx(np.sqrt(2 / 800), rel=0.02)
+    un = nn.MLP([50, 60], init="uniform", low=-0.5, high=0.25, seed=2)
+    assert un.ws[0].min() >= -0.5 and un.ws[0].max() <= 0.25
+    assert np.mean(un.ws[0]) == pytest.approx(-0.125, abs=0.01)
+    a, b = nn.MLP([3, 4, 2], seed=7), nn.MLP([3, 4, 2], seed=7)
+    np.testing.assert_array_equal(a._flat, b._flat)
+
+
+# --- optimizers, weight decay, dropout -------------------------------------------------------
+
+
+def test_sgd_momentum_and_weight_decay_follow_the_formula():
+    net, x, t = random_problem([3, 4, 2], "tanh", "linear", seed=9)
+    lr, mu, wd = 0.1, 0.9, 0.01
+    opt = nn.SGD(lr, momentum=mu, weight_decay=wd)
+    w0, b0 = net.ws[0].copy(), net.bs[0].copy()
+    gws, gbs = net.backprop(x, t)
+    opt.step(net, gws, gbs)
+    v_w, v_b = gws[0] + wd * w0, gbs[0]
+    np.testing.assert_allclose(net.ws[0], w0 - lr * v_w, rtol=1e-12)
+    np.testing.assert_allclose(net.bs[0], b0 - lr * v_b, rtol=1e-12)      # no decay on biases
+    w1, b1 = net.ws[0].copy(), net.bs[0].copy()
+    gws, gbs = net.backprop(x, t)
+    opt.step(net, gws, gbs)
+    v_w, v_b = mu * v_w + gws[0] + wd * w1, mu * v_b + gbs[0]
+    np.testing.assert_allclose(net.ws[0], w1 - lr * v_w, rtol=1e-12)
+    np.testing.assert_allclose(net.bs[0], b1 - lr * v_b, rtol=1e-12)
+
+
+def test_adam_first_steps_follow_the_published_rule():
+    net, x, t = random_problem([2, 3, 1], "tanh", "linear", seed=4)
+    lr, (b1, b2), eps, wd = 0.05, (0.8, 0.95), 1e-8, 0.1
+    opt = nn.Adam(lr, betas=(b1, b2), eps=eps, weight_decay=wd)
+    p = flat(net.ws, net.bs).copy()
+    nw = sum(w.size for w in net.ws)
+    m = np.zeros_like(p)
+    v = np.zeros_like(p)
+    for k in range(1, 4):
+        g = flat(*net.backprop(x, t))
+        opt.step(net, *net.backprop(x, t))
+        g[:nw] += wd * p[:nw]
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        mhat, vhat = m / (1 - b1 ** k), v / (1 - b2 ** k)
+        p = p - lr * mhat / (np.sqrt(vhat) + eps)
+        np.testing.assert_allclose(flat(net.ws, net.bs), p, rtol=1e-10, atol=1e-12)
+
+
+def test_optimizer_accepts_plain_gradient_lists():
+    net, x, t = random_problem([2, 3, 1], "tanh", "linear", seed=4)
+    other = net.copy()
+    gws, gbs = net.backprop(x, t)
+    nn.SGD(0.1).step(net, gws, gbs)
+    nn.SGD(0.1).step(other, [g.copy() for g in gws], [g.copy() for g in gbs])
+    np.testing.assert_array_equal(net._flat, other._flat)
+    with pytest.raises(ValueError, match=r"gws\[0\] must have shape \(2, 3\)"):
+        nn.SGD(0.1).step(net, [np.zeros((3, 2)), gws[1]], gbs)
+
+
+def test_dropout_gradient_matches_fixed_mask_reference():
+    p = 0.4
+    net, x, t = random_problem([3, 6, 5, 2], "tanh", "linear", seed=11)
+    net.dropout = p
+    gws, gbs = net.backprop(x, t, "mse", rng=np.random.default_rng(42))
+    rng = np.random.default_rng(42)           # the masks the net drew, in the same order
+    masks = [(rng.random((6, n)) >= p) / (1 - p) for n in (6, 5)]
+
+    def cost(params):
+        w0, w1, w2, b0, b1, b2 = params
+        a = np.tanh(x @ w0 + b0) * masks[0]
+        a = np.tanh(a @ w1 + b1) * masks[1]
+        y = a @ w2 + b2
+        return np.mean(np.sum((y - t) ** 2, axis=1))
+
+    params = [w.copy() for w in net.ws] + [b.copy() for b in net.bs]
+    num = []
+    for q in params:
+        g = np.zeros_like(q)
+        for i in np.ndindex(q.shape):
+            old = q[i]
+            q[i] = old + 1e-6
+            cp = cost(params)
+            q[i] = old - 1e-6
+            cm = cost(params)
+            q[i] = old
+            g[i] = (cp - cm) / 2e-6
+        num.append(g)
+    assert rel_err(flat(gws, gbs), flat(num[:3], num[3:])) < 1e-6
+    # inverted dropout keeps the expected activation; inference never drops
+    m = (np.random.default_rng(0).random(200_000) >= p) / (1 - p)
+    assert m.mean() == pytest.approx(1.0, abs=0.01)
+    np.testing.assert_array_equal(net.forward(x), net.forward(x))
+
+
+# --- training ---------------------------------------------------------------------------------
+
+XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+XOR_T = np.array([[0], [1], [1], [0]], np.float32)
+
+
+def test_xor_learns_to_small_cost():
+    net = nn.MLP([2, 2, 1], act="sigmoid", out_act="sigmoid", seed=1)
+    hist = nn.fit(net, XOR_X, XOR_T, opt=nn.Adam(0.1), epochs=3000)
+    assert net.cost(XOR_X, XOR_T) < 1e-3
+    assert len(hist["cost"]) == 3000 and hist["cost"][-1] < hist["cost"][0]
+
+
+def test_adder_is_exact_on_every_input():
+    bits = 2
+    n = 1 << bits
+    a, b = np.divmod(np.arange(n * n), n)
+    to_bits = lambda v, k: ((v[:, None] >> np.arange(k)) & 1).astype(np.float32)  # noqa: E731
+    x = np.hstack([to_bits(a, bits), to_bits(b, bits)])
+    t = to_bits(a + b, bits + 1)
+    net = nn.MLP([2 * bits, 4 * bits, bits + 1], act="sigmoid", out_act="sigmoid", seed=0)
+    nn.fit(net, x, t, opt=nn.Adam(0.05), epochs=4000)
+    np.testing.assert_array_equal(net.forward(x) > 0.5, t > 0.5)
+
+
+def spiral(n, seed=0):
+    rng = np.random.default_rng(seed)
+    r = np.sqrt(rng.random(n)) * 3.0
+    k = rng.integers(0, 2, n)
+    th = r * 2.2 + np.pi * k
+    x = np.stack([r * np.cos(th), r * np.sin(th)], 1) + rng.normal(0, 0.05, (n, 2))
+    return x.astype(np.float32), np.eye(2, dtype=np.float32)[k]
+
+
+def test_spiral_reaches_high_accuracy():
+    x, t = spiral(600)
+    xv, tv = spiral(400, seed=1)
+    net = nn.MLP([2, 32, 32, 2], act="tanh", out_act="softmax", seed=0)
+    hist = nn.fit(net, x, t, loss="ce", opt=nn.Adam(0.01), epochs=300, batch_size=64, seed=0,
+                  x_val=xv, t_val=tv)
+    assert hist["acc"][-1] > 0.95 and hist["val_acc"][-1] > 0.95
+    assert hist["val_acc"][-1] == pytest.approx(net.accuracy(xv, tv))
+
+
+def test_train_yields_every_step_and_fit_history_adds_up():
+    x, t = spiral(100)
+    net = nn.MLP([2, 8, 2], out_act="softmax", seed=0)
+    steps = list(nn.train(net.copy(), x, t, "ce", nn.SGD(0.1), epochs=3, batch_size=32, seed=1))
+    assert [s.step for s in steps] == list(range(12))
+    assert [s.epoch for s in steps] == [0] * 4 + [1] * 4 + [2] * 4
+    seen = []
+    hist = nn.fit(net, x, t, "ce", nn.SGD(0.1), epochs=3, batch_size=32, seed=1,
+                  callback=lambda e, h: seen.append(e))
+    sizes = np.array([32, 32, 32, 4])
+    np.testing.assert_allclose(hist["cost"][0], (sizes * [s.cost for s in steps[:4]]).sum() / 100,
+                               rtol=1e-6)
+    assert seen == [1, 2, 3]
+    stopped = nn.fit(net, x, t, "ce", epochs=10, callback=lambda e, h: e < 2)
+    assert len(stopped["cost"]) == 2
+
+
+def test_divergence_stops_and_keeps_last_finite_weights():
+    x = np.linspace(-1, 1, 16, dtype=np.float32)[:, None]
+    net = nn.MLP([1, 8, 1], act="linear", seed=0)
+    seen = [net._flat.copy()]
+    with pytest.raises(nn.DivergedError, match="diverged"), np.errstate(all="ignore"):
+        for s in nn.train(net, x, 3 * x, opt=nn.SGD(50.0), epochs=1000):
+            seen.append(net._flat.copy())
+    # the weights in place are those that gave the last finite cost (before its update)
+    np.testing.assert_array_equal(net._flat, seen[-2])
+    assert np.isfinite(net.cost(x, 3 * x))
+
+
+def test_verbose_prints_one_line_per_epoch(capsys):
+    net = nn.MLP([2, 2, 1], seed=0)
+    nn.fit(net, XOR_X, XOR_T, epochs=3, verbose=True)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 3 and lines[-1].startswith("epoch 3/3  cost ")
+
+
+# --- save / load --------------------------------------------------------------------------------
+
+
+def test_save_load_round_trip(tmp_path):
+    net = nn.MLP([3, 5, 4, 2], act=["relu", "sin"], out_act="softmax", dtype=np.float64, seed=3,
+                 dropout=0.25)
+    path = tmp_path / "m.npz"
+    net.save(path)
+    back = nn.MLP.load(path)
+    assert back.arch == net.arch and back.acts == net.acts and back.dtype == np.float64
+    assert back.dropout == 0.25
+    x = np.random.default_rng(0).normal(size=(5, 3))
+    np.testing.assert_array_equal(back.forward(x), net.forward(x))
+    assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]
+
+
+def test_bad_files_are_rejected_clearly(tmp_path):
+    good = tmp_path / "good.npz"
+    nn.MLP([2, 3, 1], seed=0).save(good)
+    raw = good.read_bytes()
+    cases = {"truncated.npz": raw[: len(raw) // 2], "garbage.npz": b"not a zip at all" * 10,
+             "pickled.npz": pickle.dumps({"arch": [2, 3, 1]})}
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+    np.savez(tmp_path / "foreign.npz", a=np.zeros(3))
+    np.savez(tmp_path / "objects.npz", format=np.array(["nn.MLP/1", None], dtype=object))
+    w = dict(np.load(good))
+    w["w0"] = w["w0"].T.copy()
+    np.savez(tmp_path / "shape.npz", **w)
+    w = dict(np.load(good))
+    w["b1"] = np.array([np.nan], np.float32)
+    np.savez(tmp_path / "nan.npz", **w)
+    w = dict(np.load(good))
+    w["acts"] = np.array(["tanh", "swish"])
+    np.savez(tmp_path / "act.npz", **w)
+    for name in list(cases) + ["foreign.npz", "objects.npz", "shape.npz", "nan.npz", "act.npz"]:
+        with pytest.raises(ValueError, match=name):
+            nn.MLP.load(tmp_path / name)
+
+
+def test_failed_save_keeps_the_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "m.npz"
+    old = nn.MLP([2, 3, 1], seed=0)
+    old.save(path)
+    before = path.read_bytes()
+
+    def broken(f, **arrays):
+        f.write(b"partial")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez", broken)
+    with pytest.raises(OSError, match="disk full"):
+        nn.MLP([2, 3, 1], seed=1).save(path)
+    assert path.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["m.npz"]
+    monkeypatch.undo()
+    assert zipfile.is_zipfile(path)
+
+
+# --- bad input: one clear error naming the argument, expectation and value ------------------------
+
+BAD_NETS = [
+    (dict(arch=[]), ValueError, r"arch needs at least 2 sizes"),
+    (dict(arch=[2]), ValueError, r"arch needs at least 2 sizes.*\[2\]"),
+    (dict(arch=[2, 0, 1]), ValueError, r"arch\[1\] must be >= 1, got 0"),
+    (dict(arch=[2, -3, 1]), ValueError, r"arch\[1\] must be >= 1, got -3"),
+    (dict(arch=[2, 2.5, 1]), TypeError, r"arch\[1\] must be an int, got float 2.5"),
+    (dict(arch="2,3,1"), TypeError, r"arch must be a sequence"),
+    (dict(arch=5), TypeError, r"arch must be a sequence"),
+    (dict(arch=[2, 3, 1], act="swish"), ValueError, r"act must be one of .*got 'swish'"),
+    (dict(arch=[2, 3, 1], out_act="gelu"), ValueError, r"out_act must be one of .*got 'gelu'"),
+    (dict(arch=[2, 3, 1], act="softmax"), ValueError, r"softmax is only allowed as out_act"),
+    (dict(arch=[2, 3, 3, 1], act=["tanh"]), ValueError, r"act has 1 names, the net has 2 hidden"),
+    (dict(arch=[2, 3, 1], act=3), TypeError, r"act must be a name or a list"),
+    (dict(arch=[2, 3, 1], init="zeros"), ValueError, r"init must be one of .*got 'zeros'"),
+    (dict(arch=[2, 3, 1], init="he", sigma_w=2.0), ValueError, r"sigma_w and sigma_b apply"),
+    (dict(arch=[2, 3, 1], dtype=np.int32), ValueError, r"dtype must be np.float32 or np.float64"),
+    (dict(arch=[2, 3, 1], dropout=1.0), ValueError, r"dropout must be a number in \[0, 1\)"),
+]
+
+
+@pytest.mark.parametrize("kwargs,exc,msg", BAD_NETS)
+def test_bad_constructor_arguments(kwargs, exc, msg):
+    with pytest.raises(exc, match=msg):
+        nn.MLP(**kwargs)
+
+
+def test_bad_data_arguments():
+    net = nn.MLP([2, 3, 1], seed=0)
+    soft = nn.MLP([2, 3, 2], out_act="softmax", seed=0)
+    x, t = np.zeros((4, 2)), np.zeros((4, 1))
+    checks = [
+        (lambda: net.forward(np.zeros((4, 3))), ValueError, r"x has 3 columns, the net takes 2"),
+        (lambda: net.forward(np.zeros((4, 2, 1))), ValueError, r"x must have shape \(n, 2\)"),
+        (lambda: net.forward(np.zeros((0, 2))), ValueError, r"x has no samples"),
+        (lambda: net.forward([[0, np.nan]]), ValueError, r"x holds NaN or inf .*index \(0, 1\)"),
+        (lambda: net.forward([[0, np.inf]]), ValueError, r"x holds NaN or inf"),
+        (lambda: net.forward("ab"), TypeError, r"x must be a numeric array, got str"),
+        (lambda: net.forward([["a", "b"]]), TypeError, r"x must hold numbers, got dtype <U1"),
+        (lambda: net.forward([[1, 2], [3]]), ValueError, r"x must be a rectangular"),
+        (lambda: net.cost(x, np.zeros((4, 2))), ValueError, r"t must have shape \(n, 1\).*"
+                                                            r"got \(4, 2\)"),
+        (lambda: net.cost(x, np.zeros((3, 1))), ValueError, r"x has 4 samples but t has 3"),
+        (lambda: net.cost(x, t, "hinge"), ValueError, r"loss must be one of .*got 'hinge'"),
+        (lambda: net.cost(x, t, "ce"), ValueError, r"loss 'ce' needs out_act='softmax'.*"
+                                                   r"'linear'"),
+        (lambda: soft.backprop(x, [[np.nan, 0]] * 4, "ce"), ValueError, r"t holds NaN"),
+        (lambda: nn.SGD(0), ValueError, r"lr must be a positive number, got 0"),
+        (lambda: nn.SGD(-1.0), ValueError, r"lr must be a positive number, got -1.0"),
+        (lambda: nn.SGD(0.1, momentum=-1), ValueError, r"momentum must be a number >= 0"),
+        (lambda: nn.Adam(betas=(0.9, 1.0)), ValueError, r"betas must be two numbers in \[0, 1\)"),
+        (lambda: nn.fit(net, x, t, epochs=0), ValueError, r"epochs must be an integer >= 1, got 0"),
+        (lambda: nn.fit(net, x, t, batch_size=0), ValueError, r"batch_size must be an integer"),
+        (lambda: nn.fit(net, x, t, opt="adam"), TypeError, r"opt must be an optimizer.*str"),
+        (lambda: nn.fit(net, x, t, x_val=x), ValueError, r"x_val and t_val must be given "
+                                                         r"together"),
+        (lambda: nn.fit(net, x, t, x_val=x, t_val=np.zeros((4, 3))), ValueError,
+         r"t_val must have shape \(n, 1\)"),
+        (lambda: nn.MLP.from_arrays([np.zeros((2, 3))], [np.zeros(4)]), ValueError,
+         r"bs\[0\] must have shape \(3,\), got \(4,\)"),
+        (lambda: nn.MLP.from_arrays([np.zeros((2, 3)), np.zeros((4, 1))], [np.zeros(3),
+                                    np.zeros(1)]), ValueError, r"ws\[1\] has 4 rows, layer 1 has 3"),
+        (lambda: nn.MLP.from_arrays(np.zeros((2, 3)), [np.zeros(3)]), TypeError,
+         r"ws and bs must be lists of arrays"),
+    ]
+    for fn, exc, msg in checks:
+        with pytest.raises(exc, match=msg):
+            fn()
+
+
+def test_load_missing_file_is_file_not_found(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        nn.MLP.load(tmp_path / "nope.npz")

@@ -1,0 +1,917 @@
+"""The GL layer every view builds on: contexts, shaders, textures, framebuffers, readback,
+PNG/GIF/MP4 output, a batched 2D painter with text, and the app loop.
+
+Conventions
+    - Drawing coordinates are pixels with the origin at the TOP-LEFT of the target; mouse
+      positions handed to views use the same convention.
+    - Arrays are images with row 0 at the top. `texture` flips rows for GL (so a texture's top
+      row is v = 1, like an offscreen framebuffer's colour texture) and `read_rgb` flips back.
+    - Viewport tuples (x, y, w, h) are moderngl's own: x, y from the bottom-left of the target,
+      the same tuples `fbo.viewport` holds.
+    - Shaders live in shaders/ and are loaded by name; `#include "file.glsl"` pastes a file in.
+
+A view is a small class; `run` sets `view.ctx` and `view.app`, calls `view.setup(ctx)` once
+(build programs, textures and Painters there), then `update(dt)` and `draw(fbo, w, h)` per frame:
+
+    class Clock:
+        def setup(self, ctx):
+            self.painter = gl.Painter(ctx)
+            self.t = 0.0
+
+        def update(self, dt):
+            self.t += dt
+
+        def draw(self, fbo, width, height):
+            fbo.clear(0.1, 0.1, 0.12)
+            with self.painter.target(fbo) as p:
+                p.discs([[width / 2, height / 2]], [40 + 20 * math.sin(self.t)], (1, 0.5, 0))
+                p.text(f"t = {self.t:.2f} s  {self.app.fps:.0f} fps", 10, 10)
+
+    gl.run(Clock(), headless=True, frames=60, record="clock.gif")   # or a window: headless=False
+
+Optional handlers (called with top-left pixel coordinates): on_key_press(symbol, modifiers),
+on_key_release, on_mouse_motion(x, y, dx, dy), on_mouse_drag(x, y, dx, dy, buttons, modifiers),
+on_mouse_press(x, y, button, modifiers), on_mouse_release, on_mouse_scroll(x, y, sx, sy),
+on_resize(w, h). A key handler returns True when it used the key; Escape closes otherwise. Key
+symbols are pyglet's (`from pyglet.window import key` inside the handler, never at import time).
+`view.app` offers screenshot(path), toggle_record(path), fps (measured) and close().
+"""
+
+import ctypes
+import ctypes.util
+import importlib.resources
+import os
+import re
+import tempfile
+import time
+from collections import OrderedDict
+from contextlib import contextmanager
+from pathlib import Path
+
+import moderngl
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from viz import colors
+
+# ---------------------------------------------------------------------------------------------
+# contexts
+
+_headless = None
+
+
+def headless_context():
+    """The process's standalone EGL context (created once, shared: no X server needed)."""
+    global _headless
+    if _headless is None:
+        _headless = moderngl.create_context(standalone=True, backend="egl", require=330)
+    return _headless
+
+
+def has_display():
+    """Whether a real window can be opened: DISPLAY is set and its X server answers."""
+    if not os.environ.get("DISPLAY"):
+        return False
+    name = ctypes.util.find_library("X11")
+    if name is None:
+        return False
+    xlib = ctypes.CDLL(name)
+    xlib.XOpenDisplay.restype = ctypes.c_void_p
+    xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    xlib.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    display = xlib.XOpenDisplay(None)
+    if not display:
+        return False
+    xlib.XCloseDisplay(display)
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# shaders
+
+_INCLUDE = re.compile(r'^\s*#include\s+"([^"]+)"\s*$')
+_VERSION = re.compile(r"^\s*#version\b")
+_ERROR_AT = re.compile(r"\b(\d+):(\d+)\((\d+)\)")
+
+
+class ShaderError(moderngl.Error):
+    """A shader failed to compile or link; the message names the files and lines."""
+
+
+def _shader_dirs():
+    here = Path(__file__).resolve().parent
+    return [here / "shaders", here.parent / "shaders"]     # installed wheel, then checkout
+
+
+def _read_shader(name):
+    for folder in _shader_dirs():
+        path = folder / name
+        if path.is_file():
+            return path.read_text()
+    try:
+        return importlib.resources.files("viz.shaders").joinpath(name).read_text()
+    except (ModuleNotFoundError, FileNotFoundError):
+        pass
+    raise FileNotFoundError(f"shader {name!r} not found in {[str(d) for d in _shader_dirs()]}")
+
+
+def _expand(name, files, stack):
+    """Lines of `name` with includes pasted in; `files` collects names by GLSL source number."""
+    if name in stack:
+        raise ShaderError(f"{name}: #include cycle {' -> '.join(stack + (name,))}")
+    number = len(files)
+    files.append(name)
+    out = []
+    for lineno, line in enumerate(_read_shader(name).splitlines(), 1):
+        match = _INCLUDE.match(line)
+        if match is None:
+            out.append(line)
+            continue
+        out.append(f"#line 1 {len(files)}")
+        out.extend(_expand(match.group(1), files, stack + (name,)))
+        out.append(f"#line {lineno + 1} {number}")
+    return out
+
+
+def _source(name, defines=None, files=None):
+    files = [] if files is None else files
+    lines = _expand(name, files, ())
+    for i, line in enumerate(lines):
+        if _VERSION.match(line):
+            extra = [f"#define {key} {value}" for key, value in (defines or {}).items()]
+            lines[i + 1:i + 1] = extra + [f"#line {i + 2} 0"]
+            break
+    return "\n".join(lines) + "\n"
+
+
+def shader_source(name, defines=None):
+    """Text of shaders/NAME with `#include "x.glsl"` lines expanded and `defines`
+    ({NAME: VALUE}) inserted as #define lines after #version."""
+    return _source(name, defines)
+
+
+def _name_lines(message, files):
+    """Rewrite GLSL error positions 'S:L(C)' as 'file:L(C)'."""
+    def sub(match):
+        number = int(match.group(1))
+        if number < len(files):
+            return f"{files[number]}:{match.group(2)}({match.group(3)})"
+        return match.group(0)
+    return _ERROR_AT.sub(sub, message)
+
+
+def program(ctx, vert, frag, defines=None):
+    """Compile shaders/VERT and shaders/FRAG into a program; errors name the file and line."""
+    sources, files = {}, {}
+    for stage, name in (("vertex_shader", vert), ("fragment_shader", frag)):
+        files[stage] = []
+        sources[stage] = _source(name, defines, files[stage])
+    return _build(ctx, sources, files, {"vertex_shader": vert, "fragment_shader": frag})
+
+
+def compute(ctx, comp, defines=None):
+    """Compile shaders/COMP into a compute shader (needs GL 4.3; llvmpipe has 4.5)."""
+    files = {"compute_shader": []}
+    sources = {"compute_shader": _source(comp, defines, files["compute_shader"])}
+    return _build(ctx, sources, files, {"compute_shader": comp})
+
+
+def _build(ctx, sources, files, names):
+    try:
+        if "compute_shader" in sources:
+            return ctx.compute_shader(sources["compute_shader"])
+        return ctx.program(**sources)
+    except moderngl.Error as error:
+        message = str(error)
+        failed = [stage for stage in names if stage in message]
+        if len(failed) == 1:
+            message = _name_lines(message, files[failed[0]])
+        label = " + ".join(names[stage] for stage in (failed or names))
+        raise ShaderError(f"{label}: {message}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# textures and framebuffers
+
+_FILTERS = {"linear": moderngl.LINEAR, "nearest": moderngl.NEAREST}
+
+
+def _image_array(array, name="array"):
+    """Validate an image array -> (contiguous GL-ordered array, (w, h), components, dtype)."""
+    array = np.asarray(array)
+    if array.ndim == 2:
+        array = array[:, :, None]
+    if array.ndim != 3 or not 1 <= array.shape[2] <= 4:
+        raise ValueError(f"{name} must have shape (h, w) or (h, w, 1..4), got {array.shape}")
+    if array.dtype == np.float64:
+        array = array.astype(np.float32)
+    if array.dtype == np.uint8:
+        dtype = "f1"
+    elif array.dtype == np.float32:
+        dtype = "f4"
+    else:
+        raise ValueError(f"{name} must be uint8 or float32, got {array.dtype}")
+    h, w, c = array.shape
+    if h == 0 or w == 0:
+        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+    return np.ascontiguousarray(array[::-1]), (w, h), c, dtype
+
+
+def texture(ctx, array, filter="linear"):
+    """2D texture from an (h, w) or (h, w, c) uint8/float32 array; row 0 is the image's top."""
+    if filter not in _FILTERS:
+        raise ValueError(f"filter must be one of {tuple(_FILTERS)}, got {filter!r}")
+    data, size, components, dtype = _image_array(array)
+    tex = ctx.texture(size, components, data.tobytes(), dtype=dtype, alignment=1)
+    tex.filter = (_FILTERS[filter], _FILTERS[filter])
+    tex.repeat_x = tex.repeat_y = False
+    return tex
+
+
+def update_texture(tex, array):
+    """Write new contents of the same shape and dtype into a texture made by `texture`."""
+    data, size, components, dtype = _image_array(array)
+    if size != tex.size or components != tex.components or dtype != tex.dtype:
+        raise ValueError(
+            f"array must match the texture ({tex.size[1]}, {tex.size[0]}, {tex.components}) "
+            f"{tex.dtype}, got {np.shape(array)} {dtype}")
+    tex.write(data.tobytes(), alignment=1)
+
+
+def lut_texture(ctx, name):
+    """colors.lut(name) as a 256x1 RGB float texture, LINEAR filter, clamp to edge."""
+    tex = ctx.texture((colors.N, 1), 3, colors.lut(name).tobytes(), dtype="f4")
+    tex.filter = (moderngl.LINEAR, moderngl.LINEAR)
+    tex.repeat_x = tex.repeat_y = False
+    return tex
+
+
+def offscreen(ctx, width, height):
+    """Framebuffer with an RGBA8 colour texture (fbo.color_attachments[0]) and a 24-bit depth."""
+    if width < 1 or height < 1:
+        raise ValueError(f"width and height must be >= 1, got {width}x{height}")
+    color = ctx.texture((width, height), 4)
+    depth = ctx.depth_renderbuffer((width, height))
+    return ctx.framebuffer(color_attachments=[color], depth_attachment=depth)
+
+
+def release_offscreen(fbo):
+    """Release a framebuffer from `offscreen` and its attachments."""
+    attachments = list(fbo.color_attachments) + [fbo.depth_attachment]
+    fbo.release()
+    for attachment in attachments:
+        if attachment is not None:
+            attachment.release()
+
+
+def read_rgb(fbo, viewport=None):
+    """(h, w, 3) uint8 pixels of `fbo` (or ctx.screen) inside `viewport`, top row first."""
+    viewport = tuple(viewport or fbo.viewport)
+    data = fbo.read(viewport=viewport, components=3, alignment=1)
+    fbo.ctx.error                  # reading a window's screen leaves an error pending: clear it
+    w, h = viewport[2], viewport[3]
+    return np.frombuffer(data, np.uint8).reshape(h, w, 3)[::-1].copy()
+
+
+# ---------------------------------------------------------------------------------------------
+# files: PNG, GIF, MP4
+
+def _check_rgb(rgb, name="rgb"):
+    rgb = np.asarray(rgb)
+    if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] not in (3, 4):
+        raise ValueError(f"{name} must be a uint8 (h, w, 3|4) array, got {rgb.dtype} {rgb.shape}")
+    return rgb
+
+
+def _temp_beside(path):
+    """A new temporary file next to `path` with the same suffix -> its Path."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    return Path(name)
+
+
+def save_png(path, rgb):
+    """Write a uint8 (h, w, 3|4) array as PNG atomically (temporary file + rename)."""
+    rgb = _check_rgb(rgb)
+    path = Path(path)
+    tmp = _temp_beside(path)
+    try:
+        Image.fromarray(rgb).save(tmp, format="PNG")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+class Recorder:
+    """Frames to a file: .gif (imageio + pillow), .mp4 (imageio-ffmpeg, libx264 yuv420p) or
+    .png (keeps the last frame). The file appears (atomically) when the recorder is closed."""
+
+    SUFFIXES = (".gif", ".mp4", ".png")
+
+    def __init__(self, path, fps=30):
+        self.path = Path(path)
+        if self.path.suffix.lower() not in self.SUFFIXES:
+            raise ValueError(f"path must end in one of {self.SUFFIXES}, got {str(path)!r}")
+        if fps <= 0:
+            raise ValueError(f"fps must be > 0, got {fps}")
+        self.fps = fps
+        self.frames = 0
+        self._kind = self.path.suffix.lower()
+        self._size = None
+        self._writer = None
+        self._tmp = None
+        self._last = None
+
+    def add(self, rgb):
+        """Append one (h, w, 3) uint8 frame; every frame must have the first frame's size."""
+        rgb = _check_rgb(rgb)[:, :, :3]
+        if self._size is None:
+            self._size = rgb.shape[:2]
+            self._open()
+        elif rgb.shape[:2] != self._size:
+            raise ValueError(f"rgb must be {self._size} like the first frame, got {rgb.shape[:2]}")
+        if self._kind == ".gif":
+            self._writer.write(rgb, is_batch=False, duration=1000.0 / self.fps, loop=0)
+        elif self._kind == ".mp4":
+            h, w = rgb.shape[:2]
+            even = np.pad(rgb, ((0, h % 2), (0, w % 2), (0, 0)), mode="edge")
+            self._writer.send(np.ascontiguousarray(even))
+        else:
+            self._last = rgb.copy()
+        self.frames += 1
+
+    def _open(self):
+        if self._kind == ".png":
+            return
+        self._tmp = _temp_beside(self.path)
+        if self._kind == ".gif":
+            import imageio.v3 as iio
+            self._writer = iio.imopen(self._tmp, "w", plugin="pillow", extension=".gif")
+        else:
+            import imageio_ffmpeg
+            h, w = self._size
+            self._writer = imageio_ffmpeg.write_frames(
+                str(self._tmp), (w + w % 2, h + h % 2), fps=self.fps, codec="libx264",
+                pix_fmt_out="yuv420p", macro_block_size=1, ffmpeg_log_level="error")
+            self._writer.send(None)
+
+    def close(self):
+        """Finish the file (nothing is written when no frame was added)."""
+        writer, self._writer = self._writer, None
+        try:
+            if writer is not None:
+                writer.close()
+                os.replace(self._tmp, self.path)
+            elif self._last is not None:
+                save_png(self.path, self._last)
+        finally:
+            if self._tmp is not None:
+                self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# text: glyph atlases rendered with Pillow
+
+FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+CHARSET = ("".join(chr(c) for c in range(32, 127))
+           + "°±×÷µ·…−–—²³¹⁰ₙαβγδεηθλμπσφωΔΣΩ→←↑↓≈≠≤≥∞√∑‖")
+MAX_ATLASES = 8
+
+
+def _font(size):
+    try:
+        return ImageFont.truetype(FONT_PATH, size)
+    except OSError:
+        return ImageFont.load_default(size)
+
+
+class _Atlas:
+    """Every glyph of CHARSET at one pixel size, packed in shelves into an R8 texture."""
+
+    def __init__(self, ctx, size):
+        font = _font(size)
+        self.ascent, self.descent = font.getmetrics()
+        self.index = {ch: i for i, ch in enumerate(CHARSET)}
+        boxes = np.array([font.getbbox(ch, anchor="ls") for ch in CHARSET], np.int64)  # l t r b
+        self.advance = np.array([font.getlength(ch) for ch in CHARSET], np.float64)
+        self.offset = boxes[:, :2].astype(np.float32)                    # (n, 2) from the pen
+        self.size = (boxes[:, 2:] - boxes[:, :2]).astype(np.float32)     # (n, 2) w, h
+        width = 512 if size < 40 else 1024
+        pos, x, y, shelf = [], 1, 1, 0
+        for w, h in self.size.astype(int):
+            if x + w + 1 > width:
+                x, y, shelf = 1, y + shelf + 1, 0
+            pos.append((x, y))
+            x, shelf = x + w + 1, max(shelf, h)
+        height = y + shelf + 1
+        image = Image.new("L", (width, height), 0)
+        draw = ImageDraw.Draw(image)
+        for ch, (px, py), (left, top) in zip(CHARSET, pos, boxes[:, :2]):
+            draw.text((px - left, py - top), ch, font=font, fill=255, anchor="ls")
+        pos = np.array(pos, np.float32)
+        # texture rows are flipped: image row r sits at v = 1 - r / height
+        self.uv = np.concatenate([pos[:, :1] / width, 1.0 - pos[:, 1:] / height,
+                                  (pos[:, :1] + self.size[:, :1]) / width,
+                                  1.0 - (pos[:, 1:] + self.size[:, 1:]) / height], axis=1)
+        self.texture = texture(ctx, np.asarray(image), filter="nearest")
+
+    def glyphs(self, line):
+        return np.array([self.index.get(ch, self.index["?"]) for ch in line], np.intp)
+
+    def width(self, line):
+        return float(self.advance[self.glyphs(line)].sum())
+
+
+# ---------------------------------------------------------------------------------------------
+# the 2D painter
+
+ANCHORS = ("left", "center", "right")
+VALIGNS = ("top", "middle", "bottom")
+_RECT, _CAPSULE = 0.0, 1.0
+
+
+def _rgba(color, n, name):
+    """Colours (3|4,) or (n, 3|4) -> (n, 4) float32."""
+    color = np.asarray(color, np.float32)
+    if color.ndim not in (1, 2) or color.shape[-1] not in (3, 4):
+        raise ValueError(f"{name} must have shape (3|4,) or (n, 3|4), got {color.shape}")
+    if color.shape[-1] == 3:
+        color = np.concatenate([color, np.ones(color.shape[:-1] + (1,), np.float32)], axis=-1)
+    if color.ndim == 2 and color.shape[0] != n:
+        raise ValueError(f"{name} must have {n} rows, got {color.shape[0]}")
+    return np.broadcast_to(color, (n, 4))
+
+
+def _points(points, name):
+    points = np.asarray(points, np.float32)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"{name} must have shape (n, 2), got {points.shape}")
+    return points
+
+
+def _per_item(values, n, name):
+    values = np.asarray(values, np.float32)
+    if values.ndim > 1 or (values.ndim == 1 and values.shape[0] != n):
+        raise ValueError(f"{name} must be a scalar or have shape ({n},), got {values.shape}")
+    return np.broadcast_to(values, (n,))
+
+
+def _shapes(a, b, radius, kind, fill, outline, outline_width):
+    """Instance records (n, 16) float32: a, b, (radius, kind, outline width, 0), fill, stroke."""
+    n = len(a)
+    out = np.zeros((n, 16), np.float32)
+    out[:, 0:2], out[:, 2:4] = a, b
+    out[:, 4] = radius
+    out[:, 5] = kind
+    out[:, 8:12] = _rgba(fill, n, "colors")
+    if outline is not None:
+        out[:, 6] = _per_item(outline_width, n, "outline_width")
+        out[:, 12:16] = _rgba(outline, n, "outline")
+    return out
+
+
+class Painter:
+    """Immediate-mode 2D drawing in pixels (origin top-left), batched into instanced draws.
+
+        with painter.target(fbo) as p:        # or p.begin(fbo, viewport); ...; p.flush()
+            p.rect(10, 10, 100, 50, (0.2, 0.2, 0.2))
+            p.discs(centers, radii, colors, outline=(1, 1, 1))
+            p.text("loss", 10, 70, size=13)
+
+    Shapes are drawn in call order with alpha blending; consecutive shapes (rects, discs, lines
+    in any mix) are one draw call, consecutive texts of one size are one draw call, each image
+    is one. Colours are RGB or RGBA floats in [0, 1]. flush() leaves BLEND on, DEPTH_TEST off.
+    """
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self._shape_prog = program(ctx, "draw2d.vert", "draw2d.frag")
+        self._text_prog = program(ctx, "text.vert", "text.frag")
+        self._image_prog = program(ctx, "image.vert", "image.frag")
+        self._shape_buf = ctx.buffer(reserve=64 * 1024, dynamic=True)
+        self._text_buf = ctx.buffer(reserve=16 * 1024, dynamic=True)
+        self._shape_vao = ctx.vertex_array(self._shape_prog, [
+            (self._shape_buf, "4f 4f 4f 4f/i", "i_ab", "i_par", "i_fill", "i_stroke")])
+        self._text_vao = ctx.vertex_array(self._text_prog, [
+            (self._text_buf, "4f 4f 4f/i", "i_rect", "i_uv", "i_color")])
+        self._image_vao = ctx.vertex_array(self._image_prog, [])
+        self._image_prog["u_image"] = 0
+        self._image_prog["u_lut"] = 1
+        self._text_prog["u_atlas"] = 0
+        self._atlases = OrderedDict()          # size -> _Atlas, at most MAX_ATLASES
+        self._luts = {}                        # colormap name -> texture (one per name)
+        self._commands = []                    # [kind, payload, list of arrays] in call order
+        self._fbo = None
+        self._viewport = None
+
+    # -- target ---------------------------------------------------------------------------
+
+    def begin(self, fbo, viewport=None):
+        """Draw into `fbo` (within `viewport`, moderngl convention; default fbo.viewport)."""
+        self._commands.clear()
+        self._fbo = fbo
+        self._viewport = tuple(viewport or fbo.viewport)
+
+    @contextmanager
+    def target(self, fbo, viewport=None):
+        self.begin(fbo, viewport)
+        try:
+            yield self
+        except BaseException:
+            self._commands.clear()
+            raise
+        self.flush()
+
+    @property
+    def size(self):
+        """(width, height) of the current viewport in pixels."""
+        return self._viewport[2], self._viewport[3]
+
+    def flush(self):
+        """Draw everything queued since begin() (or the last flush), in call order."""
+        if self._fbo is None:
+            raise RuntimeError("Painter.flush() needs a target: call begin(fbo) first")
+        ctx, fbo = self.ctx, self._fbo
+        previous = fbo.viewport
+        fbo.viewport = self._viewport
+        fbo.use()
+        ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+        ctx.enable(moderngl.BLEND)
+        ctx.blend_func = (moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA,
+                          moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA)
+        size = tuple(float(v) for v in self.size)
+        for prog in (self._shape_prog, self._text_prog, self._image_prog):
+            prog["u_size"] = size
+        for kind, payload, arrays in self._commands:
+            if kind == "shape":
+                self._draw_instances(self._shape_vao, self._shape_buf, arrays)
+            elif kind == "text":
+                payload.texture.use(0)
+                self._draw_instances(self._text_vao, self._text_buf, arrays)
+            else:
+                self._draw_image(**payload)
+        self._commands.clear()
+        fbo.viewport = previous
+
+    def _draw_instances(self, vao, buf, arrays):
+        data = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+        if buf.size < data.nbytes:
+            buf.orphan(max(data.nbytes, 2 * buf.size))
+        buf.write(data)
+        vao.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=len(data))
+
+    def _draw_image(self, tex, rect, mode, lo, hi, cmap, alpha):
+        prog = self._image_prog
+        prog["u_rect"] = rect
+        prog["u_mode"] = mode
+        prog["u_lo"], prog["u_hi"] = lo, hi
+        prog["u_alpha"] = alpha
+        tex.use(0)
+        if cmap is not None:
+            self._lut(cmap).use(1)
+        self._image_vao.render(moderngl.TRIANGLE_STRIP, vertices=4)
+
+    def _queue(self, kind, payload, array):
+        last = self._commands[-1] if self._commands else None
+        if last is not None and last[0] == kind and kind != "image" and last[1] is payload:
+            last[2].append(array)
+        else:
+            self._commands.append([kind, payload, [array]])
+
+    # -- shapes ---------------------------------------------------------------------------
+
+    def rect(self, x, y, w, h, color, radius=0.0, outline=None, outline_width=1.0):
+        """Fill the pixels [x, x + w) x [y, y + h); `radius` rounds the corners."""
+        self.rects([[x, y, w, h]], color, radius, outline, outline_width)
+
+    def rects(self, xywh, colors, radius=0.0, outline=None, outline_width=1.0):
+        """Many rectangles: xywh (n, 4), colors (3|4,) or (n, 3|4)."""
+        xywh = np.asarray(xywh, np.float32)
+        if xywh.ndim != 2 or xywh.shape[1] != 4:
+            raise ValueError(f"xywh must have shape (n, 4), got {xywh.shape}")
+        n = len(xywh)
+        if n:
+            self._queue("shape", None, _shapes(
+                xywh[:, :2], xywh[:, :2] + xywh[:, 2:], _per_item(radius, n, "radius"), _RECT,
+                colors, outline, outline_width))
+
+    def discs(self, centers, radii, colors, outline=None, outline_width=1.0):
+        """Antialiased discs: centers (n, 2), radii scalar or (n,), colors (3|4,) or (n, 3|4);
+        `outline` colour(s) draw a ring `outline_width` pixels wide inside the radius."""
+        centers = _points(centers, "centers")
+        n = len(centers)
+        if n:
+            self._queue("shape", None, _shapes(
+                centers, centers, _per_item(radii, n, "radii"), _CAPSULE, colors, outline,
+                outline_width))
+
+    def lines(self, p0, p1, widths, colors):
+        """Antialiased thick segments with round caps: p0, p1 (n, 2), widths scalar or (n,)."""
+        p0, p1 = _points(p0, "p0"), _points(p1, "p1")
+        if p0.shape != p1.shape:
+            raise ValueError(f"p0 and p1 must have the same shape, got {p0.shape} and {p1.shape}")
+        n = len(p0)
+        if n:
+            half = 0.5 * _per_item(widths, n, "widths")
+            self._queue("shape", None, _shapes(p0, p1, half, _CAPSULE, colors, None, 0.0))
+
+    def polyline(self, points, width, color):
+        """Connected segments through points (n, 2)."""
+        points = _points(points, "points")
+        if len(points) >= 2:
+            self.lines(points[:-1], points[1:], width, color)
+
+    # -- images ---------------------------------------------------------------------------
+
+    def image(self, tex, x, y, w, h, alpha=1.0):
+        """Draw an RGB/RGBA texture (or a 1-channel one as grey) into the box (x, y, w, h)."""
+        mode = 1 if tex.components == 1 else 0
+        self._commands.append(["image", dict(tex=tex, rect=(x, y, w, h), mode=mode, lo=0.0,
+                                             hi=1.0, cmap=None, alpha=alpha), None])
+
+    def scalar_image(self, tex, x, y, w, h, lo, hi, cmap, alpha=1.0):
+        """Draw a 1-channel float texture through colormap `cmap` over [lo, hi]; the same math
+        as colors.colormap (non-finite texels are grey)."""
+        if tex.components != 1:
+            raise ValueError(f"tex must have 1 component, got {tex.components}")
+        colors.lut(cmap)
+        self._commands.append(["image", dict(tex=tex, rect=(x, y, w, h), mode=2, lo=float(lo),
+                                             hi=float(hi), cmap=cmap, alpha=alpha), None])
+
+    def _lut(self, name):
+        if name not in self._luts:
+            self._luts[name] = lut_texture(self.ctx, name)
+        return self._luts[name]
+
+    # -- text -----------------------------------------------------------------------------
+
+    def _atlas(self, size):
+        size = int(round(size))
+        if size < 4:
+            raise ValueError(f"size must be >= 4 pixels, got {size}")
+        atlas = self._atlases.pop(size, None)
+        if atlas is None:
+            atlas = _Atlas(self.ctx, size)
+            if len(self._atlases) >= MAX_ATLASES:
+                _, old = self._atlases.popitem(last=False)
+                old.texture.release()
+        self._atlases[size] = atlas
+        return atlas
+
+    def text_width(self, s, size=13):
+        """Width in pixels of the widest line of `s`."""
+        atlas = self._atlas(size)
+        return max(atlas.width(line) for line in str(s).split("\n"))
+
+    def line_height(self, size=13):
+        """Distance between baselines of consecutive lines, in pixels."""
+        atlas = self._atlas(size)
+        return atlas.ascent + atlas.descent
+
+    def text(self, s, x, y, size=13, color=(1, 1, 1), anchor="left", valign="top"):
+        """Draw `s` (newlines allowed) with its box anchored at (x, y): anchor picks the left
+        edge, center or right edge, valign the top, middle or bottom of the line box."""
+        if anchor not in ANCHORS:
+            raise ValueError(f"anchor must be one of {ANCHORS}, got {anchor!r}")
+        if valign not in VALIGNS:
+            raise ValueError(f"valign must be one of {VALIGNS}, got {valign!r}")
+        atlas = self._atlas(size)
+        lines = str(s).split("\n")
+        line_h = atlas.ascent + atlas.descent
+        top = y - {"top": 0.0, "middle": 0.5, "bottom": 1.0}[valign] * line_h * len(lines)
+        rgba = _rgba(color, 1, "color")[0]
+        records = []
+        for row, line in enumerate(lines):
+            glyphs = atlas.glyphs(line)
+            if not len(glyphs):
+                continue
+            advance = atlas.advance[glyphs]
+            left = x - {"left": 0.0, "center": 0.5, "right": 1.0}[anchor] * advance.sum()
+            pens = left + np.concatenate([[0.0], np.cumsum(advance)[:-1]])   # (chars,)
+            visible = atlas.size[glyphs, 0] > 0
+            glyphs, pens = glyphs[visible], pens[visible]
+            baseline = np.floor(top + row * line_h + atlas.ascent + 0.5)
+            rec = np.empty((len(glyphs), 12), np.float32)
+            rec[:, 0] = np.floor(pens + 0.5) + atlas.offset[glyphs, 0]
+            rec[:, 1] = baseline + atlas.offset[glyphs, 1]
+            rec[:, 2:4] = atlas.size[glyphs]
+            rec[:, 4:8] = atlas.uv[glyphs]
+            rec[:, 8:12] = rgba
+            records.append(rec)
+        if records:
+            self._queue("text", atlas, np.concatenate(records))
+
+    def release(self):
+        """Free the painter's GL objects."""
+        for atlas in self._atlases.values():
+            atlas.texture.release()
+        for tex in self._luts.values():
+            tex.release()
+        self._atlases.clear()
+        self._luts.clear()
+        for obj in (self._shape_vao, self._text_vao, self._image_vao, self._shape_buf,
+                    self._text_buf, self._shape_prog, self._text_prog, self._image_prog):
+            obj.release()
+
+
+# ---------------------------------------------------------------------------------------------
+# the app loop
+
+class App:
+    """The handle a view gets as `view.app`: screenshots, recording, measured fps, close."""
+
+    def __init__(self, fps=60, close=None):
+        self.target_fps = fps
+        self.fps = 0.0                 # measured frames per second, smoothed
+        self.frame = 0                 # frames drawn so far
+        self.closed = False
+        self._close = close
+        self._shots = []
+        self._recorder = None
+        self._last = None
+
+    def screenshot(self, path):
+        """Save the next drawn frame as PNG at `path`."""
+        self._shots.append(str(path))
+
+    def toggle_record(self, path=None):
+        """Start recording to `path` (.gif/.mp4/.png), or stop and write the file if recording.
+        Returns True when recording is now on."""
+        if self._recorder is not None:
+            self._recorder.close()
+            self._recorder = None
+            return False
+        if path is None:
+            raise ValueError("path is needed to start recording, got None")
+        self._recorder = Recorder(path, fps=self.target_fps)
+        return True
+
+    @property
+    def recording(self):
+        return self._recorder is not None
+
+    def close(self):
+        """Stop the loop after the current frame."""
+        self.closed = True
+        if self._close is not None:
+            self._close()
+
+    def _frame_done(self, read):
+        """After a draw: measure fps, feed screenshots and the recorder (read() -> rgb)."""
+        now = time.perf_counter()
+        if self._last is not None and now > self._last:
+            rate = 1.0 / (now - self._last)
+            self.fps = rate if self.fps == 0.0 else 0.9 * self.fps + 0.1 * rate
+        self._last = now
+        self.frame += 1
+        if self._shots or self._recorder is not None:
+            rgb = read()
+            for path in self._shots:
+                save_png(path, rgb)
+            self._shots.clear()
+            if self._recorder is not None:
+                self._recorder.add(rgb)
+
+    def _finish(self):
+        if self._recorder is not None:
+            self._recorder.close()
+            self._recorder = None
+
+
+def _call(view, name, *args):
+    handler = getattr(view, name, None)
+    return handler(*args) if handler is not None else None
+
+
+def _start(view, ctx, app, width, height, record):
+    view.ctx = ctx
+    view.app = app
+    _call(view, "setup", ctx)
+    _call(view, "on_resize", width, height)
+    if record:
+        app.toggle_record(record)
+
+
+def run(view, width=800, height=600, title="nn", headless=False, frames=None, screenshot=None,
+        record=None, fps=60, on_key=None, ctx=None):
+    """Run `view` in a window, or headless into an offscreen framebuffer; returns the last frame
+    as (height, width, 3) uint8.
+
+    frames: stop after this many frames (headless default 1). screenshot: PNG of the last frame.
+    record: .gif/.mp4/.png path receiving every frame. fps: update and draw rate (headless
+    steps use dt = 1/fps). on_key(symbol, modifiers, app) -> True if handled: key bindings
+    shared by windows, asked after the view's own on_key_press. ctx: headless context to use
+    (default headless_context()).
+    """
+    if headless:
+        return _run_headless(view, width, height, frames, screenshot, record, fps, ctx)
+    return _run_window(view, width, height, title, frames, screenshot, record, fps, on_key)
+
+
+def _run_headless(view, width, height, frames, screenshot, record, fps, ctx):
+    ctx = ctx or headless_context()
+    fbo = offscreen(ctx, width, height)
+    app = App(fps)
+    try:
+        _start(view, ctx, app, width, height, record)
+        for _ in range(1 if frames is None else frames):
+            view.update(1.0 / fps)
+            fbo.use()
+            view.draw(fbo, width, height)
+            app._frame_done(lambda: read_rgb(fbo))
+            if app.closed:
+                break
+        last = read_rgb(fbo)
+        if screenshot:
+            save_png(screenshot, last)
+        return last
+    finally:
+        app._finish()
+        release_offscreen(fbo)
+
+
+def _run_window(view, width, height, title, frames, screenshot, record, fps, on_key):
+    import pyglet
+    from pyglet.window import key
+
+    config = pyglet.gl.Config(red_size=8, green_size=8, blue_size=8, alpha_size=8,
+                              depth_size=24, double_buffer=True)
+    window = pyglet.window.Window(width, height, title, resizable=True, config=config)
+    ctx = moderngl.create_context()
+    app = App(fps, close=window.close)
+    result = {}
+
+    def framebuffer_size():
+        return window.get_framebuffer_size()
+
+    def to_pixels(x, y, dx=0, dy=0):
+        """pyglet window coordinates (origin bottom-left) -> framebuffer pixels, top-left."""
+        fw, fh = framebuffer_size()
+        sx, sy = fw / max(window.width, 1), fh / max(window.height, 1)
+        return x * sx, fh - 1 - y * sy, dx * sx, -dy * sy
+
+    def update(dt):
+        view.update(dt)
+
+    def on_draw():
+        fw, fh = framebuffer_size()
+        screen = ctx.screen
+        screen.viewport = (0, 0, fw, fh)
+        screen.use()
+        view.draw(screen, fw, fh)
+        read = lambda: read_rgb(screen, (0, 0, fw, fh))      # noqa: E731
+        app._frame_done(read)
+        if frames is not None and app.frame >= frames:
+            result["last"] = read()
+            window.close()
+
+    def on_key_press(symbol, modifiers):
+        handled = _call(view, "on_key_press", symbol, modifiers)
+        if not handled and on_key is not None:
+            handled = on_key(symbol, modifiers, app)
+        if not handled and symbol == key.ESCAPE:
+            window.close()
+        return pyglet.event.EVENT_HANDLED
+
+    def on_key_release(symbol, modifiers):
+        _call(view, "on_key_release", symbol, modifiers)
+
+    def on_mouse_motion(x, y, dx, dy):
+        _call(view, "on_mouse_motion", *to_pixels(x, y, dx, dy))
+
+    def on_mouse_drag(x, y, dx, dy, buttons, modifiers):
+        _call(view, "on_mouse_drag", *to_pixels(x, y, dx, dy), buttons, modifiers)
+
+    def on_mouse_press(x, y, button, modifiers):
+        _call(view, "on_mouse_press", *to_pixels(x, y)[:2], button, modifiers)
+
+    def on_mouse_release(x, y, button, modifiers):
+        _call(view, "on_mouse_release", *to_pixels(x, y)[:2], button, modifiers)
+
+    def on_mouse_scroll(x, y, scroll_x, scroll_y):
+        _call(view, "on_mouse_scroll", *to_pixels(x, y)[:2], scroll_x, scroll_y)
+
+    def on_resize(w, h):
+        _call(view, "on_resize", *framebuffer_size())
+
+    window.push_handlers(on_draw, on_key_press, on_key_release, on_mouse_motion, on_mouse_drag,
+                         on_mouse_press, on_mouse_release, on_mouse_scroll, on_resize)
+    try:
+        _start(view, ctx, app, *framebuffer_size(), record)
+        pyglet.clock.schedule_interval(update, 1.0 / fps)
+        pyglet.app.run(1.0 / fps)
+    finally:
+        pyglet.clock.unschedule(update)
+        app._finish()
+        if not window.has_exit:
+            window.close()
+    last = result.get("last")
+    if last is not None and screenshot:
+        save_png(screenshot, last)
+    return last

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn
+from viz.data import adder
 
 HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "sin", "linear"]
 OUT_LOSS = [("linear", "mse"), ("sigmoid", "mse"), ("tanh", "mse"), ("sin", "mse"),
@@ -42,7 +43,8 @@ def random_problem(arch, act, out_act, seed, scale=1.5):
 @pytest.mark.parametrize("act", HIDDEN)
 @pytest.mark.parametrize("out_act,loss", OUT_LOSS)
 def test_backprop_matches_finite_differences(act, out_act, loss):
-    net, x, t = random_problem([3, 5, 4, 3], act, out_act, seed=HIDDEN.index(act) * 10 + OUT_LOSS.index((out_act, loss)))
+    seed = HIDDEN.index(act) * 10 + OUT_LOSS.index((out_act, loss))
+    net, x, t = random_problem([3, 5, 4, 3], act, out_act, seed=seed)
     gws, gbs = net.backprop(x, t, loss)
     fws, fbs = nn.finite_diff(net, x, t, loss, eps=1e-6)
     assert rel_err(flat(gws, gbs), flat(fws, fbs)) < 1e-6
@@ -240,11 +242,10 @@ def test_xor_learns_to_small_cost():
 
 def test_adder_is_exact_on_every_input():
     bits = 2
-    n = 1 << bits
-    a, b = np.divmod(np.arange(n * n), n)
-    to_bits = lambda v, k: ((v[:, None] >> np.arange(k)) & 1).astype(np.float32)  # noqa: E731
-    x = np.hstack([to_bits(a, bits), to_bits(b, bits)])
-    t = to_bits(a + b, bits + 1)
+    x, t = adder(bits)
+    a = x[:, :bits] @ (1 << np.arange(bits))
+    b = x[:, bits:] @ (1 << np.arange(bits))
+    np.testing.assert_array_equal(t @ (1 << np.arange(bits + 1)), a + b)
     net = nn.MLP([2 * bits, 4 * bits, bits + 1], act="sigmoid", out_act="sigmoid", seed=0)
     nn.fit(net, x, t, opt=nn.Adam(0.05), epochs=4000)
     np.testing.assert_array_equal(net.forward(x) > 0.5, t > 0.5)
@@ -425,8 +426,9 @@ def test_bad_data_arguments():
          r"t_val must have shape \(n, 1\)"),
         (lambda: nn.MLP.from_arrays([np.zeros((2, 3))], [np.zeros(4)]), ValueError,
          r"bs\[0\] must have shape \(3,\), got \(4,\)"),
-        (lambda: nn.MLP.from_arrays([np.zeros((2, 3)), np.zeros((4, 1))], [np.zeros(3),
-                                    np.zeros(1)]), ValueError, r"ws\[1\] has 4 rows, layer 1 has 3"),
+        (lambda: nn.MLP.from_arrays([np.zeros((2, 3)), np.zeros((4, 1))],
+                                    [np.zeros(3), np.zeros(1)]),
+         ValueError, r"ws\[1\] has 4 rows, layer 1 has 3"),
         (lambda: nn.MLP.from_arrays(np.zeros((2, 3)), [np.zeros(3)]), TypeError,
          r"ws and bs must be lists of arrays"),
     ]

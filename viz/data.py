@@ -1,0 +1,179 @@
+"""Datasets for the gym: 2-D classification toys (as in TensorFlow Playground), an image to learn
+as a function (x, y) -> brightness (nn.h's img2nn), and the n-bit adder.
+
+    ds = make("spiral", n_train=400, noise=0.1, test_frac=0.3, seed=0)
+    ds.x, ds.t            # (n, 2) inputs in [-1, 1]^2, (n, k) one-hot targets
+    ds.targets(1)         # the same labels as one 0/1 column, for a net with one output
+
+Every 2-D dataset lives in the square [-1, 1]^2 (`EXTENT`), so maps and nets share one frame.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+NAMES = ("xor", "circles", "spiral", "moons", "gaussians", "checker", "image", "adder")
+EXTENT = (-1.0, 1.0)
+
+
+@dataclass
+class Dataset:
+    name: str
+    x: np.ndarray             # (n, in) float32
+    labels: np.ndarray        # (n,) int class labels, or (n, out) float32 targets
+    x_test: np.ndarray
+    labels_test: np.ndarray
+    classes: int = 0          # > 0 for classification
+    image_shape: tuple = None  # (h, w) for "image": x are pixel centres, row-major
+
+    @property
+    def n_in(self):
+        return self.x.shape[1]
+
+    @property
+    def n_out(self):
+        """Output sizes that fit: classes (softmax) or 1 for two classes; else the target width."""
+        if self.classes:
+            return (1, 2) if self.classes == 2 else (self.classes,)
+        return (self.labels.shape[1],)
+
+    def default_head(self, n_out):
+        """(out_act, loss) that suit this dataset with n_out outputs."""
+        if self.classes and n_out > 1:
+            return "softmax", "ce"
+        return "sigmoid", "mse"
+
+    def targets(self, n_out, test=False):
+        labels = self.labels_test if test else self.labels
+        if n_out not in self.n_out:
+            raise ValueError(f"dataset {self.name!r} needs {' or '.join(map(str, self.n_out))} "
+                             f"outputs, the net has {n_out}")
+        if not self.classes:
+            return labels.astype(np.float32)
+        if n_out == 1:
+            return labels[:, None].astype(np.float32)
+        return np.eye(n_out, dtype=np.float32)[labels]
+
+
+def make(name, n_train=400, noise=0.1, test_frac=0.3, seed=0, image=None, bits=3):
+    """The dataset `name` (one of NAMES). noise is a standard deviation in input units for the
+    2-D toys; test_frac of the samples are held out (none for image and adder, whose samples are
+    the whole domain). image: a path for "image" (default: a built-in picture)."""
+    if name not in NAMES:
+        raise ValueError(f"dataset must be one of {', '.join(NAMES)}, got {name!r}")
+    if not isinstance(n_train, int) or n_train < 4:
+        raise ValueError(f"n_train must be an integer >= 4, got {n_train!r}")
+    if not 0 <= noise <= 1:
+        raise ValueError(f"noise must be in [0, 1], got {noise!r}")
+    if not 0 <= test_frac < 1:
+        raise ValueError(f"test_frac must be in [0, 1), got {test_frac!r}")
+    rng = np.random.default_rng(seed)
+    if name == "image":
+        pixels = load_image(image) if image is not None else builtin_image()
+        h, w = pixels.shape
+        x = pixel_grid(h, w)
+        t = pixels.reshape(-1, 1).astype(np.float32)
+        return Dataset(name, x, t, x[:0], t[:0], image_shape=(h, w))
+    if name == "adder":
+        x, t = adder(bits)
+        return Dataset(name, x, t, x[:0], t[:0])
+    n = int(round(n_train / (1 - test_frac)))
+    x, y = TOYS[name](n, rng)
+    x = np.clip(x + rng.normal(0, noise, x.shape), -1, 1).astype(np.float32)
+    classes = int(y.max()) + 1
+    n_test = n - n_train
+    return Dataset(name, x[n_test:], y[n_test:], x[:n_test], y[:n_test], classes=classes)
+
+
+# --- the 2-D toys: n points and integer labels ----------------------------------------------------
+
+
+def _xor(n, rng):
+    x = rng.uniform(-1, 1, (n, 2))
+    x += np.sign(x) * 0.05                       # a small gap along the axes, as in TF Playground
+    return x, (x[:, 0] * x[:, 1] > 0).astype(int)
+
+
+def _circles(n, rng):
+    y = rng.integers(0, 2, n)
+    r = np.where(y == 1, rng.uniform(0, 0.4, n), rng.uniform(0.6, 0.95, n))
+    a = rng.uniform(0, 2 * np.pi, n)
+    return np.stack([r * np.cos(a), r * np.sin(a)], 1), y
+
+
+def _spiral(n, rng):
+    y = rng.integers(0, 2, n)
+    r = rng.uniform(0.05, 1, n) ** 0.7 * 0.95
+    a = 3.0 * np.pi * r + np.pi * y
+    return np.stack([r * np.cos(a), r * np.sin(a)], 1), y
+
+
+def _moons(n, rng):
+    y = rng.integers(0, 2, n)
+    a = rng.uniform(0, np.pi, n)
+    x = np.where(y[:, None] == 0, np.stack([np.cos(a), np.sin(a)], 1),
+                 np.stack([1 - np.cos(a), 0.5 - np.sin(a)], 1))
+    return (x - [0.5, 0.25]) * [0.6, 0.9], y
+
+
+def _gaussians(n, rng):
+    centres = np.array([[-0.5, -0.45], [0.5, -0.45], [0.0, 0.5]])
+    y = rng.integers(0, 3, n)
+    return centres[y] + rng.normal(0, 0.18, (n, 2)), y
+
+
+def _checker(n, rng):
+    x = rng.uniform(-1, 1, (n, 2))
+    cells = np.floor((x + 1) * 2).astype(int)        # a 4 x 4 board
+    return x, (cells.sum(1) % 2).astype(int)
+
+
+TOYS = {"xor": _xor, "circles": _circles, "spiral": _spiral, "moons": _moons,
+        "gaussians": _gaussians, "checker": _checker}
+
+
+# --- image and adder -------------------------------------------------------------------------
+
+
+def pixel_grid(h, w):
+    """Pixel centres of an h x w image in [-1, 1]^2, row-major from the top-left; y points up."""
+    ys = 1 - (np.arange(h) + 0.5) * 2 / h
+    xs = (np.arange(w) + 0.5) * 2 / w - 1
+    gx, gy = np.meshgrid(xs, ys)
+    return np.stack([gx.ravel(), gy.ravel()], 1).astype(np.float32)
+
+
+def builtin_image(size=28):
+    """A smiling face, grey levels in [0, 1], (size, size)."""
+    p = pixel_grid(size, size).reshape(size, size, 2)
+    x, y = p[..., 0], p[..., 1]
+    r = np.hypot(x, y)
+    img = np.where(r < 0.9, 0.85, 0.0)
+    img = np.where(r < 0.78, 0.55, img)
+    for ex in (-0.3, 0.3):
+        img = np.where(np.hypot(x - ex, y - 0.25) < 0.14, 0.05, img)
+    mouth = (np.abs(np.hypot(x, y + 0.05) - 0.45) < 0.08) & (y < -0.15)
+    return np.where(mouth, 1.0, img).astype(np.float32)
+
+
+def load_image(path, max_side=32):
+    """A picture file as grey levels in [0, 1], scaled down so its longer side is <= max_side."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as im:
+            im = im.convert("L")
+            im.thumbnail((max_side, max_side))
+            return np.asarray(im, np.float32) / 255.0
+    except (OSError, UnidentifiedImageError) as e:
+        raise ValueError(f"image {path!r} cannot be read as a picture ({e})") from None
+
+
+def adder(bits):
+    """Every pair of bits-bit numbers: x = bits of a then b, t = bits of a + b (LSB first)."""
+    if not isinstance(bits, int) or not 1 <= bits <= 8:
+        raise ValueError(f"bits must be an integer in 1..8, got {bits!r}")
+    n = 1 << bits
+    a, b = np.divmod(np.arange(n * n), n)
+    to_bits = lambda v, k: ((v[:, None] >> np.arange(k)) & 1).astype(np.float32)  # noqa: E731
+    return np.hstack([to_bits(a, bits), to_bits(b, bits)]), to_bits(a + b, bits + 1)

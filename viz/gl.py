@@ -92,6 +92,7 @@ def has_display():
 _INCLUDE = re.compile(r'^\s*#include\s+"([^"]+)"\s*$')
 _VERSION = re.compile(r"^\s*#version\b")
 _ERROR_AT = re.compile(r"\b(\d+):(\d+)\((\d+)\)")
+LINES_PER_FILE = 10000
 
 
 class ShaderError(moderngl.Error):
@@ -116,7 +117,8 @@ def _read_shader(name):
 
 
 def _expand(name, files, stack):
-    """Lines of `name` with includes pasted in; `files` collects names by GLSL source number."""
+    """Lines of `name` with includes pasted in. File k of `files` gets GLSL line numbers
+    k * LINES_PER_FILE + its own line, so compiler messages can name the file."""
     if name in stack:
         raise ShaderError(f"{name}: #include cycle {' -> '.join(stack + (name,))}")
     number = len(files)
@@ -127,9 +129,9 @@ def _expand(name, files, stack):
         if match is None:
             out.append(line)
             continue
-        out.append(f"#line 1 {len(files)}")
+        out.append(f"#line {len(files) * LINES_PER_FILE + 1}")
         out.extend(_expand(match.group(1), files, stack + (name,)))
-        out.append(f"#line {lineno + 1} {number}")
+        out.append(f"#line {number * LINES_PER_FILE + lineno + 1}")
     return out
 
 
@@ -139,7 +141,7 @@ def _source(name, defines=None, files=None):
     for i, line in enumerate(lines):
         if _VERSION.match(line):
             extra = [f"#define {key} {value}" for key, value in (defines or {}).items()]
-            lines[i + 1:i + 1] = extra + [f"#line {i + 2} 0"]
+            lines[i + 1:i + 1] = extra + [f"#line {i + 2}"]
             break
     return "\n".join(lines) + "\n"
 
@@ -151,11 +153,11 @@ def shader_source(name, defines=None):
 
 
 def _name_lines(message, files):
-    """Rewrite GLSL error positions 'S:L(C)' as 'file:L(C)'."""
+    """Rewrite Mesa's error positions 'S:L(C)' as 'file:line(C)'."""
     def sub(match):
-        number = int(match.group(1))
+        number, line = divmod(int(match.group(2)), LINES_PER_FILE)
         if number < len(files):
-            return f"{files[number]}:{match.group(2)}({match.group(3)})"
+            return f"{files[number]}:{line}({match.group(3)})"
         return match.group(0)
     return _ERROR_AT.sub(sub, message)
 

@@ -7,7 +7,14 @@
 """
 
 import argparse
+import math
 import sys
+import time
+
+import numpy as np
+
+import nn
+from viz import colors, data, gl, maps, netgraph, plot
 
 
 def main(argv=None):
@@ -32,8 +39,511 @@ def add_output_args(parser):
     return parser
 
 
+def parse_size(text):
+    """'800x600' -> (800, 600)."""
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise ValueError(f"--size must look like 800x600, got {text!r}") from None
+    if not (64 <= w <= 8192 and 64 <= h <= 8192):
+        raise ValueError(f"--size must be between 64x64 and 8192x8192, got {text!r}")
+    return w, h
+
+
+def run_view(parser, args, view, title):
+    """Run a view as the output options in args say (window, or headless frames, screenshot,
+    recording); user errors exit with code 2 and one message."""
+    try:
+        size = parse_size(args.size)
+    except ValueError as e:
+        parser.error(str(e))
+    if args.frames is not None and args.frames < 1:
+        parser.error(f"--frames must be >= 1, got {args.frames}")
+    for opt, path, suffixes in (("--screenshot", args.screenshot, (".png",)),
+                                ("--record", args.record, (".gif", ".mp4", ".png"))):
+        if path is not None and not path.lower().endswith(suffixes):
+            parser.error(f"{opt} must end in {' or '.join(suffixes)}, got {path!r}")
+    if not args.headless and not gl.has_display():
+        parser.error("no display to open a window on (DISPLAY is unset or unreachable); "
+                     "use --headless (with --frames N --screenshot out.png or --record out.gif)")
+    gl.run(view, *size, title=title, headless=args.headless,
+           frames=args.frames if args.frames or not args.headless else 120,
+           screenshot=args.screenshot, record=args.record)
+    return 0
+
+
+def gym_parser():
+    from viz.data import NAMES
+
+    p = argparse.ArgumentParser(
+        prog="nn-gym", description="Train a net live and watch every neuron. Subcommands: "
+        "march (level surfaces of a 3-input net), chaos / play (deep-net RGB animation).")
+    p.add_argument("--data", default="spiral", help=f"dataset: {', '.join(NAMES)}")
+    p.add_argument("--arch", default=None,
+                   help="layer sizes, e.g. 2,16,16,1 (default: inputs,16,16,outputs)")
+    p.add_argument("--act", default="tanh", help="hidden activation (or a list: tanh,relu)")
+    p.add_argument("--out-act", default=None, help="output activation (default: fits the data)")
+    p.add_argument("--loss", default=None, choices=("mse", "ce"), help="default: fits the data")
+    p.add_argument("--opt", default="adam", choices=("adam", "sgd"))
+    p.add_argument("--lr", type=float, default=0.03, help="learning rate (default 0.03)")
+    p.add_argument("--batch", type=int, default=32, help="batch size (default 32)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--load", metavar="MODEL.npz", default=None, help="start from saved weights")
+    p.add_argument("--noise", type=float, default=0.05, help="noise std of the 2-D datasets")
+    p.add_argument("--n-train", type=int, default=400, help="training samples")
+    p.add_argument("--test-frac", type=float, default=0.3, help="fraction held out for test")
+    p.add_argument("--image", default=None, help="picture for --data image (default built-in)")
+    p.add_argument("--bits", type=int, default=3, help="bits per number for --data adder")
+    p.add_argument("--steps-per-frame", type=int, default=None,
+                   help="training steps per frame (default: as many as fit in 8 ms)")
+    return add_output_args(p)
+
+
+# ---------------------------------------------------------------------------------------------
+# The gym: a training loop wired to the views, a few steps per frame
+
+
+KEYS_HELP = [("space", "pause / resume training"), (".", "one training step"),
+             ("r", "re-initialise the weights"), ("up / down", "learning rate x2 / /2"),
+             ("1..8", "dataset: xor circles spiral moons gaussians checker image adder"),
+             ("t", "show / hide test points"), ("l", "cost plot: log / linear scale"),
+             ("s", "save a PNG screenshot"), ("g", "start / stop recording a GIF"),
+             ("w", "save the weights (.npz)"), ("h", "show / hide this help"),
+             ("mouse", "hover the output map to probe that input; hover a neuron or map")]
+BG = (0.06, 0.06, 0.075)
+PANEL = (0.09, 0.09, 0.11)
+TEXT = (0.85, 0.85, 0.9)
+DIM = (0.6, 0.6, 0.66)
+STEP_BUDGET = 0.008            # seconds of training per frame when --steps-per-frame is not set
+PROBE_PERIOD = 0.75            # seconds per training sample when the mouse is not probing
+
+
+class Config:
+    """What the gym trains: dataset, architecture, activations, loss and optimizer."""
+
+    def __init__(self, data="spiral", arch=None, act="tanh", out_act=None, loss=None, opt="adam",
+                 lr=0.03, batch=32, seed=0, load=None, noise=0.05, n_train=400, test_frac=0.3,
+                 image=None, bits=3, steps_per_frame=None):
+        self.__dict__.update(locals())
+        del self.__dict__["self"]
+
+    @classmethod
+    def from_args(cls, args):
+        arch = None
+        if args.arch is not None:
+            try:
+                arch = [int(v) for v in args.arch.split(",")]
+            except ValueError:
+                raise ValueError(f"--arch must be comma-separated sizes like 2,16,16,1, got "
+                                 f"{args.arch!r}") from None
+            if len(arch) < 2 or min(arch) < 1:
+                raise ValueError(f"--arch needs at least 2 sizes, all >= 1, got {args.arch!r}")
+        if not args.lr > 0:
+            raise ValueError(f"--lr must be positive, got {args.lr}")
+        if args.batch < 1:
+            raise ValueError(f"--batch must be >= 1, got {args.batch}")
+        if args.steps_per_frame is not None and args.steps_per_frame < 0:
+            raise ValueError(f"--steps-per-frame must be >= 0, got {args.steps_per_frame}")
+        act = args.act.split(",") if "," in args.act else args.act
+        return cls(args.data, arch, act, args.out_act, args.loss, args.opt, args.lr, args.batch,
+                   args.seed, args.load, args.noise, args.n_train, args.test_frac, args.image,
+                   args.bits, args.steps_per_frame)
+
+
+class GymView:
+    """The gym window: diagram, first-layer maps, output map, cost plot, status line."""
+
+    def __init__(self, cfg):
+        self.cfg = cfg
+        self.resets = 0
+        self.load_task(cfg.data, cfg.arch, cfg.load)
+
+    # -- model -------------------------------------------------------------------------------
+
+    def load_task(self, name, arch=None, load=None):
+        """Make the dataset and a net that fits it; raises ValueError if they do not fit."""
+        cfg = self.cfg
+        ds = data.make(name, n_train=cfg.n_train, noise=cfg.noise, test_frac=cfg.test_frac,
+                       seed=cfg.seed, image=cfg.image, bits=cfg.bits)
+        if load is not None:
+            net = nn.MLP.load(load)
+            arch = list(net.arch)
+        elif arch is None:
+            arch = [ds.n_in] + self.hidden() + [ds.n_out[0]]
+        if arch[0] != ds.n_in:
+            raise ValueError(f"--arch starts with {arch[0]} inputs, dataset {name!r} has "
+                             f"{ds.n_in}")
+        if arch[-1] not in ds.n_out:
+            raise ValueError(f"--arch ends with {arch[-1]} outputs, dataset {name!r} needs "
+                             f"{' or '.join(map(str, ds.n_out))}")
+        out_act, loss = ds.default_head(arch[-1])
+        out_act = cfg.out_act or (net.acts[-1] if load is not None else out_act)
+        loss = cfg.loss or ("ce" if out_act == "softmax" and ds.classes else "mse")
+        if load is None:
+            net = nn.MLP(arch, act=cfg.act, out_act=out_act, seed=cfg.seed + self.resets)
+        elif net.acts[-1] != out_act:
+            raise ValueError(f"--out-act {out_act!r} differs from the loaded net's "
+                             f"{net.acts[-1]!r}")
+        net.cost(ds.x[:1], ds.targets(arch[-1])[:1], loss)      # loss and head must agree
+        self.ds, self.net, self.loss = ds, net, loss
+        self.t = ds.targets(arch[-1])
+        self.t_test = ds.targets(arch[-1], test=True) if len(ds.x_test) else None
+        lr = getattr(self, "opt", None).lr if getattr(self, "opt", None) else cfg.lr
+        self.opt = nn.Adam(lr) if cfg.opt == "adam" else nn.SGD(lr, momentum=0.9)
+        self.restart()
+
+    def hidden(self):
+        net = getattr(self, "net", None)
+        return list(net.arch[1:-1]) if net is not None else [16, 16]
+
+    def restart(self):
+        """A fresh training loop from the current weights."""
+        batch = min(self.cfg.batch, len(self.ds.x))
+        self.steps = nn.train(self.net, self.ds.x, self.t, self.loss, self.opt, epochs=None,
+                              batch_size=batch, seed=self.cfg.seed + self.resets)
+        self.step = self.epoch = 0
+        self.curves = plot.Curves(("train", "test", "train acc", "test acc"))
+        self.paused = getattr(self, "paused", False)
+        self.message, self.message_until = "", 0.0
+        self.rate = 0.0
+        self.record_point()
+
+    def reinit(self):
+        self.resets += 1
+        net = self.net
+        fresh = nn.MLP(net.arch, act=net.acts[:-1] or "tanh", out_act=net.acts[-1],
+                       seed=self.cfg.seed + self.resets)
+        self.net = fresh
+        self.restart()
+
+    def train(self, budget=None, steps=None):
+        """Advance training for `steps` steps or `budget` seconds (at least one step)."""
+        start, done = time.perf_counter(), 0
+        try:
+            while True:
+                s = next(self.steps)
+                self.step, self.epoch, done = s.step + 1, s.epoch, done + 1
+                if steps is not None and done >= steps:
+                    break
+                if steps is None and time.perf_counter() - start >= budget:
+                    break
+        except nn.DivergedError as e:
+            self.paused = True
+            self.opt.lr /= 2
+            self.say(f"{e}. Paused, lr halved to {self.opt.lr:.3g}: space to go on", 8.0)
+            self.steps = nn.train(self.net, self.ds.x, self.t, self.loss, self.opt, epochs=None,
+                                  batch_size=min(self.cfg.batch, len(self.ds.x)))
+        return done
+
+    def record_point(self):
+        ds, net = self.ds, self.net
+        train, test = net.cost(ds.x, self.t, self.loss), math.nan
+        acc = tacc = math.nan
+        if self.t_test is not None:
+            test = net.cost(ds.x_test, self.t_test, self.loss)
+        if ds.classes:
+            acc = net.accuracy(ds.x, self.t)
+            if self.t_test is not None:
+                tacc = net.accuracy(ds.x_test, self.t_test)
+        self.curves.add(self.step, **{"train": train, "test": test, "train acc": acc,
+                                      "test acc": tacc})
+
+    # -- the frame loop ----------------------------------------------------------------------
+
+    def setup(self, ctx):
+        self.painter = gl.Painter(ctx)
+        self.layer_maps = maps.LayerMaps(ctx, res=64)
+        self.out_map = maps.OutputMap(ctx, res=64)
+        self.colorbar = plot.Colorbar(ctx)
+        self.graph = netgraph.NetGraph()
+        self.mouse = None
+        self.time = 0.0
+        self.show_test = True
+        self.show_help = False
+        self.log_scale = True
+        self.boxes = self.layout(800, 600)
+
+    def say(self, text, seconds=3.0):
+        self.message, self.message_until = text, getattr(self, "time", 0.0) + seconds
+
+    def update(self, dt):
+        self.time += dt
+        if not self.paused:
+            spf = self.cfg.steps_per_frame
+            if spf != 0:
+                t0 = time.perf_counter()
+                n = self.train(budget=STEP_BUDGET, steps=spf)
+                took = time.perf_counter() - t0
+                self.rate = n / took if took > 0 else 0.0
+            self.record_point()
+
+    def probe(self):
+        """The input shown in the diagram: under the mouse on the output map, else a training
+        sample that changes every PROBE_PERIOD seconds."""
+        if self.mouse is not None and self.ds.n_in == 2:
+            p = maps.from_pixel(*self.mouse, self.boxes["output"])
+            if p is not None:
+                return p, "mouse"
+        i = int(self.time / PROBE_PERIOD) % len(self.ds.x)
+        return self.ds.x[i], f"sample {i}"
+
+    def layout(self, w, h):
+        """Panel boxes (x, y, w, h) for a w x h window."""
+        top, bottom, m = 26, 20, 8
+        main_h = h - top - bottom
+        left_w = w * 0.5
+        graph_h = main_h * 0.6
+        right_x = left_w + m
+        right_w = w - right_x - m
+        out = min(right_w - 70, main_h * 0.52)
+        return {
+            "status": (0, 0, w, top),
+            "graph": (m, top + 18, left_w - 2 * m, graph_h - 18),
+            "cost": (m, top + graph_h + m, left_w - 2 * m, main_h - graph_h - 2 * m),
+            "output": (right_x, top + 18, out, out),
+            "legend": (right_x + out + 10, top + 18, max(right_w - out - 10, 40), out),
+            "maps": (right_x, top + out + 44, right_w, main_h - out - 52),
+            "help": (0, h - bottom, w, bottom),
+        }
+
+    def draw(self, fbo, width, height):
+        self.boxes = b = self.layout(width, height)
+        net, ds = self.net, self.ds
+        point, source = self.probe()
+        acts = net.forward(point, trace=True)
+        hover = None
+        if self.mouse is not None:
+            hover = self.graph.neuron_at(net.arch, b["graph"], *self.mouse)
+        map_hover = self.layer_maps.index_at(*self.mouse) if self.mouse is not None else None
+        highlight = hover[1] if hover is not None and hover[0] == 1 else map_hover
+        if map_hover is not None:
+            hover = (1, map_hover)
+        self.layer_maps.update(net, input_shape=(2, ds.n_in // 2) if ds.name == "adder" else None,
+                               probe_acts=acts[1])
+        image = ds.image_shape is not None
+        if ds.n_in == 2:
+            res = int(min(b["output"][2], 256)) if image else 64
+            self.out_map.update(net, classes=ds.classes, image=image, res=res)
+        fbo.clear(*BG)
+        p = self.painter
+        with p.target(fbo):
+            self.draw_status(p, b["status"])
+            self.panel_title(p, b["graph"], f"network {'-'.join(map(str, net.arch))}, "
+                             f"neurons colored by activation for {source}")
+            gx, gy, gw, gh = b["graph"]
+            self.graph.draw(p, net, acts, (gx, gy, gw, gh - 34), hover=hover)
+            self.draw_graph_legend(p, b, acts)
+            self.draw_curves(p, b["cost"])
+            if ds.n_in == 2:
+                self.draw_output(p, b, point if source == "mouse" else None)
+            else:
+                self.draw_adder(p, b)
+            what = "activation over the input plane" if ds.n_in == 2 else \
+                "input weights (top: a, bottom: b)"
+            self.panel_title(p, b["maps"], f"first hidden layer, each neuron's {what}")
+            self.layer_maps.draw(p, b["maps"], highlight=highlight, enlarge=map_hover)
+            self.draw_help(p, b["help"], width, height)
+
+    # -- panels ------------------------------------------------------------------------------
+
+    def panel_title(self, p, box, text):
+        p.text(text, box[0], box[1] - 16, size=12, color=TEXT)
+
+    def draw_status(self, p, box):
+        x, y, w, h = box
+        p.rect(x, y, w, h, PANEL)
+        last = lambda k: self.curves.last(k)                                      # noqa: E731
+        parts = [f"{self.ds.name}", "-".join(map(str, self.net.arch)),
+                 f"epoch {self.epoch}  step {self.step}", f"lr {self.opt.lr:.3g}",
+                 f"cost {last('train'):.4g}"]
+        if self.ds.classes:
+            parts.append(f"acc {last('train acc'):.3f}")
+            if self.t_test is not None:
+                parts.append(f"test {last('test acc'):.3f}")
+        parts += [f"{self.rate:.0f} steps/s", f"{self.app.fps:.0f} fps"]
+        if self.paused:
+            parts.append("PAUSED")
+        if self.app.recording:
+            parts.append("REC")
+        p.text("   ".join(parts), x + 8, y + h / 2, size=13, color=TEXT, valign="middle")
+
+    def draw_help(self, p, box, width, height):
+        x, y, w, h = box
+        p.rect(x, y, w, h, PANEL)
+        if self.message and self.time < self.message_until:
+            p.text(self.message, x + 8, y + h / 2, size=11, color=(1.0, 0.85, 0.4),
+                   valign="middle")
+        else:
+            p.text("space pause  . step  r reset  up/down lr  1-8 data  t test  l log  "
+                   "s png  g gif  w weights  h help", x + 8, y + h / 2, size=11, color=DIM,
+                   valign="middle")
+        if self.show_help:
+            bw, bh = 470, 24 + 20 * len(KEYS_HELP)
+            bx, by = (width - bw) / 2, (height - bh) / 2
+            p.rect(bx, by, bw, bh, (0.04, 0.04, 0.05, 0.94), outline=(0.5, 0.5, 0.55))
+            for i, (k, what) in enumerate(KEYS_HELP):
+                p.text(k, bx + 16, by + 12 + 20 * i, size=13, color=(1.0, 0.85, 0.4))
+                p.text(what, bx + 110, by + 12 + 20 * i, size=13, color=TEXT)
+
+    def draw_graph_legend(self, p, b, acts):
+        """Edge colours, and one colorbar per distinct activation range in the diagram."""
+        x, y, w, h = b["graph"]
+        ly = y + h - 24
+        p.lines([[x + 4, ly + 4], [x + 4, ly + 16]], [[x + 24, ly + 4], [x + 24, ly + 16]],
+                [2.5, 2.5], [netgraph.POSITIVE, netgraph.NEGATIVE])
+        p.text("w > 0\nw < 0", x + 28, ly - 3, size=10, color=DIM)
+        ranges = netgraph.layer_ranges(self.net.acts, acts)
+        shown = {}
+        for name, r in zip(["input"] + self.net.acts, ranges):
+            shown.setdefault((r[2], round(r[0], 3), round(r[1], 3)), []).append(name)
+        lx = x + w - 4
+        for (cmap, lo, hi), names in list(shown.items())[:3]:
+            self.colorbar.draw(p, cmap, lo, hi, (lx - 100, ly, 100, 9),
+                               label="/".join(dict.fromkeys(names)))
+            lx -= 118
+
+    def draw_curves(self, p, box):
+        """Train / test cost over steps, and accuracy below it for classification."""
+        names = ("train", "test") if self.t_test is not None else ("train",)
+        x, y, w, h = box
+        if not self.ds.classes:
+            self.curves.draw(p, box, f"cost ({self.loss})", log=self.log_scale, names=names)
+            return
+        top = h * 0.6
+        self.curves.draw(p, (x, y, w, top), f"cost ({self.loss})", log=self.log_scale,
+                         names=names)
+        self.curves.draw(p, (x, y + top + 4, w, h - top - 4), "accuracy",
+                         names=tuple(n + " acc" for n in names), lo=0.0, hi=1.0)
+
+    def draw_output(self, p, b, mouse_point):
+        ds, om = self.ds, self.out_map
+        box = b["output"]
+        kind = "learned image" if ds.image_shape else "output over the input plane"
+        self.panel_title(p, box, f"{kind}, x and y in [-1, 1]")
+        om.draw(p, box)
+        if ds.image_shape is None:
+            pts = [(ds.x, ds.labels, None)]
+            if self.show_test and len(ds.x_test):
+                pts.append((ds.x_test, ds.labels_test, (0.0, 0.0, 0.0)))
+            for x, labels, ring in pts:
+                px, py = maps.to_pixel(x, box)
+                fill = om.point_colors(labels, ds.classes)
+                p.discs(np.stack([px, py], 1), 3.2, fill,
+                        outline=ring if ring is not None else (1.0, 1.0, 1.0),
+                        outline_width=1.0)
+        if mouse_point is not None:
+            px, py = maps.to_pixel(mouse_point, box)
+            p.discs([[px, py]], 5, (1, 1, 1, 0), outline=(1, 1, 1), outline_width=1.5)
+        lx, ly, lw, lh = b["legend"]
+        lo, hi, cmap = om.range
+        if om.values.ndim == 3:
+            p.text("class", lx, ly, size=11, color=DIM)
+            for k, c in enumerate(colors.class_colors(self.net.arch[-1])):
+                p.discs([[lx + 6, ly + 24 + 18 * k]], 5, c)
+                p.text(f"{k}", lx + 16, ly + 24 + 18 * k, size=11, color=TEXT, valign="middle")
+        elif ds.image_shape is not None:
+            p.text("target", lx, ly, size=11, color=DIM)
+            th, tw = ds.image_shape
+            size = min(lw, 64)
+            tex = getattr(self, "_target_tex", None)
+            if tex is None or tex.size != (tw, th):
+                self._target_tex = tex = gl.texture(self.ctx, ds.labels.reshape(th, tw),
+                                                    filter="nearest")
+            p.image(tex, lx, ly + 16, size, size * th / tw)
+        else:
+            p.text(f"output ({self.net.acts[-1]})", lx, ly, size=11, color=DIM)
+            bar_w = min(lw - 4, 80)
+            self.colorbar.draw(p, cmap, lo, hi, (lx, ly + 18, bar_w, 10))
+            if ds.classes == 2:
+                p.text("0 = class 0\n1 = class 1", lx, ly + 46, size=10, color=DIM)
+        if ds.image_shape is None and len(ds.x_test):
+            p.text("white ring: train\nblack ring: test" if self.show_test else "train points",
+                   lx, ly + lh - 30, size=10, color=DIM)
+
+    def draw_adder(self, p, b):
+        """For the adder: a table of a + b over all pairs, green where every bit is right."""
+        ds, net = self.ds, self.net
+        bits = ds.n_in // 2
+        n = 1 << bits
+        box = b["output"]
+        self.panel_title(p, box, f"a + b for every pair of {bits}-bit numbers "
+                         "(green: all bits right)")
+        y = net.forward(ds.x) > 0.5
+        wrong = (y != (self.t > 0.5)).sum(1)                      # (n*n,) wrong bits
+        pred = y @ (1 << np.arange(bits + 1))
+        x, y0, w, h = box
+        cell = w / n
+        idx = np.arange(n * n)
+        rects = np.stack([x + (idx % n) * cell, y0 + (idx // n) * cell,
+                          np.full(n * n, cell - 1), np.full(n * n, cell - 1)], 1)
+        frac = (wrong / (bits + 1))[:, None]
+        fill = (1 - frac) * np.array([0.2, 0.6, 0.3]) + frac * np.array([0.85, 0.2, 0.2])
+        p.rects(rects, np.where((wrong == 0)[:, None], [0.2, 0.6, 0.3], fill))
+        if cell >= 18:
+            for i in idx:
+                p.text(str(pred[i]), rects[i, 0] + cell / 2, rects[i, 1] + cell / 2,
+                       size=min(12, cell * 0.45), color=(1, 1, 1), anchor="center",
+                       valign="middle")
+        lx, ly = b["legend"][:2]
+        p.text(f"rows: a\ncols: b\n{int((wrong == 0).sum())}/{n * n}\nright", lx, ly,
+               size=11, color=TEXT)
+
+    # -- input -------------------------------------------------------------------------------
+
+    def on_mouse_motion(self, x, y, dx, dy):
+        self.mouse = (x, y)
+
+    def on_key_press(self, symbol, modifiers):
+        from pyglet.window import key
+
+        if symbol == key.SPACE:
+            self.paused = not self.paused
+        elif symbol == key.PERIOD:
+            self.paused = True
+            self.train(steps=1)
+            self.record_point()
+        elif symbol == key.R:
+            self.reinit()
+            self.say("weights re-initialised")
+        elif symbol in (key.UP, key.DOWN):
+            self.opt.lr *= 2.0 if symbol == key.UP else 0.5
+            self.say(f"learning rate {self.opt.lr:.3g}")
+        elif key._1 <= symbol <= key._8:
+            name = data.NAMES[symbol - key._1]
+            self.load_task(name)
+            self.say(f"dataset {name}")
+        elif symbol == key.T:
+            self.show_test = not self.show_test
+        elif symbol == key.L:
+            self.log_scale = not self.log_scale
+        elif symbol == key.H:
+            self.show_help = not self.show_help
+        elif symbol == key.S:
+            path = f"nn-gym-{self.ds.name}-{self.step}.png"
+            self.app.screenshot(path)
+            self.say(f"saved {path}")
+        elif symbol == key.G:
+            path = f"nn-gym-{self.ds.name}.gif"
+            on = self.app.toggle_record(path)
+            self.say(f"recording to {path}" if on else f"saved {path}")
+        elif symbol == key.W:
+            path = f"nn-gym-{self.ds.name}.npz"
+            self.net.save(path)
+            self.say(f"saved weights to {path}")
+        else:
+            return False
+        return True
+
+
 def gym_main(argv):
-    raise SystemExit("the gym is not built yet")
+    parser = gym_parser()
+    args = parser.parse_args(argv)
+    try:
+        cfg = Config.from_args(args)
+        view = GymView(cfg)
+    except (ValueError, TypeError, OSError) as e:
+        parser.error(str(e))
+    return run_view(parser, args, view, "nn-gym")
 
 
 def march_main(argv):

@@ -1,0 +1,189 @@
+"""Maps over the input plane: every first-hidden-layer neuron's activation, and the net's output.
+
+    maps = LayerMaps(ctx, res=64)
+    maps.update(net)                  # forward over the res x res grid of [-1, 1]^2
+    maps.draw(painter, (x, y, w, h))  # a grid of small maps, one per first-layer neuron
+
+    out = OutputMap(ctx, res=64)
+    out.update(net, classes=2)        # 1 output: values through a colormap; k: class colours
+    out.draw(painter, (x, y, w, h))
+
+For inputs that are not a plane (bits, pixels), LayerMaps shows each first-layer neuron's weight
+vector as an image of `input_shape` instead, with the neuron's activation for the probe beside.
+Grids are row-major from the top-left, x to the right and y up, over data.EXTENT in both axes.
+"""
+
+import numpy as np
+
+from viz import colors, gl
+from viz.data import EXTENT, pixel_grid
+
+TITLE = (0.8, 0.8, 0.85)
+
+
+def grid(res):
+    """(res * res, 2) points over EXTENT^2, row-major from the top-left."""
+    lo, hi = EXTENT
+    return pixel_grid(res, res) * ((hi - lo) / 2) + (hi + lo) / 2
+
+
+def to_pixel(point, box):
+    """An input-plane point -> pixel coordinates in box (x, y, w, h)."""
+    lo, hi = EXTENT
+    x, y, w, h = box
+    return (x + (point[..., 0] - lo) / (hi - lo) * w,
+            y + (hi - point[..., 1]) / (hi - lo) * h)
+
+
+def from_pixel(px, py, box):
+    """Pixel coordinates -> the input-plane point under them, or None outside the box."""
+    x, y, w, h = box
+    if not (x <= px < x + w and y <= py < y + h):
+        return None
+    lo, hi = EXTENT
+    return np.array([lo + (px - x) / w * (hi - lo), hi - (py - y) / h * (hi - lo)], np.float32)
+
+
+def cells(n, box, gap=4.0, label_h=12.0):
+    """A near-square grid of n cells in box -> (n, 4) x, y, w, h of each square cell."""
+    x, y, w, h = box
+    best = None
+    for cols in range(1, n + 1):
+        rows = -(-n // cols)
+        size = min((w - gap * (cols - 1)) / cols, (h - (gap + label_h) * rows) / rows)
+        if best is None or size > best[0]:
+            best = (size, cols)
+    size, cols = best
+    size = max(size, 2.0)
+    i = np.arange(n)
+    return np.stack([x + (i % cols) * (size + gap), y + (i // cols) * (size + gap + label_h)
+                     + label_h, np.full(n, size), np.full(n, size)], 1)
+
+
+class LayerMaps:
+    """First-hidden-layer activation maps (2-D inputs) or weight images (other inputs)."""
+
+    def __init__(self, ctx, res=64):
+        self.ctx, self.res = ctx, int(res)
+        self.points = grid(self.res)
+        self.values = None              # (k, res, res) activations over the grid
+        self.textures = []
+        self.boxes = np.zeros((0, 4))
+
+    def update(self, net, input_shape=None, probe_acts=None):
+        """Recompute from net: maps over the plane when it has 2 inputs, else weight images
+        shaped input_shape (default (1, n_in)); probe_acts: first-layer activations to show."""
+        self.act = net.acts[0]
+        self.probe = probe_acts
+        if net.arch[0] == 2:
+            a1 = net.forward(self.points, trace=True)[1]                  # (res*res, k)
+            self.values = np.ascontiguousarray(a1.T.reshape(-1, self.res, self.res))
+            self.range = colors.data_range(self.act, self.values)
+        else:
+            shape = input_shape or (1, net.arch[0])
+            self.values = np.ascontiguousarray(net.ws[0].T.reshape(-1, *shape))  # (k, h, w)
+            peak = float(np.abs(self.values).max()) or 1.0
+            self.range = (-peak, peak, "diverging")
+        self._upload()
+
+    def _upload(self):
+        filt = "linear" if self.values.shape[1] >= 16 else "nearest"
+        same = (len(self.textures) == len(self.values) and self.textures
+                and self.textures[0].size == self.values.shape[2:0:-1])
+        if not same:
+            for tex in self.textures:
+                tex.release()
+            self.textures = [gl.texture(self.ctx, v.astype(np.float32), filter=filt)
+                             for v in self.values]
+        else:
+            for tex, v in zip(self.textures, self.values):
+                gl.update_texture(tex, v.astype(np.float32))
+
+    def index_at(self, px, py):
+        """Index of the map under pixel (px, py), or None."""
+        b = self.boxes
+        hit = np.flatnonzero((b[:, 0] <= px) & (px < b[:, 0] + b[:, 2]) & (b[:, 1] <= py)
+                             & (py < b[:, 1] + b[:, 3]))
+        return int(hit[0]) if len(hit) else None
+
+    def draw(self, painter, box, highlight=None, enlarge=None):
+        """The maps in a grid inside box; `highlight` outlines one, `enlarge` draws one big on
+        top, near its cell."""
+        lo, hi, cmap = self.range
+        self.boxes = cells(len(self.textures), box)
+        for i, (tex, (x, y, w, h)) in enumerate(zip(self.textures, self.boxes)):
+            painter.scalar_image(tex, x, y, w, h, lo, hi, cmap)
+            edge = (1.0, 0.85, 0.2) if i == highlight else (0.35, 0.35, 0.4)
+            painter.rect(x - 1, y - 1, w + 2, h + 2, (0, 0, 0, 0), outline=edge,
+                         outline_width=2.0 if i == highlight else 1.0)
+            label = f"h{i + 1}"
+            if self.probe is not None:
+                label += f" {self.probe[i]:+.2f}"
+            painter.text(label, x, y - 12, size=10, color=TITLE)
+        if enlarge is not None and 0 <= enlarge < len(self.textures):
+            x, y, w, h = self.boxes[enlarge]
+            bx, by, bw, bh = box
+            size = min(bw, bh) * 0.8
+            ex = float(np.clip(x + w / 2 - size / 2, bx, bx + bw - size))
+            ey = float(np.clip(y + h / 2 - size / 2, by, by + bh - size))
+            painter.rect(ex - 3, ey - 18, size + 6, size + 21, (0.05, 0.05, 0.07, 0.95),
+                         outline=(1.0, 0.85, 0.2), outline_width=1.5)
+            painter.text(f"neuron h{enlarge + 1} ({self.act})", ex, ey - 15, size=11,
+                         color=TITLE)
+            painter.scalar_image(self.textures[enlarge], ex, ey, size, size, lo, hi, cmap)
+
+
+class OutputMap:
+    """The net's output over the plane: one output through a colormap, k softmax outputs as
+    class colours blended by probability, or (image=True) grey levels at the drawn size."""
+
+    def __init__(self, ctx, res=64):
+        self.ctx, self.res = ctx, int(res)
+        self.tex = None
+        self.values = None
+
+    def update(self, net, classes=0, image=False, res=None):
+        res = int(res or self.res)
+        if res != self.res or self.tex is None:
+            self.res, self.points = res, grid(res)
+        y = net.forward(self.points)                                       # (res*res, out)
+        self.image, self.classes = image, classes
+        if net.arch[-1] > 1:
+            blend = np.nan_to_num(y) @ colors.class_colors(net.arch[-1])   # (n, k) @ (k, 3)
+            self.values = np.clip(blend, 0, 1).reshape(res, res, 3).astype(np.float32)
+            self.range = (0.0, 1.0, None)
+        else:
+            self.values = y.reshape(res, res).astype(np.float32)
+            if net.acts[-1] in ("sigmoid", "softmax") or image:
+                self.range = (0.0, 1.0, "diverging" if classes == 2 else "sequential")
+            else:
+                self.range = colors.data_range(net.acts[-1], self.values)
+        self._upload()
+
+    def _upload(self):
+        v = self.values
+        if self.tex is not None and (self.tex.size != (v.shape[1], v.shape[0])
+                                     or self.tex.components != (v.shape[2] if v.ndim == 3 else 1)):
+            self.tex.release()
+            self.tex = None
+        if self.tex is None:
+            self.tex = gl.texture(self.ctx, v, filter="linear")
+        else:
+            gl.update_texture(self.tex, v)
+
+    def point_colors(self, labels, classes):
+        """The colour of each training point's class, matching the map's colours."""
+        if classes > 2 or (classes == 2 and self.values.ndim == 3):
+            return colors.class_colors(classes)[labels]
+        return colors.colormap("diverging", labels.astype(np.float64), 0, 1)
+
+    def draw(self, painter, box):
+        x, y, w, h = box
+        lo, hi, cmap = self.range
+        if self.values.ndim == 3:
+            painter.image(self.tex, x, y, w, h)
+        elif self.image:
+            painter.image(self.tex, x, y, w, h)
+        else:
+            painter.scalar_image(self.tex, x, y, w, h, lo, hi, cmap)
+        painter.rect(x - 1, y - 1, w + 2, h + 2, (0, 0, 0, 0), outline=(0.45, 0.45, 0.5))

@@ -1,0 +1,129 @@
+"""Small plots drawn with a gl.Painter: the cost curve and colormap legends.
+
+    curve = Curves(("train", "test"))
+    curve.add(step, train=0.3, test=0.35)
+    curve.draw(painter, (x, y, w, h), log=True, title="cost")
+    colorbar(painter, "diverging", -1, 1, (x, y, w, h), label="tanh")
+
+History is bounded: past MAX_POINTS samples every other one is dropped, so a long session keeps
+its whole shape at a coarser step.
+"""
+
+import math
+
+import numpy as np
+
+from viz import gl
+
+MAX_POINTS = 2000
+AXIS = (0.55, 0.55, 0.6)
+TEXT = (0.8, 0.8, 0.85)
+SERIES_COLORS = {"train": (1.0, 0.62, 0.2), "test": (0.35, 0.8, 1.0),
+                 "train acc": (0.55, 0.85, 0.35), "test acc": (0.85, 0.5, 0.95)}
+
+
+def nice_ticks(lo, hi, n=4):
+    """About n round tick values covering [lo, hi]."""
+    if not hi > lo:
+        return [lo]
+    raw = (hi - lo) / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = min((m * mag for m in (1, 2, 5, 10) if m * mag >= raw), default=10 * mag)
+    first = math.ceil(lo / step) * step
+    return [first + k * step for k in range(int((hi - first) / step + 1e-9) + 1)]
+
+
+def fmt(v):
+    if v == 0:
+        return "0"
+    a = abs(v)
+    if a >= 1e6 or a < 1e-3:
+        return f"{v:.0e}"
+    if a >= 1000 and v == int(v):
+        return f"{v / 1000:g}k"
+    return f"{v:.3g}"
+
+
+class Curves:
+    """Named series over a shared step axis."""
+
+    def __init__(self, names):
+        self.names = tuple(names)
+        self.clear()
+
+    def clear(self):
+        self.steps = []
+        self.values = {name: [] for name in self.names}
+
+    def add(self, step, **values):
+        self.steps.append(step)
+        for name in self.names:
+            self.values[name].append(values.get(name, math.nan))
+        if len(self.steps) > MAX_POINTS:
+            self.steps = self.steps[::2]
+            self.values = {k: v[::2] for k, v in self.values.items()}
+
+    def last(self, name):
+        return self.values[name][-1] if self.steps else math.nan
+
+    def draw(self, painter, box, title, log=False, names=None, lo=None, hi=None):
+        """Plot `names` (default all) in box; y range from the data unless lo / hi given."""
+        x, y, w, h = box
+        names = self.names if names is None else names
+        painter.rect(x, y, w, h, (0.09, 0.09, 0.11))
+        painter.text(title + ("  (log scale)" if log else ""), x + 6, y + 4, size=12,
+                     color=TEXT)
+        legend_x = x + w - 6
+        for name in reversed(names):
+            painter.text(name, legend_x, y + 4, size=11, color=SERIES_COLORS.get(name, TEXT),
+                         anchor="right")
+            legend_x -= painter.text_width(name, 11) + 12
+        px, py, pw, ph = x + 46, y + 22, w - 56, h - 40
+        steps = np.asarray(self.steps, np.float64)
+        data = {n: np.asarray(self.values[n], np.float64) for n in names}
+        ok = np.concatenate([v[np.isfinite(v) & ((v > 0) if log else True)]
+                             for v in data.values()] or [np.zeros(0)])
+        if len(steps) < 2 or ok.size == 0:
+            painter.text("waiting for data", px + pw / 2, py + ph / 2, size=11, color=AXIS,
+                         anchor="center", valign="middle")
+            return
+        t = (lambda v: np.log10(v)) if log else (lambda v: v)
+        ylo = t(ok.min()) if lo is None else t(lo)
+        yhi = t(ok.max()) if hi is None else t(hi)
+        if yhi - ylo < 1e-12:
+            ylo, yhi = ylo - 0.5, yhi + 0.5
+        x0, x1 = steps[0], max(steps[-1], steps[0] + 1)
+        sx = lambda s: px + (s - x0) / (x1 - x0) * pw                     # noqa: E731
+        sy = lambda v: py + ph - (v - ylo) / (yhi - ylo) * ph             # noqa: E731
+        painter.lines([[px, py], [px, py + ph]], [[px, py + ph], [px + pw, py + ph]], 1.0, AXIS)
+        ticks = nice_ticks(math.floor(ylo), math.ceil(yhi), 4) if log else nice_ticks(ylo, yhi)
+        for v in ticks:
+            if ylo - 1e-9 <= v <= yhi + 1e-9:
+                painter.lines([[px - 4, sy(v)]], [[px + pw, sy(v)]], 1.0, (0.3, 0.3, 0.34, 0.6))
+                painter.text(fmt(10 ** v if log else v), px - 6, sy(v), size=10, color=AXIS,
+                             anchor="right", valign="middle")
+        for s in nice_ticks(x0, x1, 4):
+            painter.text(fmt(s), sx(s), py + ph + 3, size=10, color=AXIS, anchor="center")
+        painter.text("step", px - 6, py + ph + 3, size=10, color=AXIS, anchor="right")
+        for name, v in data.items():
+            good = np.isfinite(v) & ((v > 0) if log else True)
+            if good.sum() >= 2:
+                pts = np.stack([sx(steps[good]), sy(t(v[good]))], 1)
+                painter.polyline(pts, 1.6, SERIES_COLORS.get(name, TEXT))
+
+
+class Colorbar:
+    """A horizontal colormap legend with its range: [lo] ===== [hi], and a label."""
+
+    def __init__(self, ctx):
+        ramp = np.linspace(0.0, 1.0, 256, dtype=np.float32)[None, :]
+        self.tex = gl.texture(ctx, ramp, filter="linear")
+
+    def draw(self, painter, cmap, lo, hi, box, label=""):
+        x, y, w, h = box
+        painter.scalar_image(self.tex, x, y, w, h, 0.0, 1.0, cmap)
+        painter.rect(x, y, w, h, (0, 0, 0, 0), outline=(0.6, 0.6, 0.65), outline_width=1.0)
+        painter.text(fmt(lo), x, y + h + 2, size=10, color=TEXT)
+        painter.text(fmt(hi), x + w, y + h + 2, size=10, color=TEXT, anchor="right")
+        if label:
+            painter.text(label, x + w / 2, y + h + 2, size=10, color=TEXT, anchor="center")

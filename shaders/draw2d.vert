@@ -16,7 +16,7 @@ flat out vec4 v_par;
 flat out vec4 v_fill;
 flat out vec4 v_stroke;
 
-const float PAD = 1.0;         // room for the antialiased edge
+const float PAD = 0.5;         // pixel centres up to 0.5 px outside the edge get coverage
 
 void main() {
     vec2 corner = vec2(gl_VertexID & 1, gl_VertexID >> 1);

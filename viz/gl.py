@@ -42,8 +42,8 @@ import ctypes.util
 import importlib.resources
 import os
 import re
-import tempfile
 import time
+import uuid
 from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
@@ -286,10 +286,8 @@ def _check_rgb(rgb, name="rgb"):
 
 
 def _temp_beside(path):
-    """A new temporary file next to `path` with the same suffix -> its Path."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    return Path(name)
+    """An unused file name next to `path` with the same suffix (for write + rename)."""
+    return path.with_name(f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}{path.suffix}")
 
 
 def save_png(path, rgb):
@@ -791,11 +789,10 @@ def _call(view, name, *args):
     return handler(*args) if handler is not None else None
 
 
-def _start(view, ctx, app, width, height, record):
+def _start(view, ctx, app, record):
     view.ctx = ctx
     view.app = app
     _call(view, "setup", ctx)
-    _call(view, "on_resize", width, height)
     if record:
         app.toggle_record(record)
 
@@ -821,7 +818,8 @@ def _run_headless(view, width, height, frames, screenshot, record, fps, ctx):
     fbo = offscreen(ctx, width, height)
     app = App(fps)
     try:
-        _start(view, ctx, app, width, height, record)
+        _start(view, ctx, app, record)
+        _call(view, "on_resize", width, height)
         for _ in range(1 if frames is None else frames):
             view.update(1.0 / fps)
             fbo.use()
@@ -846,7 +844,7 @@ def _run_window(view, width, height, title, frames, screenshot, record, fps, on_
                               depth_size=24, double_buffer=True)
     window = pyglet.window.Window(width, height, title, resizable=True, config=config)
     ctx = moderngl.create_context()
-    app = App(fps, close=window.close)
+    app = App(fps, close=pyglet.app.exit)
     result = {}
 
     def framebuffer_size():
@@ -871,14 +869,14 @@ def _run_window(view, width, height, title, frames, screenshot, record, fps, on_
         app._frame_done(read)
         if frames is not None and app.frame >= frames:
             result["last"] = read()
-            window.close()
+            pyglet.app.exit()
 
     def on_key_press(symbol, modifiers):
         handled = _call(view, "on_key_press", symbol, modifiers)
         if not handled and on_key is not None:
             handled = on_key(symbol, modifiers, app)
         if not handled and symbol == key.ESCAPE:
-            window.close()
+            pyglet.app.exit()
         return pyglet.event.EVENT_HANDLED
 
     def on_key_release(symbol, modifiers):
@@ -905,14 +903,13 @@ def _run_window(view, width, height, title, frames, screenshot, record, fps, on_
     window.push_handlers(on_draw, on_key_press, on_key_release, on_mouse_motion, on_mouse_drag,
                          on_mouse_press, on_mouse_release, on_mouse_scroll, on_resize)
     try:
-        _start(view, ctx, app, *framebuffer_size(), record)
+        _start(view, ctx, app, record)           # pyglet sends the first on_resize
         pyglet.clock.schedule_interval(update, 1.0 / fps)
         pyglet.app.run(1.0 / fps)
     finally:
         pyglet.clock.unschedule(update)
         app._finish()
-        if not window.has_exit:
-            window.close()
+        window.close()
     last = result.get("last")
     if last is not None and screenshot:
         save_png(screenshot, last)

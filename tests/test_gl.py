@@ -232,6 +232,16 @@ def test_text_width_grows_and_atlases_are_bounded(painter):
     assert len(painter._atlases) <= gl.MAX_ATLASES
 
 
+def test_more_text_sizes_in_one_frame_than_atlases(ctx, painter):
+    sizes = list(range(8, 8 + gl.MAX_ATLASES + 4))
+    rgb = render(ctx, painter, 40, 40 * len(sizes),
+                 lambda p: [p.text("Hi", 4, 40 * i, size=s) for i, s in enumerate(sizes)],
+                 bg=(0, 0, 0))
+    ink_per_row = [rgb[40 * i:40 * i + 40].sum() for i in range(len(sizes))]
+    assert all(b > a for a, b in zip(ink_per_row, ink_per_row[1:]))   # bigger size, more ink
+    assert len(painter._atlases) <= gl.MAX_ATLASES
+
+
 # -- shaders ------------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -381,7 +381,10 @@ class Recorder:
 FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 CHARSET = ("".join(chr(c) for c in range(32, 127))
            + "°±×÷µ·…−–—²³¹⁰ₙαβγδεηθλμπσφωΔΣΩ→←↑↓≈≠≤≥∞√∑‖")
-MAX_ATLASES = 8
+MAX_ATLASES = 16
+MAX_LAYOUTS = 2048
+ANCHORS = ("left", "center", "right")
+VALIGNS = ("top", "middle", "bottom")
 
 
 def _font(size):
@@ -396,13 +399,14 @@ class _Atlas:
 
     def __init__(self, ctx, size):
         font = _font(size)
+        self.pixels = size
         self.ascent, self.descent = font.getmetrics()
         self.index = {ch: i for i, ch in enumerate(CHARSET)}
         boxes = np.array([font.getbbox(ch, anchor="ls") for ch in CHARSET], np.int64)  # l t r b
         self.advance = np.array([font.getlength(ch) for ch in CHARSET], np.float64)
         self.offset = boxes[:, :2].astype(np.float32)                    # (n, 2) from the pen
         self.size = (boxes[:, 2:] - boxes[:, :2]).astype(np.float32)     # (n, 2) w, h
-        width = 512 if size < 40 else 1024
+        width = 512 if size < 40 else 2048
         pos, x, y, shelf = [], 1, 1, 0
         for w, h in self.size.astype(int):
             if x + w + 1 > width:
@@ -428,11 +432,40 @@ class _Atlas:
         return float(self.advance[self.glyphs(line)].sum())
 
 
+def _layout(atlas, s, anchor, valign):
+    """Glyph records (n, 8) of `s`: pixel rects relative to the anchor point, and atlas uvs."""
+    if anchor not in ANCHORS:
+        raise ValueError(f"anchor must be one of {ANCHORS}, got {anchor!r}")
+    if valign not in VALIGNS:
+        raise ValueError(f"valign must be one of {VALIGNS}, got {valign!r}")
+    lines = s.split("\n")
+    line_h = atlas.ascent + atlas.descent
+    top = -{"top": 0.0, "middle": 0.5, "bottom": 1.0}[valign] * line_h * len(lines)
+    records = [np.zeros((0, 8), np.float32)]
+    for row, line in enumerate(lines):
+        glyphs = atlas.glyphs(line)
+        if not len(glyphs):
+            continue
+        advance = atlas.advance[glyphs]
+        left = -{"left": 0.0, "center": 0.5, "right": 1.0}[anchor] * advance.sum()
+        pens = left + np.concatenate([[0.0], np.cumsum(advance)[:-1]])      # (chars,)
+        visible = atlas.size[glyphs, 0] > 0
+        glyphs, pens = glyphs[visible], pens[visible]
+        baseline = np.floor(top + row * line_h + atlas.ascent + 0.5)
+        rec = np.empty((len(glyphs), 8), np.float32)
+        rec[:, 0] = np.floor(pens + 0.5) + atlas.offset[glyphs, 0]
+        rec[:, 1] = baseline + atlas.offset[glyphs, 1]
+        rec[:, 2:4] = atlas.size[glyphs]
+        rec[:, 4:8] = atlas.uv[glyphs]
+        records.append(rec)
+    layout = np.concatenate(records)
+    layout.setflags(write=False)
+    return layout
+
+
 # ---------------------------------------------------------------------------------------------
 # the 2D painter
 
-ANCHORS = ("left", "center", "right")
-VALIGNS = ("top", "middle", "bottom")
 _RECT, _CAPSULE = 0.0, 1.0
 
 
@@ -505,6 +538,8 @@ class Painter:
         self._image_prog["u_lut"] = 1
         self._text_prog["u_atlas"] = 0
         self._atlases = OrderedDict()          # size -> _Atlas, at most MAX_ATLASES
+        self._retired = []                     # evicted atlas textures, freed after the flush
+        self._layouts = OrderedDict()          # (text, size, anchor, valign) -> glyph records
         self._luts = {}                        # colormap name -> texture (one per name)
         self._commands = []                    # [kind, payload, list of arrays] in call order
         self._fbo = None
@@ -515,6 +550,7 @@ class Painter:
     def begin(self, fbo, viewport=None):
         """Draw into `fbo` (within `viewport`, moderngl convention; default fbo.viewport)."""
         self._commands.clear()
+        self._release_retired()
         self._fbo = fbo
         self._viewport = tuple(viewport or fbo.viewport)
 
@@ -557,7 +593,13 @@ class Painter:
             else:
                 self._draw_image(**payload)
         self._commands.clear()
+        self._release_retired()
         fbo.viewport = previous
+
+    def _release_retired(self):
+        for tex in self._retired:
+            tex.release()
+        self._retired.clear()
 
     def _draw_instances(self, vao, buf, arrays):
         data = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
@@ -653,14 +695,14 @@ class Painter:
 
     def _atlas(self, size):
         size = int(round(size))
-        if size < 4:
-            raise ValueError(f"size must be >= 4 pixels, got {size}")
+        if not 4 <= size <= 256:
+            raise ValueError(f"size must be 4..256 pixels, got {size}")
         atlas = self._atlases.pop(size, None)
         if atlas is None:
             atlas = _Atlas(self.ctx, size)
             if len(self._atlases) >= MAX_ATLASES:
                 _, old = self._atlases.popitem(last=False)
-                old.texture.release()
+                self._retired.append(old.texture)
         self._atlases[size] = atlas
         return atlas
 
@@ -675,40 +717,33 @@ class Painter:
         return atlas.ascent + atlas.descent
 
     def text(self, s, x, y, size=13, color=(1, 1, 1), anchor="left", valign="top"):
-        """Draw `s` (newlines allowed) with its box anchored at (x, y): anchor picks the left
-        edge, center or right edge, valign the top, middle or bottom of the line box."""
-        if anchor not in ANCHORS:
-            raise ValueError(f"anchor must be one of {ANCHORS}, got {anchor!r}")
-        if valign not in VALIGNS:
-            raise ValueError(f"valign must be one of {VALIGNS}, got {valign!r}")
+        """Draw `s` (newlines allowed) with its box anchored at (x, y) (rounded to whole pixels):
+        anchor picks the left edge, center or right edge, valign the top, middle or bottom of
+        the line box."""
         atlas = self._atlas(size)
-        lines = str(s).split("\n")
-        line_h = atlas.ascent + atlas.descent
-        top = y - {"top": 0.0, "middle": 0.5, "bottom": 1.0}[valign] * line_h * len(lines)
-        rgba = _rgba(color, 1, "color")[0]
-        records = []
-        for row, line in enumerate(lines):
-            glyphs = atlas.glyphs(line)
-            if not len(glyphs):
-                continue
-            advance = atlas.advance[glyphs]
-            left = x - {"left": 0.0, "center": 0.5, "right": 1.0}[anchor] * advance.sum()
-            pens = left + np.concatenate([[0.0], np.cumsum(advance)[:-1]])   # (chars,)
-            visible = atlas.size[glyphs, 0] > 0
-            glyphs, pens = glyphs[visible], pens[visible]
-            baseline = np.floor(top + row * line_h + atlas.ascent + 0.5)
-            rec = np.empty((len(glyphs), 12), np.float32)
-            rec[:, 0] = np.floor(pens + 0.5) + atlas.offset[glyphs, 0]
-            rec[:, 1] = baseline + atlas.offset[glyphs, 1]
-            rec[:, 2:4] = atlas.size[glyphs]
-            rec[:, 4:8] = atlas.uv[glyphs]
-            rec[:, 8:12] = rgba
-            records.append(rec)
-        if records:
-            self._queue("text", atlas, np.concatenate(records))
+        layout = self._layout(atlas, str(s), anchor, valign)
+        if not len(layout):
+            return
+        records = np.empty((len(layout), 12), np.float32)
+        records[:, :8] = layout
+        records[:, :2] += (np.floor(x + 0.5), np.floor(y + 0.5))
+        records[:, 8:] = _rgba(color, 1, "color")[0]
+        self._queue("text", atlas, records)
+
+    def _layout(self, atlas, s, anchor, valign):
+        """Glyph records (n, 8): rect x, y, w, h relative to the anchor point, then atlas uv."""
+        key = (s, atlas.pixels, anchor, valign)
+        layout = self._layouts.pop(key, None)
+        if layout is None:
+            layout = _layout(atlas, s, anchor, valign)
+            if len(self._layouts) >= MAX_LAYOUTS:
+                self._layouts.popitem(last=False)
+        self._layouts[key] = layout
+        return layout
 
     def release(self):
         """Free the painter's GL objects."""
+        self._release_retired()
         for atlas in self._atlases.values():
             atlas.texture.release()
         for tex in self._luts.values():

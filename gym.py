@@ -66,10 +66,9 @@ def run_view(parser, args, view, title):
     if not args.headless and not gl.has_display():
         parser.error("no display to open a window on (DISPLAY is unset or unreachable); "
                      "use --headless (with --frames N --screenshot out.png or --record out.gif)")
-    gl.run(view, *size, title=title, headless=args.headless,
-           frames=args.frames if args.frames or not args.headless else 120,
-           screenshot=args.screenshot, record=args.record)
-    return 0
+    return gl.run(view, *size, title=title, headless=args.headless,
+                  frames=args.frames if args.frames or not args.headless else 120,
+                  screenshot=args.screenshot, record=args.record)
 
 
 def gym_parser():
@@ -543,7 +542,10 @@ def gym_main(argv):
         view = GymView(cfg)
     except (ValueError, TypeError, OSError) as e:
         parser.error(str(e))
-    return run_view(parser, args, view, "nn-gym")
+    run_view(parser, args, view, "nn-gym")
+    print(f"{view.app.frame} frames, {view.step} training steps, final cost "
+          f"{view.curves.last('train'):.4g}, {view.app.fps:.0f} fps")
+    return 0
 
 
 def march_main(argv):

@@ -1,0 +1,199 @@
+"""The gym's views against numpy references, rendered headless with EGL, and its command line."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import gym
+import nn
+from viz import colors, data, gl, maps, netgraph
+
+ROOT = Path(__file__).resolve().parents[1]
+W, H = 320, 240
+
+
+def render(ctx, painter, draw, size=(W, H)):
+    fbo = gl.offscreen(ctx, *size)
+    try:
+        fbo.use()
+        fbo.clear(0.0, 0.0, 0.0)
+        with painter.target(fbo) as p:
+            draw(p)
+        return gl.read_rgb(fbo).astype(int)
+    finally:
+        gl.release_offscreen(fbo)
+
+
+def hand_net():
+    ws = [np.array([[0.9, -1.2, 0.3], [0.5, 0.8, -2.0]]), np.array([[1.5], [-0.7], [0.4]])]
+    bs = [np.array([0.1, -0.2, 0.3]), np.array([-0.25])]
+    return nn.MLP.from_arrays(ws, bs, act="tanh", out_act="sigmoid")
+
+
+def test_neuron_discs_have_the_colormap_color_of_their_activation(ctx, painter):
+    net, graph, box = hand_net(), netgraph.NetGraph(), (0, 0, W, H)
+    x = np.array([0.7, -0.4])
+    acts = net.forward(x, trace=True)
+    img = render(ctx, painter, lambda p: graph.draw(p, net, acts, box))
+    centres, radius = graph.layout(net.arch, box)
+    assert radius > 5
+    expected = {(0, 0): colors.colormap("diverging", x[0], -1, 1),
+                (0, 1): colors.colormap("diverging", x[1], -1, 1),
+                (2, 0): colors.colormap("sequential", acts[2][0], 0, 1)}
+    for i in range(3):
+        expected[(1, i)] = colors.colormap("diverging", acts[1][i], -1, 1)   # tanh: [-1, 1]
+    for (l, i), rgb in expected.items():
+        cx, cy = np.floor(centres[l][i]).astype(int)
+        got = img[cy, cx]
+        assert np.abs(got - np.round(rgb * 255)).max() <= 2, (l, i, got, rgb * 255)
+    # the neurons really differ: the check above is not passing on one flat colour
+    assert len({tuple(img[int(c[1]), int(c[0])]) for c in centres[1]}) == 3
+
+
+def test_edges_are_red_for_positive_and_blue_for_negative_weights(ctx, painter):
+    net = nn.MLP.from_arrays([np.array([[0.8]]), np.array([[-0.6]])],
+                             [np.zeros(1), np.zeros(1)], act="tanh")
+    graph, box = netgraph.NetGraph(), (0, 0, W, H)
+    acts = net.forward(np.array([0.5]), trace=True)
+    img = render(ctx, painter, lambda p: graph.draw(p, net, acts, box))
+    centres, _ = graph.layout(net.arch, box)
+    for l, sign in ((0, 1), (1, -1)):
+        mx, my = ((centres[l][0] + centres[l + 1][0]) / 2).astype(int)
+        r, g, b = img[my, mx]
+        assert (r - b) * sign > 60, (l, img[my, mx])
+
+
+def test_nan_activation_is_grey(ctx, painter):
+    net, graph, box = hand_net(), netgraph.NetGraph(), (0, 0, W, H)
+    acts = net.forward(np.array([0.1, 0.2]), trace=True)
+    acts[1] = np.array([np.nan, 0.0, np.inf])
+    img = render(ctx, painter, lambda p: graph.draw(p, net, acts, box))
+    centres, _ = graph.layout(net.arch, box)
+    for i in (0, 2):
+        cx, cy = centres[1][i].astype(int)
+        assert np.abs(img[cy, cx] - 128).max() <= 2
+
+
+def test_layer_maps_hold_the_first_layer_activations_over_the_grid(ctx):
+    net = nn.MLP([2, 5, 3, 1], act="sin", seed=4)
+    lm = maps.LayerMaps(ctx, res=64)
+    lm.update(net)
+    lo, hi = data.EXTENT
+    ys, xs = np.mgrid[0:64, 0:64]
+    pts = np.stack([lo + (xs + 0.5) / 64 * (hi - lo), hi - (ys + 0.5) / 64 * (hi - lo)], -1)
+    ref = np.sin(pts.reshape(-1, 2) @ net.ws[0] + net.bs[0])           # (4096, 5), independent
+    assert len(lm.textures) == 5
+    for k, tex in enumerate(lm.textures):
+        got = np.frombuffer(tex.read(), np.float32).reshape(64, 64)[::-1]   # GL rows bottom-up
+        np.testing.assert_allclose(got, ref[:, k].reshape(64, 64), atol=1e-5)
+
+
+def test_layer_maps_show_weight_images_for_non_planar_inputs(ctx):
+    net = nn.MLP([6, 4, 4], seed=0)
+    lm = maps.LayerMaps(ctx, res=64)
+    lm.update(net, input_shape=(2, 3))
+    for k, tex in enumerate(lm.textures):
+        got = np.frombuffer(tex.read(), np.float32).reshape(2, 3)[::-1]
+        np.testing.assert_array_equal(got, net.ws[0][:, k].reshape(2, 3))
+
+
+@pytest.mark.parametrize("arch,out_act", [([2, 8, 1], "sigmoid"), ([2, 8, 3], "softmax")])
+def test_output_map_equals_forward_over_the_grid(ctx, painter, arch, out_act):
+    net = nn.MLP(arch, act="tanh", out_act=out_act, seed=2)
+    om = maps.OutputMap(ctx, res=32)
+    om.update(net, classes=2 if arch[-1] == 1 else 3)
+    y = net.forward(maps.grid(32))
+    comps = 1 if arch[-1] == 1 else 3
+    got = np.frombuffer(om.tex.read(), np.float32).reshape(32, 32, comps)[::-1]
+    if comps == 1:
+        np.testing.assert_allclose(got[..., 0], y.reshape(32, 32), atol=1e-6)
+    else:
+        blend = y @ colors.class_colors(3)
+        np.testing.assert_allclose(got, blend.reshape(32, 32, 3), atol=1e-6)
+    # drawn at its own size, the pixels are the map through its colormap
+    img = render(ctx, painter, lambda p: om.draw(p, (0, 0, 32, 32)), size=(32, 32))
+    want = (colors.colormap("diverging", y.reshape(32, 32), 0, 1) if comps == 1
+            else blend.reshape(32, 32, 3))
+    assert np.abs(img[1:-1, 1:-1] - np.round(want[1:-1, 1:-1] * 255)).max() <= 3
+
+
+def test_grid_and_pixel_mapping_agree():
+    box = (10, 20, 200, 100)
+    pts = maps.grid(8)
+    px, py = maps.to_pixel(pts, box)
+    back = np.array([maps.from_pixel(a, b, box) for a, b in zip(px, py)])
+    np.testing.assert_allclose(back, pts, atol=1e-5)
+    assert maps.from_pixel(5, 5, box) is None
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, str(ROOT / "gym.py"), *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=300)
+
+
+def test_headless_cli_writes_a_real_picture_for_every_dataset(tmp_path):
+    for name in data.NAMES:
+        out = tmp_path / f"{name}.png"
+        r = run_cli("--data", name, "--headless", "--frames", "3", "--steps-per-frame", "5",
+                    "--size", "640x480", "--screenshot", str(out))
+        assert r.returncode == 0, r.stderr
+        img = np.asarray(__import__("PIL.Image", fromlist=["Image"]).open(out).convert("RGB"))
+        assert img.shape == (480, 640, 3)
+        colours = np.unique(img.reshape(-1, 3)[::7], axis=0)
+        assert len(colours) > 200, name                  # a picture, not a flat fill
+        assert img[:, :320].std() > 20 and img[:, 320:].std() > 20
+
+
+def test_gym_trains_while_it_draws():
+    cfg = gym.Config(data="xor", steps_per_frame=20, seed=1)
+    view = gym.GymView(cfg)
+    before = view.net.cost(view.ds.x, view.t, view.loss)
+    last = gl.run(view, 400, 300, headless=True, frames=30)
+    assert view.step == 600
+    assert view.net.cost(view.ds.x, view.t, view.loss) < 0.5 * before
+    assert view.curves.steps[-1] == 600 and last.shape == (300, 400, 3)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--data", "swirl"], "dataset must be one of"),
+    (["--arch", "3,8,1"], "--arch starts with 3 inputs, dataset 'spiral' has 2"),
+    (["--arch", "2,8,5"], "--arch ends with 5 outputs, dataset 'spiral' needs 1 or 2"),
+    (["--arch", "2,x,1"], "--arch must be comma-separated sizes like 2,16,16,1, got '2,x,1'"),
+    (["--arch", "2,0,1"], "--arch needs at least 2 sizes, all >= 1, got '2,0,1'"),
+    (["--act", "swish"], "act must be one of"),
+    (["--lr", "0"], "--lr must be positive, got 0.0"),
+    (["--lr", "-1"], "--lr must be positive, got -1.0"),
+    (["--batch", "0"], "--batch must be >= 1, got 0"),
+    (["--load", "missing.npz"], "missing.npz"),
+    (["--loss", "ce", "--arch", "2,8,1"], "loss 'ce' needs out_act='softmax'"),
+    (["--size", "big"], "--size must look like 800x600"),
+])
+def test_cli_errors_are_one_clear_message(args, message, tmp_path):
+    r = run_cli(*args, "--headless", "--frames", "1", cwd=tmp_path)
+    assert r.returncode == 2
+    assert message in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_cli_rejects_a_corrupt_model_file(tmp_path):
+    (tmp_path / "bad.npz").write_bytes(b"nope")
+    r = run_cli("--load", "bad.npz", "--headless", cwd=tmp_path)
+    assert r.returncode == 2 and "not a readable nn model file" in r.stderr
+
+
+def test_cli_loads_saved_weights(tmp_path):
+    net = nn.MLP([2, 5, 1], out_act="sigmoid", seed=3)
+    net.save(tmp_path / "m.npz")
+    view = gym.GymView(gym.Config(data="moons", load=str(tmp_path / "m.npz")))
+    assert view.net.arch == (2, 5, 1)
+    np.testing.assert_array_equal(view.net.ws[0], net.ws[0])
+
+
+def test_without_display_the_window_asks_for_headless(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    r = subprocess.run([sys.executable, str(ROOT / "gym.py")], capture_output=True, text=True,
+                       env=env, cwd=ROOT, timeout=120)
+    assert r.returncode == 2 and "--headless" in r.stderr

@@ -1,6 +1,7 @@
 #version 330 core
-// Instanced 2D shapes in pixel coordinates, origin at the top-left of the viewport.
-// kind 0: rectangle from corner a to corner b (radius = corner rounding)
+// Instanced 2D shapes in pixel coordinates, origin at the top-left of the viewport. Every shape
+// is a rounded box in its own frame, so the fragment shader has a single distance function:
+// kind 0: axis-aligned rectangle from corner a to corner b (radius = corner rounding)
 // kind 1: capsule from a to b with radius r (a disc when a == b, a thick line otherwise)
 
 uniform vec2 u_size;           // viewport size in pixels
@@ -10,33 +11,37 @@ in vec4 i_par;                 // radius, kind, outline width, unused
 in vec4 i_fill;                // rgba
 in vec4 i_stroke;              // rgba of the outline
 
-out vec2 v_pos;                // pixel position of this fragment
-flat out vec4 v_ab;
-flat out vec4 v_par;
+out vec2 v_local;              // pixel offset from the shape's centre, in the shape's frame
+flat out vec3 v_shape;         // half width, half height, corner radius
+flat out float v_outline;
 flat out vec4 v_fill;
 flat out vec4 v_stroke;
 
 const float PAD = 0.5;         // pixel centres up to 0.5 px outside the edge get coverage
 
 void main() {
-    vec2 corner = vec2(gl_VertexID & 1, gl_VertexID >> 1);
+    vec2 corner = vec2(gl_VertexID & 1, gl_VertexID >> 1) * 2.0 - 1.0;
     vec2 a = i_ab.xy;
     vec2 b = i_ab.zw;
-    vec2 p;
+    vec2 axis = vec2(1.0, 0.0);
+    vec2 half_size;
+    float radius;
+    float thin = 1.0;          // shapes thinner than a pixel fade instead of vanishing
     if (i_par.y < 0.5) {
-        p = mix(min(a, b) - PAD, max(a, b) + PAD, corner);
+        half_size = 0.5 * abs(b - a);
+        radius = clamp(i_par.x, 0.0, min(half_size.x, half_size.y));
     } else {
-        float r = max(i_par.x, 0.5) + PAD;
-        vec2 d = b - a;
-        float len = length(d);
-        vec2 dir = len > 1e-6 ? d / len : vec2(1.0, 0.0);
-        vec2 nrm = vec2(-dir.y, dir.x);
-        p = mix(a - dir * r, b + dir * r, corner.x) + nrm * r * (2.0 * corner.y - 1.0);
+        radius = max(i_par.x, 0.5);
+        thin = clamp(2.0 * i_par.x, 0.0, 1.0);
+        float len = length(b - a);
+        axis = len > 1e-6 ? (b - a) / len : axis;
+        half_size = vec2(0.5 * len + radius, radius);
     }
-    v_pos = p;
-    v_ab = i_ab;
-    v_par = i_par;
-    v_fill = i_fill;
-    v_stroke = i_stroke;
+    v_local = corner * (half_size + PAD);
+    vec2 p = 0.5 * (a + b) + axis * v_local.x + vec2(-axis.y, axis.x) * v_local.y;
+    v_shape = vec3(half_size, radius);
+    v_outline = i_par.z;
+    v_fill = vec4(i_fill.rgb, i_fill.a * thin);
+    v_stroke = vec4(i_stroke.rgb, i_stroke.a * thin);
     gl_Position = vec4(p.x / u_size.x * 2.0 - 1.0, 1.0 - p.y / u_size.y * 2.0, 0.0, 1.0);
 }

@@ -94,7 +94,7 @@ def gym_parser():
     p.add_argument("--image", default=None, help="picture for --data image (default built-in)")
     p.add_argument("--bits", type=int, default=3, help="bits per number for --data adder")
     p.add_argument("--steps-per-frame", type=int, default=None,
-                   help="training steps per frame (default: as many as fit in 8 ms)")
+                   help="training steps per frame (default: as many as fit in 5 ms)")
     return add_output_args(p)
 
 
@@ -113,7 +113,7 @@ BG = (0.06, 0.06, 0.075)
 PANEL = (0.09, 0.09, 0.11)
 TEXT = (0.85, 0.85, 0.9)
 DIM = (0.6, 0.6, 0.66)
-STEP_BUDGET = 0.008            # seconds of training per frame when --steps-per-frame is not set
+STEP_BUDGET = 0.005            # seconds of training per frame when --steps-per-frame is not set
 PROBE_PERIOD = 0.75            # seconds per training sample when the mouse is not probing
 
 
@@ -255,6 +255,7 @@ class GymView:
         self.out_map = maps.OutputMap(ctx, res=64)
         self.colorbar = plot.Colorbar(ctx)
         self.graph = netgraph.NetGraph()
+        self.points_fbo = self.points_tex = self.points_key = None
         self.mouse = None
         self.time = 0.0
         self.show_test = True
@@ -317,12 +318,17 @@ class GymView:
         highlight = hover[1] if hover is not None and hover[0] == 1 else map_hover
         if map_hover is not None:
             hover = (1, map_hover)
-        self.layer_maps.update(net, input_shape=(2, ds.n_in // 2) if ds.name == "adder" else None,
-                               probe_acts=acts[1])
         image = ds.image_shape is not None
         if ds.n_in == 2:
-            res = int(min(b["output"][2], 256)) if image else 64
-            self.out_map.update(net, classes=ds.classes, image=image, res=res)
+            trace = net.forward(self.layer_maps.points, trace=True)      # one pass, both maps
+            self.layer_maps.update(net, probe_acts=acts[1], a1=trace[1])
+            res = int(min(b["output"][2], 256)) if image else self.layer_maps.res
+            self.out_map.update(net, classes=ds.classes, image=image, res=res,
+                                y=None if image else trace[-1])
+        else:
+            self.layer_maps.update(net, input_shape=(2, ds.n_in // 2), probe_acts=acts[1])
+        self.draw_points(b["output"])
+        fbo.use()
         fbo.clear(*BG)
         p = self.painter
         with p.target(fbo):
@@ -414,22 +420,40 @@ class GymView:
         self.curves.draw(p, (x, y + top + 4, w, h - top - 4), "accuracy",
                          names=tuple(n + " acc" for n in names), lo=0.0, hi=1.0)
 
+    def draw_points(self, box):
+        """The training (and test) points over the output map: they only change with the
+        dataset, the panel size or the `t` key, so they are drawn once into a texture."""
+        ds = self.ds
+        key = (id(ds), int(box[2]), int(box[3]), self.show_test)
+        if ds.n_in != 2 or ds.image_shape is not None:
+            self.points_tex = None
+            return
+        if key == self.points_key:
+            return
+        if self.points_fbo is not None:
+            gl.release_offscreen(self.points_fbo)
+        self.points_fbo = fbo = gl.offscreen(self.ctx, key[1], key[2])
+        self.points_tex, self.points_key = fbo.color_attachments[0], key
+        fbo.use()
+        fbo.clear(0.0, 0.0, 0.0, 0.0)
+        local = (0, 0, key[1], key[2])
+        sets = [(ds.x, ds.labels, (1.0, 1.0, 1.0))]
+        if self.show_test and len(ds.x_test):
+            sets.append((ds.x_test, ds.labels_test, (0.0, 0.0, 0.0)))
+        with self.painter.target(fbo) as p:
+            for x, labels, ring in sets:
+                px, py = maps.to_pixel(x, local)
+                fill = self.out_map.point_colors(labels, ds.classes)
+                p.discs(np.stack([px, py], 1), 3.2, fill, outline=ring, outline_width=1.0)
+
     def draw_output(self, p, b, mouse_point):
         ds, om = self.ds, self.out_map
         box = b["output"]
         kind = "learned image" if ds.image_shape else "output over the input plane"
         self.panel_title(p, box, f"{kind}, x and y in [-1, 1]")
         om.draw(p, box)
-        if ds.image_shape is None:
-            pts = [(ds.x, ds.labels, None)]
-            if self.show_test and len(ds.x_test):
-                pts.append((ds.x_test, ds.labels_test, (0.0, 0.0, 0.0)))
-            for x, labels, ring in pts:
-                px, py = maps.to_pixel(x, box)
-                fill = om.point_colors(labels, ds.classes)
-                p.discs(np.stack([px, py], 1), 3.2, fill,
-                        outline=ring if ring is not None else (1.0, 1.0, 1.0),
-                        outline_width=1.0)
+        if self.points_tex is not None:
+            p.image(self.points_tex, *box)
         if mouse_point is not None:
             px, py = maps.to_pixel(mouse_point, box)
             p.discs([[px, py]], 5, (1, 1, 1, 0), outline=(1, 1, 1), outline_width=1.5)

@@ -70,13 +70,15 @@ class LayerMaps:
         self.textures = []
         self.boxes = np.zeros((0, 4))
 
-    def update(self, net, input_shape=None, probe_acts=None):
+    def update(self, net, input_shape=None, probe_acts=None, a1=None):
         """Recompute from net: maps over the plane when it has 2 inputs, else weight images
-        shaped input_shape (default (1, n_in)); probe_acts: first-layer activations to show."""
+        shaped input_shape (default (1, n_in)); probe_acts: first-layer activations to show;
+        a1: the first layer's activations over `self.points`, if already computed."""
         self.act = net.acts[0]
         self.probe = probe_acts
         if net.arch[0] == 2:
-            a1 = net.forward(self.points, trace=True)[1]                  # (res*res, k)
+            if a1 is None:
+                a1 = net.forward(self.points, trace=True)[1]              # (res*res, k)
             self.values = np.ascontiguousarray(a1.T.reshape(-1, self.res, self.res))
             self.range = colors.data_range(self.act, self.values)
         else:
@@ -142,11 +144,14 @@ class OutputMap:
         self.tex = None
         self.values = None
 
-    def update(self, net, classes=0, image=False, res=None):
+    def update(self, net, classes=0, image=False, res=None, y=None):
+        """Recompute from net over a res x res grid (y: net outputs over grid(res), if already
+        computed)."""
         res = int(res or self.res)
         if res != self.res or self.tex is None:
             self.res, self.points = res, grid(res)
-        y = net.forward(self.points)                                       # (res*res, out)
+        if y is None:
+            y = net.forward(self.points)                                   # (res*res, out)
         self.image, self.classes = image, classes
         if net.arch[-1] > 1:
             blend = np.nan_to_num(y) @ colors.class_colors(net.arch[-1])   # (n, k) @ (k, 3)

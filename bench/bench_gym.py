@@ -1,0 +1,79 @@
+"""Frames per second and training steps per second of the gym, headless (EGL, llvmpipe).
+
+    python bench/bench_gym.py [--frames 300] [--size 800x600]
+
+The gym at 800x600 on spiral with a 2-16-16-1 net and 64x64 maps, as `nn-gym --headless` runs
+it: each frame trains for the gym's time budget, then draws every panel. Also prints where a
+frame's time goes (training, drawing on the CPU, rendering) from a second run that waits for
+the renderer after every frame. Medians over repeats.
+"""
+
+import argparse
+import statistics
+import time
+
+import gym
+from viz import gl
+
+
+def make_view(args):
+    cfg = gym.Config(data="spiral", arch=[2, 16, 16, 1], seed=0)
+    return gym.GymView(cfg)
+
+
+def fps_run(args):
+    """Frames/s and steps/s of a plain headless run."""
+    view = make_view(args)
+    w, h = args.size
+    start = time.perf_counter()
+    gl.run(view, w, h, headless=True, frames=args.frames)
+    ctx = gl.headless_context()
+    ctx.finish()
+    took = time.perf_counter() - start
+    return args.frames / took, view.step / took
+
+
+def breakdown(args):
+    """Median ms per frame of training, CPU drawing and waiting for the renderer."""
+    view = make_view(args)
+    w, h = args.size
+    ctx = gl.headless_context()
+    fbo = gl.offscreen(ctx, w, h)
+    view.ctx, view.app = ctx, gl.App(60)
+    view.setup(ctx)
+    parts = {"train": [], "draw (cpu)": [], "render (gpu)": []}
+    for k in range(min(args.frames, 120)):
+        t0 = time.perf_counter()
+        view.update(1 / 60)
+        t1 = time.perf_counter()
+        view.draw(fbo, w, h)
+        t2 = time.perf_counter()
+        ctx.finish()
+        t3 = time.perf_counter()
+        view.app._frame_done(lambda: None)
+        if k >= 10:
+            for name, v in zip(parts, (t1 - t0, t2 - t1, t3 - t2)):
+                parts[name].append(v * 1e3)
+    gl.release_offscreen(fbo)
+    return {k: statistics.median(v) for k, v in parts.items()}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--frames", type=int, default=300)
+    p.add_argument("--size", default="800x600", type=gym.parse_size)
+    p.add_argument("--repeats", type=int, default=3)
+    args = p.parse_args()
+    runs = [fps_run(args) for _ in range(args.repeats)]
+    fps = statistics.median(r[0] for r in runs)
+    steps = statistics.median(r[1] for r in runs)
+    print(f"gym headless {args.size[0]}x{args.size[1]}, spiral, 2-16-16-1, 64x64 maps, "
+          f"{args.frames} frames x {args.repeats} runs")
+    print(f"  frames/s          {fps:8.1f}   (target >= 60)")
+    print(f"  training steps/s  {steps:8.0f}")
+    for name, ms in breakdown(args).items():
+        print(f"  {name:16s}  {ms:8.2f} ms per frame (median)")
+
+
+if __name__ == "__main__":
+    main()

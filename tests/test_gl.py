@@ -150,7 +150,12 @@ def test_image_round_trip_row0_on_top(ctx, painter):
     np.testing.assert_array_equal(rgb, image2)
     with pytest.raises(ValueError, match="array must match"):
         gl.update_texture(tex, image[:5])
+    np.testing.assert_array_equal(gl.read_texture(tex), image2)
     tex.release()
+    values = np.random.default_rng(3).normal(size=(5, 7)).astype(np.float32)
+    ftex = gl.texture(ctx, values)
+    np.testing.assert_array_equal(gl.read_texture(ftex)[..., 0], values)
+    ftex.release()
 
 
 def test_texture_rejects_bad_arrays(ctx):

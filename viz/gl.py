@@ -240,6 +240,16 @@ def update_texture(tex, array):
     tex.write(data.tobytes(), alignment=1)
 
 
+def read_texture(tex):
+    """Contents of a 2D texture as (h, w, components) uint8 or float32, row 0 at the top."""
+    dtypes = {"f1": np.uint8, "f4": np.float32}
+    if tex.dtype not in dtypes:
+        raise ValueError(f"tex.dtype must be one of {tuple(dtypes)}, got {tex.dtype!r}")
+    w, h = tex.size
+    data = np.frombuffer(tex.read(alignment=1), dtypes[tex.dtype])
+    return data.reshape(h, w, tex.components)[::-1].copy()
+
+
 def lut_texture(ctx, name):
     """colors.lut(name) as a 256x1 RGB float texture, LINEAR filter, clamp to edge."""
     tex = ctx.texture((colors.N, 1), 3, colors.lut(name).tobytes(), dtype="f4")

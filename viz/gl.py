@@ -313,18 +313,20 @@ def save_png(path, rgb):
 
 
 class Recorder:
-    """Frames to a file: .gif (imageio + pillow), .mp4 (imageio-ffmpeg, libx264 yuv420p) or
-    .png (keeps the last frame). The file appears (atomically) when the recorder is closed."""
+    """Frames to a file: .gif (imageio + pillow), .mp4 (imageio-ffmpeg, libx264 yuv420p, odd
+    sizes padded to even; quality 1..10 as imageio-ffmpeg's, 7 is crf 15) or .png (keeps the last
+    frame). The file appears (atomically) when the recorder is closed."""
 
     SUFFIXES = (".gif", ".mp4", ".png")
 
-    def __init__(self, path, fps=30):
+    def __init__(self, path, fps=30, quality=7):
         self.path = Path(path)
         if self.path.suffix.lower() not in self.SUFFIXES:
             raise ValueError(f"path must end in one of {self.SUFFIXES}, got {str(path)!r}")
         if fps <= 0:
             raise ValueError(f"fps must be > 0, got {fps}")
         self.fps = fps
+        self.quality = quality
         self.frames = 0
         self._kind = self.path.suffix.lower()
         self._size = None
@@ -362,7 +364,8 @@ class Recorder:
             h, w = self._size
             self._writer = imageio_ffmpeg.write_frames(
                 str(self._tmp), (w + w % 2, h + h % 2), fps=self.fps, codec="libx264",
-                pix_fmt_out="yuv420p", macro_block_size=1, ffmpeg_log_level="error")
+                pix_fmt_out="yuv420p", quality=self.quality, macro_block_size=1,
+                ffmpeg_log_level="error")
             self._writer.send(None)
 
     def close(self):

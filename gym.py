@@ -576,12 +576,134 @@ def march_main(argv):
     raise SystemExit("march is not built yet")
 
 
+def chaos_parser():
+    from viz.chaos import Config
+
+    d = Config()
+    p = argparse.ArgumentParser(
+        prog="nn-gym chaos",
+        description="Train a deep tanh net started in the chaotic regime (Poole et al. 2016) on "
+        "a random Hermite-polynomial target, one frame per gradient step, then loop back to the "
+        "initial weights; each pixel is a point of a 2-D input slice coloured by three neurons "
+        "of one layer (RGB). The frames are DCT-coded into --out and then played when a window "
+        "or --headless output is asked for (or a display is available).")
+    p.add_argument("--out", default="chaos.npz", help="coded animation to write (.npz)")
+    p.add_argument("--layers", action="store_true",
+                   help="one frame per layer of the untrained net instead of one per step")
+    p.add_argument("--depth", type=int, default=d.depth, help=f"hidden layers ({d.depth})")
+    p.add_argument("--width", type=int, default=d.width, help=f"neurons per layer ({d.width})")
+    p.add_argument("--sigma-w", type=float, default=d.sigma_w,
+                   help=f"weight scale: W ~ N(0, sigma_w^2 / fan_in) ({d.sigma_w})")
+    p.add_argument("--sigma-b", type=float, default=d.sigma_b,
+                   help=f"bias scale: b ~ N(0, sigma_b^2) ({d.sigma_b})")
+    p.add_argument("--layer", type=int, default=d.layer, help=f"layer shown ({d.layer})")
+    p.add_argument("--neurons", default=",".join(map(str, d.neurons)),
+                   help="three neuron indices shown as R,G,B (%(default)s)")
+    p.add_argument("--extent", type=float, default=d.extent,
+                   help=f"half-width of the square input slice around the origin ({d.extent})")
+    p.add_argument("--res", type=int, default=d.res, help=f"computed frame size ({d.res})")
+    p.add_argument("--steps", type=int, default=d.steps, help=f"training steps ({d.steps})")
+    p.add_argument("--lr", type=float, default=d.lr, help=f"learning rate ({d.lr})")
+    p.add_argument("--weight-decay", type=float, default=d.weight_decay,
+                   help=f"weight decay ({d.weight_decay})")
+    p.add_argument("--loop", type=int, default=d.loop,
+                   help=f"frames from the trained weights back to the start ({d.loop})")
+    p.add_argument("--degree", type=int, default=d.degree,
+                   help=f"highest total degree of the Hermite target ({d.degree})")
+    p.add_argument("--seed", type=int, default=d.seed, help="seed of the net's initial weights")
+    p.add_argument("-k", type=int, default=d.k,
+                   help=f"DCT modes kept: a k x k block, or the k*k largest ({d.k})")
+    p.add_argument("--mode", default=d.mode, choices=("block", "largest"),
+                   help="which DCT modes to keep (%(default)s)")
+    p.add_argument("--speed", type=float, default=30.0,
+                   help="playback speed in frames per second (%(default)s)")
+    return add_output_args(p)
+
+
+def _progress(phase, done, total):
+    """A progress line on stderr, redrawn about every 5%."""
+    if done == total or done % max(1, total // 20) == 0:
+        print(f"\r{phase} {done}/{total}   ", end="" if done < total else "\n",
+              file=sys.stderr, flush=True)
+
+
 def chaos_main(argv):
-    raise SystemExit("chaos is not built yet")
+    import os
+
+    from viz import chaos, dct, player
+
+    parser = chaos_parser()
+    args = parser.parse_args(argv)
+    try:
+        neurons = tuple(int(n) for n in args.neurons.split(","))
+    except ValueError:
+        parser.error(f"--neurons must be three integers like 0,1,2, got {args.neurons!r}")
+    try:
+        cfg = chaos.Config(
+            depth=args.depth, width=args.width, sigma_w=args.sigma_w, sigma_b=args.sigma_b,
+            seed=args.seed, layer=args.layer, neurons=neurons, extent=args.extent,
+            res=args.res, degree=args.degree, steps=args.steps, lr=args.lr,
+            weight_decay=args.weight_decay, loop=args.loop, k=args.k, mode=args.mode).check()
+    except ValueError as e:
+        parser.error(str(e))
+    folder = os.path.dirname(os.path.abspath(args.out))
+    if not os.path.isdir(folder):
+        parser.error(f"--out: folder {folder} does not exist")
+    asked = args.headless or args.frames or args.screenshot or args.record
+    if asked and not args.headless and not gl.has_display():
+        parser.error("no display to open a window on (DISPLAY is unset or unreachable); "
+                     "use --headless (with --frames N --screenshot out.png or --record out.gif)")
+    q, chi = chaos.q_star(cfg.sigma_w, cfg.sigma_b), chaos.chi_1(cfg.sigma_w, cfg.sigma_b)
+    phase = "chaotic" if chi > 1 else "ordered"
+    print(f"sigma_w={cfg.sigma_w:g} sigma_b={cfg.sigma_b:g}: q*={q:.3g}, chi_1={chi:.3f} "
+          f"({phase})", file=sys.stderr)
+    start = time.perf_counter()
+    try:
+        make = chaos.layer_animation if args.layers else chaos.animation
+        anim = make(cfg, _progress)
+    except nn.DivergedError as e:
+        print(f"nn-gym chaos: {e}", file=sys.stderr)
+        return 1
+    coded, meta = chaos.encode(anim, layers=args.layers)
+    try:
+        dct.save(args.out, coded, meta)
+    except OSError as e:
+        parser.error(f"--out: cannot write {args.out} ({e})")
+    t, h, w, _ = anim.frames.shape
+    print(f"wrote {args.out}: {t} frames of {w}x{h}, {cfg.mode} k={cfg.k}, "
+          f"{dct.compression_ratio(coded):.1f}x smaller than the 8-bit frames, "
+          f"PSNR {meta['psnr']:.1f} dB, {time.perf_counter() - start:.1f} s")
+    if asked or gl.has_display():
+        run_view(parser, args, player.Player(coded, meta, speed=args.speed), "nn-gym chaos")
+    return 0
+
+
+def play_parser():
+    p = argparse.ArgumentParser(
+        prog="nn-gym play",
+        description="Play a DCT-coded animation (from nn-gym chaos) with the inverse DCT on the "
+        "GPU. Move the mouse across the window to scrub; it plays on by itself when the mouse "
+        "rests. Space pauses, left/right step.")
+    p.add_argument("path", help="coded animation (.npz)")
+    p.add_argument("--speed", type=float, default=30.0,
+                   help="playback speed in frames per second (%(default)s)")
+    return add_output_args(p)
 
 
 def play_main(argv):
-    raise SystemExit("play is not built yet")
+    from viz import dct, player
+
+    parser = play_parser()
+    args = parser.parse_args(argv)
+    if not args.speed > 0:
+        parser.error(f"--speed must be > 0, got {args.speed}")
+    try:
+        coded, meta = dct.load(args.path)
+        view = player.Player(coded, meta, speed=args.speed)
+    except ValueError as e:
+        parser.error(str(e))
+    run_view(parser, args, view, f"nn-gym play {args.path}")
+    return 0
 
 
 if __name__ == "__main__":

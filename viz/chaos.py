@@ -33,7 +33,7 @@ input 1 up); its R, G, B are the post-activations of `neurons` in hidden layer `
 normalised per neuron over the whole animation ((a - min) / (max - min) with the min and max of
 that neuron over all frames), so a colour means the same activation in every frame. Only the
 first `layer` layers are evaluated, in float32, in chunks of at most `chunk` pixels.
-`layer_frames` is the other view: one frame per layer 1..depth of the same slice (normalised per
+`layer_animation` is the other view: one frame per layer 1..depth of the same slice (normalised per
 frame, since layers differ in range), a signal seen propagating through depth.
 
 Choosing the defaults together (measured on 2 cores, llvmpipe; see bench/bench_chaos.py).
@@ -41,20 +41,21 @@ Layer 15 of this net at sigma_w = 2.5, sigma_b = 0.3 (chi_1 = 1.59) over [-1, 1]
 18 dB with a 32 x 32 DCT block: its features are far finer than 32 modes. The feature size
 shrinks like chi_1^(-layer / 2), so sigma_w, the extent and K trade against each other:
 
-    sigma_w, sigma_b   chi_1   PSNR of layer 15 with a 32 x 32 block, half-width of the slice
-                               0.05     0.1      0.15     0.2      (median of 4 seeds, init)
-    2.0, 0.1           1.36    51       41       37       34
-    2.25, 0.2          1.47    44       35       30       28
-    2.5, 0.3           1.59    40       29       26       23
+    sigma_w, sigma_b   chi_1   PSNR (dB) of the initial frame, 32 x 32 block, median of 4 seeds,
+                               against the slice's half-width
+                               0.05    0.07    0.1     0.15    0.2
+    2.0, 0.1           1.36    51.6    47.7    41.2    36.7    34.4
+    2.25, 0.2          1.47    43.2    37.8    33.5    29.8    28.1
+    2.5, 0.3           1.59    40.0    34.6    28.4    24.1    22.9
 
 The defaults keep the seed's sigma_w = 2.5, sigma_b = 0.3 (clearly chaotic, chi_1 = 1.59) and
-zoom in to a half-width of 0.07, where the initial frames (the roughest: weight decay shrinks
-the weights and smooths the picture as training goes on) keep 29-30 dB and the animation as a
-whole about 32-33 dB with K = 32, while a frame still holds a dozen or so coloured structures.
-Frames are computed at 128 x 128: a 32 x 32 block of a 128 x 128 frame loses the same as of a
-256 x 256 one (the layer-15 picture has no content between those scales; measured within
-0.1 dB), and the cosine series decodes at any size, so the player shows it at 256 x 256 or
-larger at no loss against a 256 x 256 rendering, for a quarter of the compute. 200 steps + 20
+zoom in to a half-width of 0.07, where the whole animation keeps 32.6 dB with K = 32 (its
+roughest frames, the first ones, 29.6 dB; K = 24 would keep 28.4 dB, K = 48 39.5 dB), while a
+frame still holds a dozen or so coloured structures.
+Frames are computed at 128 x 128, a quarter of the work of 256 x 256: the cosine series decodes
+at any size, and decoded at 256 x 256 it matches the net rendered at 256 x 256 to 32.7 dB, the
+same as at 128 x 128 (32 modes a side are the limit, not the 128 samples). So the coefficients
+are 8x smaller than the computed 8-bit frames and 32x smaller than the 256 x 256 ones shown. 200 steps + 20
 back to the start, rendered to layer 15 only: about 2 s of training and 10 s of rendering on
 2 cores. lr = 1e-4 keeps neighbouring frames alike (median RMS change 0.05 of the colour
 range, at most 0.2 in the first steps, where the gradients of a chaotic net are largest); the
@@ -278,7 +279,8 @@ def training_data(cfg):
     return x.astype(np.float32), t.astype(np.float32)
 
 
-def _snapshot(net, layers):
+def snapshot(net, layers):
+    """Copies of the weights and biases of the first `layers` layers."""
     return [w.copy() for w in net.ws[:layers]], [b.copy() for b in net.bs[:layers]]
 
 
@@ -287,10 +289,10 @@ def train_path(net, x, t, steps, lr, weight_decay, layers=None, progress=None):
     before every step and after the last (steps + 1 snapshots), and each step's cost."""
     layers = len(net.ws) if layers is None else layers
     opt = nn.SGD(lr, weight_decay=weight_decay)
-    snaps, costs = [_snapshot(net, layers)], []
+    snaps, costs = [snapshot(net, layers)], []
     for s in nn.train(net, x, t, loss="mse", opt=opt, epochs=steps, shuffle=False):
         costs.append(s.cost)
-        snaps.append(_snapshot(net, layers))
+        snaps.append(snapshot(net, layers))
         if progress is not None:
             progress("train", s.step + 1, steps)
     return snaps, costs
@@ -362,7 +364,7 @@ def normalise(acts, axes):
 # the animations
 
 
-def _one_blas_thread():
+def one_blas_thread():
     """BLAS on one thread: these matmuls are small ((1024, 50) @ (50, 50)); OpenBLAS's own
     threads made training 20x and rendering 2x slower on 2 busy cores (measured); the frames
     are spread over `workers` threads instead."""
@@ -386,7 +388,7 @@ def animation(cfg=None, progress=None):
     cfg = (cfg or Config()).check()
     net = make_net(cfg)
     x, t = training_data(cfg)
-    with _one_blas_thread():
+    with one_blas_thread():
         snaps, costs = train_path(net, x, t, cfg.steps, cfg.lr, cfg.weight_decay, cfg.layer,
                                   progress)
         back = loop_back(snaps, cfg.loop)
@@ -407,10 +409,10 @@ def layer_animation(cfg=None, progress=None):
     cfg = (cfg or Config()).check()
     net = make_net(cfg)
     grid = slice_grid(cfg.center, cfg.extent, cfg.res)
-    snap = _snapshot(net, cfg.depth)
+    snap = snapshot(net, cfg.depth)
     frames, los, his = [], [], []
     for layer in range(1, cfg.depth + 1):
-        with _one_blas_thread():
+        with one_blas_thread():
             acts = render(snap, grid, layer, cfg.neurons, cfg.chunk)
         scaled, lo, hi = normalise(acts, axes=0)
         frames.append(scaled.reshape(cfg.res, cfg.res, 3))

@@ -28,7 +28,8 @@ File format (`save`/`load`, an ``.npz`` read with ``allow_pickle=False``):
     mode      str            "block" or "largest"
     shape     int (2,)       H, W of the encoded frames
     coef      float16        block: (T, C, k, k); largest: (T, C, k*k) values
-    index     uint32         largest only: (T, C, k*k) flat indices into H*W
+    index     uint16|uint32  largest only: (T, C, k*k) flat indices into H*W (uint16 when
+                             H*W <= 65536)
     meta      str            JSON object of whatever the producer wants kept with the frames
 """
 
@@ -51,7 +52,7 @@ class Coded:
     mode: str
     shape: tuple          # (H, W) of the encoded frames
     coef: np.ndarray      # float16, block: (T, C, k, k); largest: (T, C, n)
-    index: np.ndarray = None  # uint32 (T, C, n), "largest" only
+    index: np.ndarray = None  # uint16 (uint32 past 65536 pixels) (T, C, n), "largest" only
 
     @property
     def frames(self):
@@ -92,9 +93,13 @@ def encode(frames, k=32, mode="block"):
     flat = spec.reshape(t, c, h * w)
     n = k * k
     index = np.argpartition(-np.abs(flat), n - 1, axis=2)[:, :, :n]
-    index = np.sort(index, axis=2).astype(np.uint32)  # (T, C, n)
+    index = np.sort(index, axis=2).astype(_index_dtype(h, w))  # (T, C, n)
     values = np.take_along_axis(flat, index.astype(np.intp), axis=2)
     return Coded(mode, (h, w), values.astype(np.float16), index)
+
+
+def _index_dtype(h, w):
+    return np.uint16 if h * w <= 1 << 16 else np.uint32
 
 
 def dense_block(coded):
@@ -222,9 +227,9 @@ def load(path):
                              f"and no index, got {coef.shape}")
     else:
         ok = (index is not None and coef.ndim == 3 and index.shape == coef.shape
-              and index.dtype == np.uint32)
+              and index.dtype in (np.uint16, np.uint32))
         if not ok or (index.size and int(index.max()) >= shape[0] * shape[1]):
-            raise ValueError(f"{path}: largest needs coef (T, C, n) and uint32 index of the same "
+            raise ValueError(f"{path}: largest needs coef (T, C, n) and integer index of the same "
                              f"shape below {shape[0] * shape[1]}, got coef {coef.shape}, "
                              f"index {None if index is None else (index.shape, index.dtype)}")
     try:

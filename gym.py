@@ -572,8 +572,81 @@ def gym_main(argv):
     return 0
 
 
+def march_parser():
+    from viz.march import TARGETS
+
+    p = argparse.ArgumentParser(
+        prog="nn-gym march", description="Level surfaces f = level + k of a net with 3 inputs "
+        "(x, y, z) and 1 output, raymarched inside a sphere; sparks along grad f; a weight "
+        "diagram edited with the mouse wheel; optionally trained live towards a shape.")
+    p.add_argument("--arch", default="3,8,1", help="layer sizes, 3 inputs and 1 output "
+                   "(default 3,8,1; hidden layers up to 8 in all, e.g. 3,32,32,32,32,1)")
+    p.add_argument("--act", default="tanh",
+                   help="hidden activation: tanh, sigmoid, relu, sin, linear, leaky_relu")
+    p.add_argument("--seed", type=int, default=0, help="seed of the random weights")
+    p.add_argument("--load", metavar="MODEL.npz", default=None, help="start from saved weights")
+    p.add_argument("--train", metavar="TARGET", default=None,
+                   help=f"fit the net live to a shape's signed distance: {', '.join(TARGETS)}")
+    p.add_argument("--lr", type=float, default=0.01, help="Adam learning rate (default 0.01)")
+    p.add_argument("--batch", type=int, default=256, help="batch size (default 256)")
+    p.add_argument("--steps-per-frame", type=int, default=4,
+                   help="training steps per frame (default 4)")
+    p.add_argument("--period", type=float, default=5.0,
+                   help="seconds per cycle of the animated level (default 5)")
+    p.add_argument("--level", type=float, default=None,
+                   help="start paused at this level (0..1) instead of animating")
+    p.add_argument("--radius", type=float, default=5.0, help="bounding sphere radius (default 5)")
+    p.add_argument("--steps", type=int, default=64, help="scan samples per ray (default 64)")
+    p.add_argument("--grid", type=int, default=64,
+                   help="resolution of the sampled field the fast scan reads (default 64)")
+    p.add_argument("--naive", action="store_true",
+                   help="evaluate the exact net at every scan sample (slow; for comparison)")
+    p.add_argument("--sparks", type=int, default=512, help="number of sparks (default 512)")
+    p.add_argument("--orbit", action="store_true", help="orbit the camera slowly")
+    add_output_args(p)
+    p.set_defaults(size="1000x620")
+    return p
+
+
+def march_net(args):
+    """The net nn-gym march shows: loaded, or new with uniform [-1, 1] weights."""
+    if args.load is not None:
+        return nn.MLP.load(args.load)
+    try:
+        arch = [int(v) for v in args.arch.split(",")]
+    except ValueError:
+        raise ValueError(f"--arch must be comma-separated sizes like 3,8,1, got "
+                         f"{args.arch!r}") from None
+    if len(arch) < 2 or arch[0] != 3 or arch[-1] != 1 or min(arch) < 1:
+        raise ValueError(f"--arch must start with 3 inputs and end with 1 output, got "
+                         f"{args.arch!r}")
+    return nn.MLP(arch, act=args.act, init="uniform", low=-1.0, high=1.0, seed=args.seed)
+
+
 def march_main(argv):
-    raise SystemExit("march is not built yet")
+    from viz import march
+
+    parser = march_parser()
+    args = parser.parse_args(argv)
+    try:
+        if not args.lr > 0:
+            raise ValueError(f"--lr must be positive, got {args.lr}")
+        for name in ("batch", "steps_per_frame", "steps", "sparks"):
+            if getattr(args, name) < 1:
+                raise ValueError(f"--{name.replace('_', '-')} must be >= 1, got "
+                                 f"{getattr(args, name)}")
+        net = march_net(args)
+        view = march.MarchView(
+            net, period=args.period, level=args.level, train=args.train, lr=args.lr,
+            batch=args.batch, steps_per_frame=args.steps_per_frame, seed=args.seed,
+            grid=args.grid, steps=args.steps, radius=args.radius, naive=args.naive,
+            n_sparks=args.sparks, orbit=args.orbit)
+    except (ValueError, TypeError, OSError) as e:
+        parser.error(str(e))
+    run_view(parser, args, view, "nn-gym march")
+    trained = f", {view.step} training steps, cost {view.cost:.4g}" if args.train else ""
+    print(f"{view.app.frame} frames{trained}, {view.app.fps:.0f} fps")
+    return 0
 
 
 def chaos_parser():

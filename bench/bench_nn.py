@@ -1,0 +1,436 @@
+"""Benchmark: one training step of nn against the same net in torch (CPU, 2 threads), and nn
+against scikit-learn's MLPClassifier on load_digits.
+
+    pip install -e '.[bench]'
+    python bench/bench_nn.py                 # everything, about 2 minutes on 2 cores
+    python bench/bench_nn.py --cases C D     # some step cases only, no digits
+    python bench/bench_nn.py --profile       # also where nn's step spends its time
+
+A step is forward + backprop + optimizer update on one fixed batch of random float32 data
+(one-hot targets for ce). nn's step is one iteration of nn.train (what nn.fit runs); the
+"backprop+step" column is the public pair net.backprop + opt.step, which also checks its inputs.
+torch's step is zero_grad, forward, loss, backward, opt.step with torch.set_num_threads(2).
+Every figure is the median over repeats of timing many steps, after a warm-up.
+Each library runs in its own subprocess (`--worker nn|torch|sklearn ...`): in one process
+their thread pools fight over the cores and timings jump by milliseconds.
+"bare matmuls" times, in numpy alone, the matmuls one nn step does (forward a @ W per layer,
+backward a.T @ delta per layer and delta @ W.T below the top layer); step/matmuls is nn's
+step time over that.
+"""
+
+import argparse
+import gc
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# name: (arch, hidden act, out act, loss, batch, optimizer, target torch/nn)
+CASES = {
+    "A": ((2, 2, 1), "sigmoid", "sigmoid", "mse", 4, "sgd", 10.0),
+    "B": ((2, 16, 16, 1), "tanh", "linear", "mse", 256, "sgd", 5.0),
+    "C": ((784, 128, 10), "relu", "softmax", "ce", 128, "adam", 1.3),
+    "D": ((784, 256, 256, 10), "relu", "softmax", "ce", 512, "adam", 1.0),
+    "E": ((2,) + (50,) * 20 + (1,), "tanh", "linear", "mse", 4096, "sgd", 1.0),
+}
+SGD_LR, ADAM_LR = 1e-3, 1e-3
+MATMUL_TARGET = 1.2
+DIGITS_EPOCH_TARGET, DIGITS_REACH_TARGET = 3.0, 10.0
+
+
+def arch_name(arch):
+    hidden = arch[1:-1]
+    if len(hidden) > 3 and len(set(hidden)) == 1:
+        return f"{arch[0]}-{len(hidden)}x{hidden[0]}-{arch[-1]}"
+    return "-".join(map(str, arch))
+
+
+def case_data(case, seed=0):
+    """x (batch, in), t (batch, out) float32 and the class labels (batch,) for ce."""
+    arch, _, out_act, loss, batch, _, _ = CASES[case]
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((batch, arch[0]), dtype=np.float32)
+    labels = rng.integers(0, arch[-1], batch)
+    if loss == "ce":
+        t = np.eye(arch[-1], dtype=np.float32)[labels]
+    elif out_act == "sigmoid":
+        t = rng.random((batch, arch[-1]), dtype=np.float32)
+    else:
+        t = rng.standard_normal((batch, arch[-1]), dtype=np.float32)
+    return x, t, labels
+
+
+def per_call(fn, budget=0.12, repeats=7):
+    """Median seconds per call of fn(): warm up while finding a call count that takes about
+    `budget` seconds, then time `repeats` runs of that many calls (garbage collector off)."""
+    gc.collect()
+    gc.disable()
+    try:
+        n = 1
+        while True:
+            t0 = time.perf_counter()
+            for _ in range(n):
+                fn()
+            dt = time.perf_counter() - t0
+            if dt > budget / 4:
+                break
+            n *= 2
+        n = max(1, round(n * budget / dt))
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            for _ in range(n):
+                fn()
+            times.append((time.perf_counter() - t0) / n)
+        return statistics.median(times)
+    finally:
+        gc.enable()
+
+
+# ---------------------------------------------------------------------------------------------
+# Workers: each runs in its own process and prints one JSON line
+# ---------------------------------------------------------------------------------------------
+
+
+def import_nn():
+    sys.path.insert(0, str(ROOT))
+    import nn
+    return nn
+
+
+def bare_matmuls(arch, batch, rng):
+    """A function doing the matmuls of one nn step with these shapes, and nothing else."""
+    shapes = list(zip(arch[:-1], arch[1:]))
+    ins = [rng.standard_normal((batch, i), dtype=np.float32) for i, _ in shapes]
+    deltas = [rng.standard_normal((batch, o), dtype=np.float32) for _, o in shapes]
+    ws = [rng.standard_normal(s, dtype=np.float32) for s in shapes]
+    gws = [np.empty_like(w) for w in ws]
+
+    def run():
+        for a, w in zip(ins, ws):
+            a @ w                                   # (n, in) @ (in, out) -> (n, out)
+        for l in range(len(ws) - 1, -1, -1):
+            np.matmul(ins[l].T, deltas[l], out=gws[l])  # (in, n) @ (n, out) -> (in, out)
+            if l > 0:
+                deltas[l] @ ws[l].T                 # (n, out) @ (out, in) -> (n, in)
+    return run
+
+
+def nn_case(case, profile):
+    nn = import_nn()
+    arch, act, out_act, loss, batch, opt_name, _ = CASES[case]
+    x, t, _ = case_data(case)
+
+    def make():
+        net = nn.MLP(arch, act=act, out_act=out_act, seed=0)
+        opt = nn.SGD(SGD_LR) if opt_name == "sgd" else nn.Adam(ADAM_LR)
+        return net, opt
+
+    net, opt = make()
+    steps = nn.train(net, x, t, loss, opt, epochs=None, batch_size=None, shuffle=False)
+    res = {"train": per_call(lambda: next(steps))}
+
+    net, opt = make()
+
+    def api_step():
+        gws, gbs = net.backprop(x, t, loss)
+        opt.step(net, gws, gbs)
+
+    res["api"] = per_call(api_step)
+    res["matmul"] = per_call(bare_matmuls(arch, batch, np.random.default_rng(1)))
+    if profile:
+        net, opt = make()
+        gws, gbs = net.backprop(x, t, loss)
+        res["forward"] = per_call(lambda: net.forward(x))
+        res["backprop"] = per_call(lambda: net.backprop(x, t, loss))
+        res["opt"] = per_call(lambda: opt.step(net, gws, gbs))
+        res["isfinite"] = per_call(lambda: (np.isfinite(x).all(), np.isfinite(t).all()))
+    return res
+
+
+def torch_case(case):
+    import torch
+    torch.set_num_threads(2)
+    arch, act, out_act, loss, batch, opt_name, _ = CASES[case]
+    x, t, labels = case_data(case)
+    acts = {"sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh, "relu": torch.nn.ReLU}
+    layers = []
+    for l, (i, o) in enumerate(zip(arch[:-1], arch[1:])):
+        layers.append(torch.nn.Linear(i, o))
+        name = act if l < len(arch) - 2 else out_act
+        if name in acts:
+            layers.append(acts[name]())
+    # softmax is folded into cross_entropy, which takes logits
+    model = torch.nn.Sequential(*layers)
+    xt = torch.from_numpy(x)
+    if loss == "ce":
+        target = torch.from_numpy(labels)
+        loss_fn = torch.nn.functional.cross_entropy
+    else:
+        target = torch.from_numpy(t)
+        loss_fn = torch.nn.functional.mse_loss       # one output: the same as nn's mse
+    if opt_name == "sgd":
+        opt = torch.optim.SGD(model.parameters(), lr=SGD_LR)
+    else:
+        opt = torch.optim.Adam(model.parameters(), lr=ADAM_LR)
+
+    def step():
+        opt.zero_grad()
+        loss_fn(model(xt), target).backward()
+        opt.step()
+
+    return {"step": per_call(step), "threads": torch.get_num_threads(),
+            "version": torch.__version__}
+
+
+def digits_data():
+    """load_digits with a 25% test split, inputs standardised on the training part."""
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+    x, y = load_digits(return_X_y=True)
+    xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.25, random_state=0)
+    scaler = StandardScaler().fit(xtr)
+    xtr = scaler.transform(xtr).astype(np.float32)
+    xte = scaler.transform(xte).astype(np.float32)
+    return xtr, xte, ytr, yte
+
+
+def sklearn_digits(repeats=3):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+    xtr, xte, ytr, yte = digits_data()
+    times = []
+    for _ in range(repeats):
+        clf = MLPClassifier(hidden_layer_sizes=(64, 64, 64), solver="adam", learning_rate_init=1e-3,
+                            batch_size=32, max_iter=200, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            t0 = time.perf_counter()
+            clf.fit(xtr, ytr)
+            times.append(time.perf_counter() - t0)
+    fit = statistics.median(times)
+    return {"fit": fit, "epochs": clf.n_iter_, "epoch": fit / clf.n_iter_,
+            "acc": float(clf.score(xte, yte)), "n_train": len(xtr), "n_test": len(xte)}
+
+
+def nn_digits(target_acc, max_epochs=200, timing_epochs=20, repeats=3):
+    nn = import_nn()
+    xtr, xte, ytr, yte = digits_data()
+    ttr, tte = np.eye(10, dtype=np.float32)[ytr], np.eye(10, dtype=np.float32)[yte]
+
+    def make():
+        return nn.MLP([64, 64, 64, 64, 10], act="relu", out_act="softmax", seed=0), nn.Adam(1e-3)
+
+    def epochs_only():
+        net, opt = make()
+        nn.fit(net, xtr, ttr, "ce", opt, epochs=timing_epochs, batch_size=32, seed=0)
+
+    epoch = per_call(epochs_only, budget=0.3, repeats=repeats) / timing_epochs
+
+    def until_target():
+        net, opt = make()
+        hist = nn.fit(net, xtr, ttr, "ce", opt, epochs=max_epochs, batch_size=32, seed=0,
+                      x_val=xte, t_val=tte,
+                      callback=lambda e, h: h["val_acc"][-1] < target_acc)
+        return hist["val_acc"]
+
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        accs = until_target()
+        times.append(time.perf_counter() - t0)
+    return {"epoch": epoch, "reach": statistics.median(times), "epochs": len(accs),
+            "acc": accs[-1], "reached": accs[-1] >= target_acc}
+
+
+def cpu_seconds():
+    """Busy CPU seconds of the whole machine and CPU seconds of this process (all its
+    threads), or None where /proc/stat is missing."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:9]]
+    except OSError:
+        return None
+    return (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK"), time.process_time()
+
+
+def measured(fn, *args):
+    """fn(*args), a dict, plus "others": the cores other processes kept busy meanwhile (on
+    average), which inflates every timing."""
+    c0, t0 = cpu_seconds(), time.perf_counter()
+    res = fn(*args)
+    c1, wall = cpu_seconds(), time.perf_counter() - t0
+    res["others"] = max(0.0, (c1[0] - c0[0]) - (c1[1] - c0[1])) / wall if c0 else float("nan")
+    return res
+
+
+def worker(kind, args):
+    if kind == "nn":
+        return {c: measured(nn_case, c, args[0] == "profile") for c in args[1:]}
+    if kind == "torch":
+        return {c: measured(torch_case, c) for c in args}
+    if kind == "sklearn":
+        return measured(sklearn_digits)
+    if kind == "nn-digits":
+        return measured(nn_digits, float(args[0]))
+    raise ValueError(f"--worker must be nn, torch, sklearn or nn-digits, got {kind!r}")
+
+
+def wait_quiet(max_wait, limit=0.15, sample=0.5):
+    """Wait (at most max_wait seconds) until other processes use under `limit` cores;
+    returns the seconds waited."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < max_wait:
+        c0 = cpu_seconds()
+        if c0 is None:
+            break
+        time.sleep(sample)
+        if (cpu_seconds()[0] - c0[0]) / sample < limit:
+            break
+    return time.perf_counter() - t0
+
+
+def run_worker(*args):
+    """Run a worker in a fresh interpreter and return its JSON result."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", *map(str, args)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(f"worker {args} failed (exit {proc.returncode}):\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def best(runs, key):
+    """The run with the smallest `key`: the round least disturbed by other processes."""
+    return min(runs, key=lambda r: r[key])
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------
+
+
+def ms(s):
+    return f"{s * 1e3:.3f}" if s < 0.1 else f"{s * 1e3:.1f}"
+
+
+def step_table(cases, nn_res, torch_res):
+    head = (f"{'case':4} {'net':24} {'batch':>5} {'opt':4} {'torch ms':>9} {'nn ms':>9} "
+            f"{'torch/nn':>8} {'target':>6}   {'bp+step ms':>10} {'torch/bp+step':>13}   "
+            f"{'matmuls ms':>10} {'step/matmuls':>12} {'busy':>5}")
+    lines = [head, "-" * len(head)]
+    for c in cases:
+        arch, act, out_act, loss, batch, opt, target = CASES[c]
+        n, tr = nn_res[c], torch_res[c]["step"]
+        net = f"{arch_name(arch)} {act} {loss}"
+        lines.append(
+            f"{c:4} {net:24} {batch:5} {opt:4} {ms(tr):>9} {ms(n['train']):>9} "
+            f"{tr / n['train']:7.2f}x {target:5.1f}x   {ms(n['api']):>10} "
+            f"{tr / n['api']:12.2f}x   {ms(n['matmul']):>10} {n['train'] / n['matmul']:11.2f}x "
+            f"{max(n['others'], torch_res[c]['others']):5.2f}")
+    lines.append(f"torch/nn > 1: nn is faster. step/matmuls target {MATMUL_TARGET}x (C, D). busy: "
+                 "cores other processes used meanwhile.")
+    return lines
+
+
+def profile_table(cases, nn_res):
+    head = (f"{'case':4} {'train step':>10} {'forward':>9} {'backprop':>9} {'bp-fwd':>9} "
+            f"{'opt.step':>9} {'isfinite x,t':>12} {'matmuls':>9}   (ms; shares of train step)")
+    lines = [head, "-" * len(head)]
+    for c in cases:
+        n = nn_res[c]
+        tr = n["train"]
+        cells = [n["forward"], n["backprop"], n["backprop"] - n["forward"], n["opt"]]
+        pct = " ".join(f"{ms(v):>5}{v / tr:4.0%}" for v in cells)
+        lines.append(f"{c:4} {ms(tr):>10} {pct} {ms(n['isfinite']):>12} {ms(n['matmul']):>9}")
+    lines.append("bp-fwd: backprop minus forward (backward pass, cost, input checks).")
+    return lines
+
+
+def digits_table(sk, nd):
+    net = "64-64-64-64-10 relu, softmax ce, Adam 1e-3, batch 32"
+    lines = [f"load_digits ({sk['n_train']} train / {sk['n_test']} test, standardised), {net}",
+             f"{'':34} {'sklearn':>14} {'nn':>14} {'sklearn/nn':>10} {'target':>6}",
+             f"{'time per epoch':34} {ms(sk['epoch']) + ' ms':>14} {ms(nd['epoch']) + ' ms':>14} "
+             f"{sk['epoch'] / nd['epoch']:9.2f}x {DIGITS_EPOCH_TARGET:5.1f}x"]
+    reach = f"time to test acc >= {sk['acc']:.4f}"
+    sk_cell = f"{sk['fit']:.2f} s ({sk['epochs']} ep)"
+    nn_cell = f"{nd['reach']:.2f} s ({nd['epochs']} ep)"
+    if nd["reached"]:
+        ratio = f"{sk['fit'] / nd['reach']:9.2f}x"
+    else:
+        ratio = f"{'not reached':>10}"
+        nn_cell += f" acc {nd['acc']:.4f}"
+    lines.append(f"{reach:34} {sk_cell:>14} {nn_cell:>14} {ratio} {DIGITS_REACH_TARGET:5.1f}x")
+    lines.append("sklearn: fit time to its own stop (max_iter=200 or no improvement), final "
+                 "test acc; nn: fit with a per-epoch test-accuracy callback until it matches.")
+    return lines
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--cases", nargs="*", default=None, choices=sorted(CASES),
+                   help="step cases to run (default all, plus digits)")
+    p.add_argument("--no-digits", action="store_true", help="skip the sklearn digits comparison")
+    p.add_argument("--rounds", type=int, default=3,
+                   help="run every worker this many times, alternating, and keep the fastest "
+                        "run (default 3)")
+    p.add_argument("--wait", type=float, default=30.0,
+                   help="seconds in all to spend waiting, before workers, for other processes "
+                        "to leave the cpus idle (default 30)")
+    p.add_argument("--profile", action="store_true", help="break nn's step down")
+    p.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    a = p.parse_args()
+    if a.worker:
+        print(json.dumps(worker(a.worker[0], a.worker[1:])))
+        return
+    cases = a.cases or sorted(CASES)
+    digits = a.cases is None and not a.no_digits
+    t0 = time.perf_counter()
+    nn_runs, torch_runs, sk_runs, nd_runs = [], [], [], []
+    waited = 0.0
+
+    def run(*args):
+        nonlocal waited
+        waited += wait_quiet(a.wait - waited)
+        return run_worker(*args)
+
+    for _ in range(a.rounds):
+        nn_runs.append(run("nn", "profile" if a.profile else "-", *cases))
+        torch_runs.append(run("torch", *cases))
+        if digits:
+            sk_runs.append(run("sklearn"))
+            nd_runs.append(run("nn-digits", sk_runs[-1]["acc"]))
+    nn_res = {c: best([r[c] for r in nn_runs], "train") for c in cases}
+    torch_res = {c: best([r[c] for r in torch_runs], "step") for c in cases}
+    tr = torch_res[cases[0]]
+    out = [f"numpy {np.__version__}, torch {tr['version']} ({tr['threads']} threads), "
+           f"{os.cpu_count()} cpus, float32; fastest of {a.rounds} rounds, each a median of "
+           "repeats", ""]
+    out += step_table(cases, nn_res, torch_res)
+    if a.profile:
+        out += [""] + profile_table(cases, nn_res)
+    others = [r["others"] for r in list(nn_res.values()) + list(torch_res.values())]
+    if digits:
+        sk, nd = best(sk_runs, "fit"), best(nd_runs, "reach")
+        out += [""] + digits_table(sk, nd)
+        others += [sk["others"], nd["others"]]
+    busy = max(others)
+    out.append(f"\nother processes kept up to {busy:.2f} cores busy during the kept runs"
+               + (": the figures are inflated, rerun on a quiet machine" if busy > 0.2 else ""))
+    out.append(f"(total {time.perf_counter() - t0:.0f} s, {waited:.0f} s of it waiting for idle "
+               "cpus)")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -47,9 +47,11 @@ __all__ = [
 ]
 
 # ---------------------------------------------------------------------------------------------
-# Activations: value f(z) and derivative df(z, y) = dy/dz, with y = f(z), defined together.
-# df may use z or y, whichever is exact everywhere (sin needs z: cos(asin(y)) is wrong past pi/2).
-# softmax is output-only; its Jacobian is applied in backprop, so it has no elementwise df.
+# Activations: value f(z, out) and derivative df(z, y) = dy/dz, with y = f(z), defined together.
+# f writes into `out` when given (out may be z itself: training overwrites z in place where the
+# derivative does not need it). df uses z or y, whichever is exact everywhere: sin needs z, since
+# cos(asin(y)) is wrong past pi/2; the others use y. softmax is output-only: its Jacobian is
+# applied in backprop, so it has no elementwise df.
 # ---------------------------------------------------------------------------------------------
 
 LEAKY_SLOPE = 0.01
@@ -59,24 +61,19 @@ def _one(z, y):
     return 1.0
 
 
-def _softmax(z):
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    e /= e.sum(axis=-1, keepdims=True)
-    return e
+def _softmax(z, out=None):
+    out = np.subtract(z, z.max(axis=-1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=-1, keepdims=True)
+    return out
 
 
-def _sigmoid(z):
-    y = np.multiply(z, 0.5)
+def _sigmoid(z, out=None):
+    y = np.multiply(z, 0.5, out=out)
     np.tanh(y, out=y)       # sigmoid(z) = (1 + tanh(z / 2)) / 2: no overflow for any z
     y *= 0.5
     y += 0.5
     return y
-
-
-def _dtanh(z, y):
-    d = np.multiply(y, y)
-    np.subtract(1.0, d, out=d)
-    return d
 
 
 def _dsigmoid(z, y):
@@ -85,15 +82,34 @@ def _dsigmoid(z, y):
     return d
 
 
+def _dtanh(z, y):
+    d = np.multiply(y, y)
+    np.subtract(1.0, d, out=d)
+    return d
+
+
+def _leaky_relu(z, out=None):
+    return np.multiply(z, np.where(z > 0, 1.0, LEAKY_SLOPE).astype(z.dtype), out=out)
+
+
+def _linear(z, out=None):
+    if out is None or out is z:
+        return z
+    out[...] = z
+    return out
+
+
+#   name          f(z, out)        df(z, y)                                          df needs z
 ACTIVATIONS = {
-    "sigmoid": (_sigmoid, _dsigmoid),
-    "tanh": (np.tanh, _dtanh),
-    "relu": (lambda z: np.maximum(z, 0), lambda z, y: (z > 0).astype(z.dtype)),
-    "leaky_relu": (lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
-                   lambda z, y: np.where(z > 0, 1.0, LEAKY_SLOPE).astype(z.dtype)),
-    "sin": (np.sin, lambda z, y: np.cos(z)),
-    "linear": (lambda z: z, _one),
-    "softmax": (_softmax, None),
+    "sigmoid":    (_sigmoid,       _dsigmoid,                                        False),
+    "tanh":       (np.tanh,        _dtanh,                                           False),
+    "relu":       (lambda z, out=None: np.maximum(z, 0, out=out),
+                   lambda z, y: y > 0,                                               False),
+    "leaky_relu": (_leaky_relu,
+                   lambda z, y: np.where(y > 0, 1.0, LEAKY_SLOPE).astype(y.dtype),   False),
+    "sin":        (np.sin,         lambda z, y: np.cos(z),                           True),
+    "linear":     (_linear,        _one,                                             False),
+    "softmax":    (_softmax,       None,                                             False),
 }
 INITS = ("xavier", "he", "uniform", "normal")
 LOSSES = ("mse", "ce")
@@ -170,6 +186,7 @@ class MLP:
         self.ws, self.bs = self._views(self._flat)
         self._fs = [ACTIVATIONS[a][0] for a in self.acts]
         self._dfs = [ACTIVATIONS[a][1] for a in self.acts]
+        self._keep_z = [ACTIVATIONS[a][2] for a in self.acts]
 
     def _views(self, flat):
         ws, bs, ow, ob = [], [], 0, self._n_weights
@@ -280,21 +297,24 @@ class MLP:
         """Gradients (gws, gbs) of cost(x, t, loss), shaped like (ws, bs).
         With rng (a numpy Generator) and dropout > 0, dropout masks are drawn from it."""
         x, t, _ = self._check_xt(x, t, loss)
-        return self._grads(x, t, loss, rng)[1:3]
+        grads = self._views(np.empty_like(self._flat))
+        self._grads(x, t, loss, rng, grads)
+        return grads
 
-    def _grads(self, x, t, loss, rng=None):
-        """cost, gws, gbs, y for one batch; one forward pass kept, one backward pass."""
+    def _grads(self, x, t, loss, rng, grads):
+        """Write the gradients of one batch into grads = (gws, gbs); return (cost, outputs).
+        One forward pass is kept (inputs and outputs of every layer), one backward pass."""
         p = self.dropout if rng is not None else 0.0
         ins, hs, zs, masks = [], [], [], []
-        a = x
-        for l, (w, b, f) in enumerate(zip(self.ws, self.bs, self._fs)):
+        a, last = x, len(self.ws) - 1
+        for l, (w, b, f, keep) in enumerate(zip(self.ws, self.bs, self._fs, self._keep_z)):
             ins.append(a)
             z = a @ w           # (n, in) @ (in, out) -> (n, out)
             z += b
-            h = f(z)
-            zs.append(z)
+            zs.append(z if keep or l == last else None)
+            h = f(z) if keep or l == last else f(z, z)
             hs.append(h)
-            if p > 0 and l < len(self.ws) - 1:
+            if p > 0 and l < last:
                 m = (rng.random(h.shape) >= p).astype(self.dtype)
                 m *= 1.0 / (1.0 - p)
                 masks.append(m)
@@ -319,11 +339,10 @@ class MLP:
                 delta *= self._dfs[-1](z, y)
         delta *= 1.0 / n
 
-        g = np.empty_like(self._flat)
-        gws, gbs = self._views(g)
-        for l in range(len(self.ws) - 1, -1, -1):
+        gws, gbs = grads
+        for l in range(last, -1, -1):
             np.matmul(ins[l].T, delta, out=gws[l])      # (in, n) @ (n, out) -> (in, out)
-            np.sum(delta, axis=0, out=gbs[l])
+            np.add.reduce(delta, axis=0, out=gbs[l])
             if l == 0:
                 break
             delta = delta @ self.ws[l].T                # (n, out) @ (out, in) -> (n, in)
@@ -331,7 +350,7 @@ class MLP:
                 delta *= masks[l - 1]
             if self._dfs[l - 1] is not _one:
                 delta *= self._dfs[l - 1](zs[l - 1], hs[l - 1])
-        return cost, gws, gbs, y
+        return cost, y
 
     def input_grad(self, x):
         """d outputs / d inputs for every sample: (n, out, in); a single sample gives (out, in)."""
@@ -595,6 +614,7 @@ def train(net, x, t, loss="mse", opt=None, epochs=1, batch_size=None, shuffle=Tr
     rng = np.random.default_rng(seed)
     dropout_rng = rng if net.dropout > 0 else None
     last_good = net._flat.copy()
+    grads = net._views(np.empty_like(net._flat))       # reused: each step overwrites it
     step, epoch = 0, 0
     while epochs is None or epoch < epochs:
         if shuffle and bs < n:
@@ -604,7 +624,7 @@ def train(net, x, t, loss="mse", opt=None, epochs=1, batch_size=None, shuffle=Tr
             xe, te = x, t
         for i in range(0, n, bs):
             xb, tb = xe[i:i + bs], te[i:i + bs]
-            cost, gws, gbs, y = net._grads(xb, tb, loss, dropout_rng)
+            cost, y = net._grads(xb, tb, loss, dropout_rng, grads)
             if not math.isfinite(cost):
                 net._flat[...] = last_good
                 raise DivergedError(
@@ -612,7 +632,7 @@ def train(net, x, t, loss="mse", opt=None, epochs=1, batch_size=None, shuffle=Tr
                     f"the net holds the weights of the last finite step, try a smaller lr "
                     f"(opt.lr = {getattr(opt, 'lr', '?')})")
             last_good[...] = net._flat
-            opt.step(net, gws, gbs)
+            opt.step(net, *grads)
             if _stats is not None:
                 _stats(len(xb), cost, y, tb)
             yield Step(step, epoch, float(cost))

@@ -69,7 +69,7 @@ def test_player_shows_the_decoded_frame_in_its_image_box(ctx):
         view.position = 7.2
         view.draw(fbo, 320, 400)
         shot = gl.read_rgb(fbo).astype(int)
-        (x, y, w, h), _ = view.layout(320, 400)
+        (x, y, w, h), *_ = view.layout(320, 400)
         ref = cpu_reference(coded, 7, (h, w))
         assert np.abs(shot[y:y + h, x:x + w] - ref).max() <= 1
         assert np.abs(shot[y:y + h, x:x + w] - cpu_reference(coded, 6, (h, w))).max() > 10

@@ -427,16 +427,15 @@ def layer_animation(cfg=None, progress=None):
 
 def describe(cfg, layers=False):
     """Title and legend lines for a player showing this animation."""
-    what = "layers 1.." + str(cfg.depth) if layers else f"layer {cfg.layer}"
-    title = f"neurons {', '.join(map(str, cfg.neurons))} of {what} as R, G, B"
+    what = f"layers 1-{cfg.depth}" if layers else f"layer {cfg.layer}"
+    title = f"{what}, neurons {' '.join(map(str, cfg.neurons))} = R G B"
     chi = chi_1(cfg.sigma_w, cfg.sigma_b)
     (x0, y0), e = cfg.center, cfg.extent
-    scale = "per frame" if layers else "over the whole animation"
-    legend = (f"tanh net 2-{cfg.width}x{cfg.depth}-1, sigma_w={cfg.sigma_w:g} "
-              f"sigma_b={cfg.sigma_b:g}: chi_1={chi:.2f} ({'chaotic' if chi > 1 else 'ordered'})"
-              f"\ninput 0 from {x0 - e:g} to {x0 + e:g} (left to right), input 1 from "
-              f"{y0 - e:g} to {y0 + e:g} (bottom to top)"
-              f"\ncolour 0..1 = each neuron's min..max {scale}")
+    scale = "each frame" if layers else "the animation"
+    legend = (f"tanh 2-{cfg.width}x{cfg.depth}-1, sigma_w {cfg.sigma_w:g}, sigma_b "
+              f"{cfg.sigma_b:g}: chi_1 {chi:.2f}, {'chaotic' if chi > 1 else 'ordered'}\n"
+              f"x: input 0 in {x0 - e:g}..{x0 + e:g}, y: input 1 in {y0 - e:g}..{y0 + e:g}\n"
+              f"colour 0..1: neuron's min..max over {scale}")
     return title, legend
 
 

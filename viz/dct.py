@@ -35,7 +35,7 @@ File format (`save`/`load`, an ``.npz`` read with ``allow_pickle=False``):
 
 import json
 import os
-import tempfile
+import uuid
 from dataclasses import dataclass
 
 import numpy as np
@@ -185,15 +185,16 @@ def save(path, coded, meta=None):
     if coded.index is not None:
         arrays["index"] = coded.index
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(suffix=".npz", dir=folder)
+    # a fresh name beside the target, created like any new file (umask permissions)
+    tmp = os.path.join(os.path.dirname(os.path.abspath(path)),
+                       f".{os.path.basename(path)}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        with os.fdopen(fd, "wb") as f:
+        with open(tmp, "xb") as f:
             np.savez_compressed(f, **arrays)
         os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
     return path
 
 

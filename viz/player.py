@@ -153,17 +153,36 @@ class Player:
 
     # -- layout -----------------------------------------------------------------------------
 
+    def wrap(self, text, width, size):
+        """Lines of `text` broken at spaces so that each fits `width` pixels."""
+        out = []
+        for paragraph in text.split("\n"):
+            line = ""
+            for word in paragraph.split(" "):
+                trial = f"{line} {word}" if line else word
+                if line and self.painter.text_width(trial, size) > width:
+                    out.append(line)
+                    line = word
+                else:
+                    line = trial
+            out.append(line)
+        return out
+
     def layout(self, width, height):
-        """Boxes (x, y, w, h), top-left origin: the image and the timeline bar."""
-        title_h = int(self.painter.line_height(TITLE)) + 2 * MARGIN
-        lines = 3 + self.meta.get("legend", "").count("\n")
-        foot_h = lines * (int(self.painter.line_height(TEXT)) + 4) + 2 * MARGIN + 8
+        """Boxes (x, y, w, h), top-left origin, of the image and the timeline bar, and the
+        title's and the notes' lines wrapped to the width."""
+        title = self.wrap(self.meta.get("title", "DCT-coded animation"), width - 2 * MARGIN,
+                          TITLE)
+        notes = self.wrap(f"{self.meta.get('legend', '')}\nmouse: scrub, space: pause".strip(),
+                          width - 2 * MARGIN, TEXT)
+        title_h = len(title) * int(self.painter.line_height(TITLE)) + 2 * MARGIN
+        foot_h = (1 + len(notes)) * int(self.painter.line_height(TEXT)) + 3 * MARGIN + 8
         ch, cw = self.coded.shape
         scale = max(1e-6, min((width - 2 * MARGIN) / cw, (height - title_h - foot_h) / ch))
         w, h = max(1, int(cw * scale)), max(1, int(ch * scale))
         image = ((width - w) // 2, title_h, w, h)
         bar = (MARGIN, title_h + h + MARGIN, width - 2 * MARGIN, 8)
-        return image, bar
+        return image, bar, title, notes
 
     # -- events -----------------------------------------------------------------------------
 
@@ -199,7 +218,7 @@ class Player:
 
     def draw(self, fbo, width, height):
         self.width, self.height = width, height
-        (ix, iy, iw, ih), (bx, by, bw, bh) = self.layout(width, height)
+        (ix, iy, iw, ih), (bx, by, bw, bh), title, notes = self.layout(width, height)
         if self.decoder.size != (ih, iw):
             self.decoder.resize((ih, iw))
         tex = self.decoder.decode(self.frame)
@@ -207,17 +226,19 @@ class Player:
         fbo.clear(*BACKGROUND)
         frac = (self.frame + 0.5) / self.frames
         with self.painter.target(fbo) as p:
-            p.text(self.meta.get("title", "DCT-coded animation"), MARGIN, MARGIN, size=TITLE)
+            p.text("\n".join(title), MARGIN, MARGIN, size=TITLE)
             p.image(tex, ix, iy, iw, ih)
             p.rect(bx, by, bw, bh, (0.25, 0.25, 0.3), radius=3)
             p.rect(bx, by, bw * frac, bh, (0.55, 0.6, 0.75), radius=3)
             p.discs([[bx + bw * frac, by + bh / 2]], 7, (1, 1, 1))
             line = by + bh + MARGIN
             label = self.labels[self.frame] if self.labels else ""
-            p.text(f"frame {self.frame + 1}/{self.frames}   {label}", MARGIN, line, size=TEXT)
+            p.text(label, MARGIN, line, size=TEXT)
             state = "paused" if self.paused else f"{self.app.fps:.0f} fps"
-            p.text(state, width - MARGIN, line, size=TEXT, color=(0.7, 0.7, 0.7),
-                   anchor="right")
-            hint = (self.meta.get("legend", "") + "\nmove the mouse across to scrub").strip()
-            p.text(hint, MARGIN, line + self.painter.line_height(TEXT) + 4, size=TEXT,
-                   color=(0.7, 0.7, 0.7))
+            room = width - 2 * MARGIN - self.painter.text_width(label, TEXT) - 12
+            for right in (f"{self.frame + 1}/{self.frames}  {state}", state):
+                if self.painter.text_width(right, TEXT) <= room:
+                    p.text(right, width - MARGIN, line, size=TEXT, anchor="right")
+                    break
+            p.text("\n".join(notes), MARGIN, line + self.painter.line_height(TEXT) + 4,
+                   size=TEXT, color=(0.7, 0.7, 0.7))

@@ -9,8 +9,8 @@
 // Fast path (default): the samples read a 3D texture of f on a grid (u_field). A sample whose
 // texture value lies within u_band of a level (u_band bounds |texture - f|, measured when the
 // weights change) is evaluated with the exact net instead, so the scan decides exactly what the
-// exact scan decides. The crossing is then refined on the texture (u_tex_refine steps) and
-// finished with u_refine exact regula-falsi steps. NAIVE: every sample and step uses the net.
+// exact scan decides. The crossing is then refined with u_refine exact regula-falsi steps.
+// NAIVE: every sample uses the exact net.
 //
 // CACHE: a per-pixel image carries the scan's progress from frame to frame (see below).
 // DATA_OUT: write (t, k, hit, exact evaluations) to a float target instead of a colour.
@@ -28,7 +28,6 @@ uniform float u_radius;
 uniform float u_level;
 uniform int u_steps;
 uniform int u_refine;
-uniform int u_tex_refine;
 uniform float u_band;
 uniform float u_field_scale;        // texture coordinate = 0.5 + p * u_field_scale
 uniform sampler3D u_field;
@@ -166,27 +165,6 @@ void main() {
     float target = floor(fb) > sa ? sa + 1.0 : sa;
     float ga = fa - target, gb = fb - target;
     float tq = secant(ta, ga, tb, gb);
-#ifndef NAIVE
-    float ua = field(u_eye + ta * d) - u_level - target;
-    float ub = field(u_eye + tb * d) - u_level - target;
-    if (ua * ub < 0.0) {             // the texture's own crossing is a close first guess
-        float xa = ta, xb = tb;
-        for (int k = 0; k < u_tex_refine; k++) {
-            float xc = secant(xa, ua, xb, ub);
-            float uc = field(u_eye + xc * d) - u_level - target;
-            if (uc * ub < 0.0) {
-                xa = xb;
-                ua = ub;
-            } else {
-                ua *= 0.5;
-            }
-            xb = xc;
-            ub = uc;
-        }
-        tq = clamp(xb, min(ta, tb), max(ta, tb));
-    }
-#endif
-
     // u_refine exact regula-falsi (Illinois) steps, then 3 more evaluations for the gradient
     float fhit = 0.0;
     vec3 grad = vec3(0.0);

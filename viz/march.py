@@ -12,9 +12,10 @@ cube around the sphere into a 3D float texture, then measures how far the textur
 value strays from the net at `band_points` random points of the sphere. Each ray scans the
 texture at `steps` + 1 uniform samples across the sphere, and asks the exact net only for
 samples whose texture value is within that error (times 1.5) of a level, so the scan finds the
-same crossing as a scan of the exact net; the crossing is refined on the texture, then with
-`refine` exact regula-falsi steps, and the normal is the exact net's gradient by forward
-differences. `naive=True` evaluates the exact net at every sample instead (10 exact steps).
+same crossing as a scan of the exact net; `refine` (default 5) exact regula-falsi steps
+refine it, and the normal is the exact net's gradient by forward differences. `naive=True`
+evaluates the exact net at every sample instead (and refines with 10 steps, like the anchor).
+A per-pixel cache carries the scan's progress between frames that differ only in the level.
 
 Where the weights live: a std140 uniform block (`Net`, one vec4 per 4 outputs of a row, rows
 and columns padded to multiples of 4), uploaded only when the weights change. Limits, checked
@@ -247,25 +248,22 @@ class Marcher:
     evaluations. After set_net: lo, hi (range of f on the grid), error (largest |texture - f|
     seen), band (the error margin the scan uses)."""
 
-    def __init__(self, ctx, net, grid=64, steps=64, radius=5.0, refine=3, tex_refine=6,
-                 naive=False, band_points=32768, seed=0):
+    def __init__(self, ctx, net, grid=64, steps=64, radius=5.0, refine=None, naive=False,
+                 band_points=32768, seed=0):
         check_net(net, ctx.info["GL_MAX_UNIFORM_BLOCK_SIZE"])
         if not 2 <= grid <= 512:
             raise ValueError(f"grid must be in 2..512, got {grid}")
-        if steps < 1 or refine < 1 or tex_refine < 0:
-            raise ValueError(f"steps and refine must be >= 1, tex_refine >= 0, got steps={steps},"
-                             f" refine={refine}, tex_refine={tex_refine}")
+        refine = (10 if naive else 5) if refine is None else refine
+        if steps < 1 or refine < 1:
+            raise ValueError(f"steps and refine must be >= 1, got steps={steps}, refine={refine}")
         if not radius > 0:
             raise ValueError(f"radius must be > 0, got {radius}")
         self.ctx, self.arch = ctx, tuple(net.arch)
         self.grid, self.steps, self.radius, self.naive = grid, steps, float(radius), naive
-        self.refine = 10 if naive and refine == 3 else refine
-        self.tex_refine = tex_refine
+        self.refine = refine
         params, self.defines = pack_net(net)
-        frag_defines = dict(self.defines, **({"NAIVE": 1} if naive else {"CACHE": 1}))
-        self.prog = gl.program(ctx, "march.vert", "march.frag", frag_defines)
+        self.prog = self.data_prog = self.eval_prog = None      # compiled when first used
         self.cache, self.cache_key, self.version = None, None, 0
-        self.data_prog = None
         self.field_prog = gl.compute(ctx, "march_field.comp", self.defines)
         self.ubo = ctx.buffer(reserve=params.nbytes)
         self.field = ctx.texture3d((grid, grid, grid), 1, dtype="f4")
@@ -276,7 +274,6 @@ class Marcher:
         self.n_points = band_points
         self.points = ctx.buffer(np.c_[pts, np.zeros(band_points, np.float32)].tobytes())
         self.lut = gl.lut_texture(ctx, "level")
-        self.vao = ctx.vertex_array(self.prog, [])
         self.field_scale = (grid - 1) / (2.0 * self.radius * grid)
         self.set_net(net)
 
@@ -322,7 +319,7 @@ class Marcher:
         _set_matrix(prog, "u_inv_view_proj", np.linalg.inv(vp))
         for name, value in (("u_radius", self.radius), ("u_level", float(level)),
                             ("u_steps", self.steps), ("u_refine", self.refine),
-                            ("u_tex_refine", self.tex_refine), ("u_band", self.band),
+                            ("u_band", self.band),
                             ("u_field_scale", self.field_scale), ("u_field", 0), ("u_lut", 1),
                             ("u_range", (self.lo, self.hi)), ("u_alpha", float(alpha))):
             _set(prog, name, value)
@@ -333,6 +330,10 @@ class Marcher:
         """Draw the surfaces into `viewport` (x, y, w, h from the bottom-left) of `fbo`,
         alpha-blended over what is there, writing their depth for the sparks."""
         ctx = self.ctx
+        if self.prog is None:
+            defines = dict(self.defines, **({"NAIVE": 1} if self.naive else {"CACHE": 1}))
+            self.prog = gl.program(ctx, "march.vert", "march.frag", defines)
+            self.vao = ctx.vertex_array(self.prog, [])
         fbo.use()
         fbo.viewport = viewport
         self._uniforms(self.prog, camera, viewport[2] / viewport[3], level, alpha)
@@ -388,7 +389,7 @@ class Marcher:
         """The shader's net_eval at points (n, 3) -> (n,): rendered into a float texture."""
         ctx = self.ctx
         points = np.asarray(points, np.float32).reshape(-1, 3)
-        if not hasattr(self, "eval_prog"):
+        if self.eval_prog is None:
             self.eval_prog = gl.program(ctx, "march.vert", "march_eval.frag", self.defines)
             self.eval_vao = ctx.vertex_array(self.eval_prog, [])
         n = len(points)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import gym
 from viz import dct, gl, player
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,36 +104,33 @@ def test_player_plays_in_a_loop_on_its_own(ctx):
     assert seen[:3] == [1, 2, 3] and seen[10:14] == [11, 0, 1, 2]
 
 
-def run_cli(*args, cwd):
-    return subprocess.run([sys.executable, str(ROOT / "gym.py"), *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=300)
-
-
 SMALL = ["--depth", "4", "--width", "10", "--layer", "3", "--res", "32", "--steps", "8",
          "--loop", "3", "-k", "8"]
 
 
-def test_chaos_then_play_headless(tmp_path):
-    r = run_cli("chaos", "--out", "a.npz", *SMALL, "--headless", "--frames", "3",
-                "--screenshot", "c.png", "--size", "320x420", cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
-    assert "chi_1=" in r.stderr and "render 11/11" in r.stderr and "wrote a.npz" in r.stdout
-    coded, meta = dct.load(tmp_path / "a.npz")
+def test_chaos_then_play_headless(tmp_path, capsys):
+    out, shot = str(tmp_path / "a.npz"), str(tmp_path / "c.png")
+    assert gym.main(["chaos", "--out", out, *SMALL, "--headless", "--frames", "3",
+                     "--screenshot", shot, "--size", "320x420"]) == 0
+    captured = capsys.readouterr()
+    assert "chi_1=" in captured.err and "render 11/11" in captured.err
+    assert f"wrote {out}" in captured.out
+    coded, meta = dct.load(out)
     assert coded.coef.shape == (11, 3, 8, 8) and meta["kind"] == "chaos"
-    r = run_cli("play", "a.npz", "--headless", "--frames", "5", "--screenshot", "p.png",
-                "--record", "p.gif", "--size", "320x420", cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
-    img = np.asarray(Image.open(tmp_path / "p.png").convert("RGB"))
+    png, gif = str(tmp_path / "p.png"), str(tmp_path / "p.gif")
+    assert gym.main(["play", out, "--headless", "--frames", "5", "--screenshot", png,
+                     "--record", gif, "--size", "320x420"]) == 0
+    img = np.asarray(Image.open(png).convert("RGB"))
     assert img.shape == (420, 320, 3)
     assert len(np.unique(img.reshape(-1, 3), axis=0)) > 100     # a picture, not a flat fill
-    with Image.open(tmp_path / "p.gif") as gif:
-        assert gif.n_frames == 5
+    with Image.open(gif) as anim:
+        assert anim.n_frames == 5
 
 
 def test_chaos_layers_mode(tmp_path):
-    r = run_cli("chaos", "--out", "l.npz", "--layers", *SMALL, cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
-    coded, meta = dct.load(tmp_path / "l.npz")
+    out = str(tmp_path / "l.npz")
+    assert gym.main(["chaos", "--out", out, "--layers", *SMALL, "--headless", "--frames", "1"]) == 0
+    coded, meta = dct.load(out)
     assert coded.frames == 4 and meta["kind"] == "chaos-layers"
     assert meta["labels"][-1] == "layer 4/4"
 
@@ -146,10 +144,12 @@ def test_chaos_layers_mode(tmp_path):
     (["chaos", "-k", "200", "--headless"], "k must be <= res=128, got 200"),
     (["chaos", "--out", "nowhere/a.npz"], "does not exist"),
 ])
-def test_cli_errors_are_one_clear_message(args, message, tmp_path):
-    r = run_cli(*args, cwd=tmp_path)
-    assert r.returncode == 2, r.stderr
-    assert message in r.stderr and "Traceback" not in r.stderr
+def test_cli_errors_are_one_clear_message(args, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        gym.main(args)
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
 
 
 def test_play_without_display_asks_for_headless(tmp_path):

@@ -59,8 +59,9 @@ are 8x smaller than the computed 8-bit frames and 32x smaller than the 256 x 256
 200 steps + 20 back to the start, rendered to layer 15 only, frames split over 2 threads with
 BLAS on one thread each: 2.7 s training, 16.2 s rendering, 0.3 s encoding, 18.7 s in all
 (median of 3 on 2 cores that another process was also using; bench/bench_chaos.py).
-lr = 1e-4 keeps neighbouring frames alike (median RMS change 0.05 of the colour range, at most
-0.2 in the first steps, where the gradients of a chaotic net are largest); the weight decay of
+lr = 1e-4 keeps neighbouring frames alike (median RMS change 0.07 of the colour range, at most
+0.18 in the first steps, where the gradients of a chaotic net are largest; 0.034 on the way
+back, and 0.038 across the wrap from the last frame to the first); the weight decay of
 5 shrinks the weights by 10% over the run (lr * decay * steps = 0.1), which smooths the picture
 as training goes on.
 """

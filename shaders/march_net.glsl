@@ -1,6 +1,7 @@
 // The exact value of a 3-input, 1-output MLP: net_eval(p) = f(p).
 //
-// Weights live in the uniform block `Net` (std140, bound by viz/march.py), layer after layer.
+// Weights live in the uniform block `Net` (std140, bound by viz/march.py), layer after layer,
+// or, when NET_CONST is defined (the same numbers as vec4(...) literals), in a constant array.
 // Layer l is NIN4 * 4 rows of NOUT4 vec4 (row i: the weights from input i to outputs 4j..4j+3,
 // zero rows and columns pad both sizes to multiples of 4), then one row of NOUT4 vec4 biases.
 // Activations travel as vec4 blocks of 4 neurons, so a layer is NIN4 * NOUT4 * 4 vec4 FMAs.
@@ -14,9 +15,13 @@
 //                         it cannot see, which keeps compile time bounded for wide layers
 // and NET_LAYERS, NET_VEC4 (size of `params`), NET_MAXW4 (widest padded layer / 4).
 
+#ifdef NET_CONST
+const vec4 params[NET_VEC4] = vec4[](NET_CONST);   // the weights compiled in: no loads at all
+#else
 layout(std140) uniform Net {
     vec4 params[NET_VEC4];
 };
+#endif
 uniform int u_net_zero;          // always 0
 
 vec4 act4(int kind, vec4 z) {

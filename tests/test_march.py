@@ -118,15 +118,15 @@ def test_reference_matches_closed_form_for_planes():
     np.testing.assert_array_equal(k[hit], k2[hit])
 
 
-@pytest.mark.parametrize("naive", [False, True])
+@pytest.mark.parametrize("naive, const", [(False, False), (False, True), (True, False)])
 @pytest.mark.parametrize("arch, seed, level, az", [([3, 8, 1], 0, 0.37, 0.7),
                                                    ([3, 6, 6, 1], 2, 0.81, 2.1)])
-def test_shader_march_matches_reference(ctx, arch, seed, level, az, naive):
+def test_shader_march_matches_reference(ctx, arch, seed, level, az, naive, const):
     net = uniform_net(arch, seed)
     m = march.Marcher(ctx, net, naive=naive)
     cam = march.Camera(azimuth=az, elevation=0.4)
     w = h = 80
-    out = m.data(cam, w, h, level)
+    out = m.data(cam, w, h, level, const=const)
     hit, t, k = march.march_reference(net, cam.eye, cam.rays(w, h).reshape(-1, 3), level)
     hit, t, k = hit.reshape(h, w), t.reshape(h, w), k.reshape(h, w)
     assert 0.2 < hit.mean() < 0.9                         # the picture has surfaces and gaps

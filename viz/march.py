@@ -12,17 +12,22 @@ cube around the sphere into a 3D float texture, then measures how far the textur
 value strays from the net at `band_points` random points of the sphere. Each ray scans the
 texture at `steps` + 1 uniform samples across the sphere, and asks the exact net only for
 samples whose texture value is within that error (times 1.5) of a level, so the scan finds the
-same crossing as a scan of the exact net; `refine` (default 5) exact regula-falsi steps
+same crossing as a scan of the exact net; `refine` (default 4) exact regula-falsi steps
 refine it, and the normal is the exact net's gradient by forward differences. `naive=True`
 evaluates the exact net at every sample instead (and refines with 10 steps, like the anchor).
 A per-pixel cache carries the scan's progress between frames that differ only in the level.
 
 Where the weights live: a std140 uniform block (`Net`, one vec4 per 4 outputs of a row, rows
-and columns padded to multiples of 4), uploaded only when the weights change. Limits, checked
-by `check_net` with a ValueError: 3 inputs, 1 output, at most MAX_LAYERS layers, activations in
-ACT_CODES, and the padded block within the context's GL_MAX_UNIFORM_BLOCK_SIZE (64 KiB on
-llvmpipe: about 15,000 weights, e.g. 3-32-32-32-32-1 uses 14 KiB or 6 layers of 64).
-The shader is compiled per architecture; layers of up to 16x16 neurons are unrolled.
+and columns padded to multiples of 4), uploaded only when the weights change; the field pass
+and every frame while the weights keep changing (training, editing) read it. Once the weights
+have stayed the same for `settle` frames, the raymarch is recompiled with them as constants
+(NET_CONST): llvmpipe then skips loading them per pixel, which made a 3-16-16-1 frame about
+twice as fast; the recompile takes about 0.1-0.5 s. Limits, checked by `check_net` with a
+ValueError: 3 inputs, 1 output, at most MAX_LAYERS layers, activations in ACT_CODES, and the
+padded block within the context's GL_MAX_UNIFORM_BLOCK_SIZE (64 KiB on llvmpipe: about 15,000
+weights; 3-32-32-32-32-1 uses 14 KiB, 3-64x6-1 is too big). The shader is compiled per
+architecture; layers of up to 16x16 neurons are unrolled (wider ones compile slowly: tens of
+seconds for 4 x 32).
 """
 
 import math
@@ -87,6 +92,11 @@ def pack_net(net):
     defines["NET_VEC4"] = off
     defines["NET_MAXW4"] = max(_blocks(n) for n in arch)
     return np.concatenate(rows), defines
+
+
+def const_define(params):
+    """The weights as GLSL vec4 literals for NET_CONST (float32 round-trips through %.9g)."""
+    return ", ".join("vec4(" + ", ".join(f"{v:.9g}" for v in row) + ")" for row in params)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,11 +259,11 @@ class Marcher:
     seen), band (the error margin the scan uses)."""
 
     def __init__(self, ctx, net, grid=64, steps=64, radius=5.0, refine=None, naive=False,
-                 band_points=32768, seed=0):
+                 band_points=32768, seed=0, settle=10):
         check_net(net, ctx.info["GL_MAX_UNIFORM_BLOCK_SIZE"])
         if not 2 <= grid <= 512:
             raise ValueError(f"grid must be in 2..512, got {grid}")
-        refine = (10 if naive else 5) if refine is None else refine
+        refine = (10 if naive else 4) if refine is None else refine
         if steps < 1 or refine < 1:
             raise ValueError(f"steps and refine must be >= 1, got steps={steps}, refine={refine}")
         if not radius > 0:
@@ -262,7 +272,9 @@ class Marcher:
         self.grid, self.steps, self.radius, self.naive = grid, steps, float(radius), naive
         self.refine = refine
         params, self.defines = pack_net(net)
-        self.prog = self.data_prog = self.eval_prog = None      # compiled when first used
+        self.settle = settle
+        self.progs, self.vaos = {}, {}                  # compiled when first used
+        self.eval_prog = None
         self.cache, self.cache_key, self.version = None, None, 0
         self.field_prog = gl.compute(ctx, "march_field.comp", self.defines)
         self.ubo = ctx.buffer(reserve=params.nbytes)
@@ -282,6 +294,8 @@ class Marcher:
             raise ValueError(f"net must have arch {self.arch} like the one compiled, "
                              f"got {tuple(net.arch)}")
         params, _ = pack_net(net)
+        self.params = params
+        self.still = 0                                  # frames drawn with these weights
         self.ubo.write(params.tobytes())
         self.stats.write(np.array([0xFFFFFFFF, 0, 0], np.uint32).tobytes())
         prog = self.field_prog
@@ -307,8 +321,9 @@ class Marcher:
         self.version += 1
 
     def _bind(self, prog):
-        self.ubo.bind_to_uniform_block(0)
-        prog["Net"].binding = 0
+        if "Net" in prog:
+            self.ubo.bind_to_uniform_block(0)
+            prog["Net"].binding = 0
         _set(prog, "u_net_zero", 0)
 
     def _uniforms(self, prog, camera, aspect, level, alpha):
@@ -326,27 +341,47 @@ class Marcher:
         self.field.use(0)
         self.lut.use(1)
 
+    def _program(self, kind, const):
+        """The march program of `kind` ("render" or "data"); const: weights compiled in."""
+        key = (kind, self.version if const else None)
+        if key not in self.progs:
+            for old in [k for k in self.progs if k[0] == kind and k[1] is not None]:
+                self.vaos.pop(old).release()
+                self.progs.pop(old).release()
+            defines = dict(self.defines)
+            if self.naive:
+                defines["NAIVE"] = 1
+            elif kind == "render":
+                defines["CACHE"] = 1
+            if kind == "data":
+                defines["DATA_OUT"] = 1
+            if const:
+                defines["NET_CONST"] = const_define(self.params)
+            self.progs[key] = gl.program(self.ctx, "march.vert", "march.frag", defines)
+            self.vaos[key] = self.ctx.vertex_array(self.progs[key], [])
+        return self.progs[key], self.vaos[key]
+
     def render(self, fbo, viewport, camera, level, alpha=0.8):
         """Draw the surfaces into `viewport` (x, y, w, h from the bottom-left) of `fbo`,
-        alpha-blended over what is there, writing their depth for the sparks."""
+        alpha-blended over what is there, writing their depth for the sparks. Weights that
+        stayed the same for `settle` frames are compiled into the shader (a one-off compile,
+        about 0.1-0.5 s), which makes every frame after that faster."""
         ctx = self.ctx
-        if self.prog is None:
-            defines = dict(self.defines, **({"NAIVE": 1} if self.naive else {"CACHE": 1}))
-            self.prog = gl.program(ctx, "march.vert", "march.frag", defines)
-            self.vao = ctx.vertex_array(self.prog, [])
+        self.still += 1
+        prog, vao = self._program("render", const=self.still > self.settle)
         fbo.use()
         fbo.viewport = viewport
-        self._uniforms(self.prog, camera, viewport[2] / viewport[3], level, alpha)
+        self._uniforms(prog, camera, viewport[2] / viewport[3], level, alpha)
         if not self.naive:
-            self._use_cache(viewport, camera)
+            self._use_cache(prog, viewport, camera)
         ctx.enable(moderngl.BLEND | moderngl.DEPTH_TEST)
         ctx.blend_func = moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA
         ctx.depth_func = "1"
-        self.vao.render(moderngl.TRIANGLES, vertices=3)
+        vao.render(moderngl.TRIANGLES, vertices=3)
         ctx.depth_func = "<"
         ctx.disable(moderngl.DEPTH_TEST)
 
-    def _use_cache(self, viewport, camera):
+    def _use_cache(self, prog, viewport, camera):
         """Bind the per-pixel scan cache; it is valid when nothing but the level changed."""
         size = tuple(viewport[2:])
         if self.cache is None or self.cache.size != size:
@@ -357,26 +392,23 @@ class Marcher:
         key = (tuple(viewport), camera.azimuth, camera.elevation, camera.distance, camera.fov,
                self.version)
         self.cache.bind_to_image(0, read=True, write=True)
-        _set(self.prog, "u_origin", tuple(viewport[:2]))
-        _set(self.prog, "u_cache_valid", int(key == self.cache_key))
+        _set(prog, "u_origin", tuple(viewport[:2]))
+        _set(prog, "u_cache_valid", int(key == self.cache_key))
         self.cache_key = key
 
-    def data(self, camera, width, height, level):
+    def data(self, camera, width, height, level, const=False):
         """Per pixel, row 0 at the top: dict of t, k (nan where no hit), hit (bool) and evals
-        (exact net evaluations the ray needed)."""
+        (exact net evaluations the ray needed). const: with the weights compiled in."""
         ctx = self.ctx
-        if self.data_prog is None:
-            defines = dict(self.defines, DATA_OUT=1, **({"NAIVE": 1} if self.naive else {}))
-            self.data_prog = gl.program(ctx, "march.vert", "march.frag", defines)
-            self.data_vao = ctx.vertex_array(self.data_prog, [])
+        prog, vao = self._program("data", const)
         tex = ctx.texture((width, height), 4, dtype="f4")
         fbo = ctx.framebuffer(color_attachments=[tex])
         try:
             fbo.use()
             fbo.clear(0.0, 0.0, 0.0, 0.0)
-            self._uniforms(self.data_prog, camera, width / height, level, 1.0)
+            self._uniforms(prog, camera, width / height, level, 1.0)
             ctx.disable(moderngl.BLEND | moderngl.DEPTH_TEST)
-            self.data_vao.render(moderngl.TRIANGLES, vertices=3)
+            vao.render(moderngl.TRIANGLES, vertices=3)
             out = gl.read_texture(tex)
         finally:
             fbo.release()

@@ -322,6 +322,17 @@ def test_gif_frames_read_back(tmp_path):
     assert iio.immeta(path, index=0)["duration"] == 100
 
 
+def test_fast_gif_keeps_its_speed(tmp_path):
+    path = tmp_path / "fast.gif"
+    with gl.Recorder(path, fps=60) as rec:
+        for frame in frames(6):
+            rec.add(frame)
+    back = iio.imread(path, index=None)
+    assert back.shape[0] == 3                       # every 2nd frame, each shown twice as long
+    assert_close(back[1, ..., :3].astype(int), frames(6)[2], 2)
+    assert abs(iio.immeta(path, index=0)["duration"] - 1000 * 2 / 60) < 10   # GIF: 10 ms units
+
+
 def test_mp4_reads_back_with_even_size(tmp_path):
     path = tmp_path / "a.mp4"
     with gl.Recorder(path, fps=12) as rec:

@@ -315,7 +315,11 @@ def save_png(path, rgb):
 class Recorder:
     """Frames to a file: .gif (imageio + pillow), .mp4 (imageio-ffmpeg, libx264 yuv420p, odd
     sizes padded to even; quality 1..10 as imageio-ffmpeg's, 7 is crf 15) or .png (keeps the last
-    frame). The file appears (atomically) when the recorder is closed."""
+    frame). The file appears (atomically) when the recorder is closed. GIF delays below 20 ms
+    play slowly in browsers, so above GIF_MAX_FPS every k-th frame is kept with a k times longer
+    delay: the GIF plays at the recorded speed."""
+
+    GIF_MAX_FPS = 50
 
     SUFFIXES = (".gif", ".mp4", ".png")
 
@@ -343,7 +347,10 @@ class Recorder:
         elif rgb.shape[:2] != self._size:
             raise ValueError(f"rgb must be {self._size} like the first frame, got {rgb.shape[:2]}")
         if self._kind == ".gif":
-            self._writer.write(rgb, is_batch=False, duration=1000.0 / self.fps, loop=0)
+            every = -(-self.fps // self.GIF_MAX_FPS)
+            if self.frames % every == 0:
+                self._writer.write(rgb, is_batch=False, duration=1000.0 * every / self.fps,
+                                   loop=0)
         elif self._kind == ".mp4":
             h, w = rgb.shape[:2]
             even = np.pad(rgb, ((0, h % 2), (0, w % 2), (0, 0)), mode="edge")

@@ -68,6 +68,23 @@ def headless_context():
     return _headless
 
 
+_gl_flush = None
+
+
+def flush():
+    """glFlush on the headless context: the renderer (llvmpipe's threads) starts on the queued
+    frame at once and works while Python prepares the next one. moderngl has no flush, so the
+    function comes from EGL; where EGL does not hand it out this does nothing."""
+    global _gl_flush
+    if _gl_flush is None:
+        egl = ctypes.CDLL(ctypes.util.find_library("EGL") or "libEGL.so.1")
+        egl.eglGetProcAddress.restype = ctypes.c_void_p
+        egl.eglGetProcAddress.argtypes = [ctypes.c_char_p]
+        address = egl.eglGetProcAddress(b"glFlush")
+        _gl_flush = ctypes.CFUNCTYPE(None)(address) if address else (lambda: None)
+    _gl_flush()
+
+
 def has_display():
     """Whether a real window can be opened: DISPLAY is set and its X server answers."""
     if not os.environ.get("DISPLAY"):
@@ -879,6 +896,7 @@ def _run_headless(view, width, height, frames, screenshot, record, fps, ctx):
             view.update(1.0 / fps)
             fbo.use()
             view.draw(fbo, width, height)
+            flush()
             app._frame_done(lambda: read_rgb(fbo))
             if app.closed:
                 break

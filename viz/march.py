@@ -640,6 +640,14 @@ KEYS_HELP = [("drag", "orbit the camera (over the render)"),
              ("h", "show / hide this help"), ("esc", "quit")]
 
 
+def fit(painter, texts, width, size):
+    """The first of `texts` (longest first) that fits in `width` pixels, else the last."""
+    for text in texts:
+        if painter.text_width(text, size) <= width:
+            return text
+    return texts[-1]
+
+
 class MarchView:
     """Level surfaces of `net` (3 inputs, 1 output) beside its weight diagram; optionally
     trains the net live towards a target shape (`train` = a TARGETS name)."""
@@ -719,7 +727,8 @@ class MarchView:
 
     def layout(self, w, h):
         top, title, under, bottom, m = 26, 42, 58, 22, 10
-        side = max(min(h - top - title - under - bottom, w - 340 - 2 * m), 64)
+        column = min(max(w * 0.36, 240), 420)               # the diagram's column
+        side = max(min(h - top - title - under - bottom, w - column - 3 * m), 64)
         right = side + 3 * m
         ry = top + title
         self.boxes = {
@@ -801,10 +810,12 @@ class MarchView:
     def draw_render_labels(self, p, b):
         x, y, w, h = b["render"]
         r = self.options["radius"]
-        p.text(f"level surfaces f(x, y, z) = level + k of the net, inside the sphere |p| < {r:g}",
+        p.text(fit(p, [f"level surfaces f(x, y, z) = level + k of the net, inside the sphere "
+                       f"|p| < {r:g}", f"level surfaces f = level + k, |p| < {r:g}"], w, 13),
                x, y - 38, size=13, color=TEXT)
-        p.text("colour: value of f (bar below); sparks flow along grad f, flash as the level "
-               "passes", x, y - 19, size=11, color=DIM)
+        p.text(fit(p, ["colour: value of f (bar below); sparks flow along grad f, flash as the "
+                       "level passes", "colour: f; sparks flow along grad f"], w, 11),
+               x, y - 19, size=11, color=DIM)
         lx, ly, lw, lh = b["legend"]
         lo, hi = self.marcher.lo, self.marcher.hi
         self.colorbar.draw(p, "level", lo, hi, (lx, ly, lw, lh), label="f over the sphere's cube")
@@ -815,22 +826,26 @@ class MarchView:
                     2.0, (1, 1, 1, 0.9))
         state = "paused" if self.paused else f"animating, period {self.period:g} s"
         shown = f"k = {int(k[0])}..{int(k[-1])}" if len(k) else "none"
-        p.text(f"level = {self.level:.2f} ({state});  surfaces shown (white ticks): {shown}",
+        p.text(fit(p, [f"level = {self.level:.2f} ({state});  surfaces shown (white ticks): "
+                       f"{shown}", f"level = {self.level:.2f};  surfaces {shown}"], lw, 11),
                lx, ly - 19, size=11, color=TEXT)
 
     def draw_diagram(self, p, b):
         x, y, w, h = b["diagram"]
-        p.text("the net's weights and biases, one circle each", x, y - 38, size=13, color=TEXT)
-        p.text("rows and columns: x y z, bias 1 -> hidden h -> output f", x, y - 19, size=11,
-               color=DIM)
+        p.text(fit(p, ["the net's weights and biases, one circle each", "weights and biases"],
+                   w, 13), x, y - 38, size=13, color=TEXT)
+        p.text(fit(p, ["rows and columns: x y z, bias 1 -> hidden h -> output f",
+                       "x y z, 1 -> h -> f"], w, 11), x, y - 19, size=11, color=DIM)
         self.diagram.draw(p, self.net, hover=self.hover())
         lx, ly, lw, lh = b["weights"]
         self.colorbar.draw(p, "diverging", -1.0, 1.0, (lx, ly, lw, lh), label="weight")
         n = self.hover()
         if n is not None:
-            text = self.diagram.describe(self.net, n) + "   (wheel: +-0.15)"
+            text = fit(p, [self.diagram.describe(self.net, n) + "   (wheel: +-0.15)",
+                           self.diagram.describe(self.net, n)], w, 11)
         else:
-            text = "wheel over a circle: that weight +-0.15 (clamped to [-1, 1])"
+            text = fit(p, ["wheel over a circle: that weight +-0.15 (clamped to [-1, 1])",
+                           "wheel: weight +-0.15"], w, 11)
         p.text(text, lx, ly - 20, size=11, color=ACCENT if n is not None else DIM)
 
     def hover(self):
@@ -853,7 +868,8 @@ class MarchView:
                          f"cost {self.cost:.4g}")
         app = getattr(self, "app", None)
         if app is not None:
-            parts.append(f"{app.fps:.0f} fps")
+            if app.fps > 0:
+                parts.append(f"{app.fps:.0f} fps")
             if app.recording:
                 parts.append("REC")
         p.text("   ".join(parts), x + 8, y + h / 2, size=13, color=TEXT, valign="middle")

@@ -519,42 +519,54 @@ class GymView:
     def on_key_press(self, symbol, modifiers):
         from pyglet.window import key
 
-        if symbol == key.SPACE:
+        keys = {key.SPACE: "pause", key.PERIOD: "step", key.R: "reset", key.UP: "faster",
+                key.DOWN: "slower", key.T: "test", key.L: "log", key.H: "help", key.S: "png",
+                key.G: "gif", key.W: "weights"}
+        if key._1 <= symbol <= key._8:
+            return self.command("data", data.NAMES[symbol - key._1])
+        return symbol in keys and self.command(keys[symbol])
+
+    def command(self, name, arg=None):
+        """Do what a key asks: pause, step, reset, faster, slower, data (arg: dataset name),
+        test, log, help, png, gif, weights. Returns True."""
+        if name == "pause":
             self.paused = not self.paused
-        elif symbol == key.PERIOD:
+        elif name == "step":
             self.paused = True
             self.train(steps=1)
             self.record_point()
-        elif symbol == key.R:
+        elif name == "reset":
             self.reinit()
             self.say("weights re-initialised")
-        elif symbol in (key.UP, key.DOWN):
-            self.opt.lr *= 2.0 if symbol == key.UP else 0.5
+        elif name in ("faster", "slower"):
+            self.opt.lr *= 2.0 if name == "faster" else 0.5
             self.say(f"learning rate {self.opt.lr:.3g}")
-        elif key._1 <= symbol <= key._8:
-            name = data.NAMES[symbol - key._1]
-            self.load_task(name)
-            self.say(f"dataset {name}")
-        elif symbol == key.T:
+        elif name == "data":
+            try:
+                self.load_task(arg)
+                self.say(f"dataset {arg}")
+            except ValueError as e:
+                self.say(f"cannot switch to {arg}: {e}", 6.0)
+        elif name == "test":
             self.show_test = not self.show_test
-        elif symbol == key.L:
+        elif name == "log":
             self.log_scale = not self.log_scale
-        elif symbol == key.H:
+        elif name == "help":
             self.show_help = not self.show_help
-        elif symbol == key.S:
+        elif name == "png":
             path = f"nn-gym-{self.ds.name}-{self.step}.png"
             self.app.screenshot(path)
             self.say(f"saved {path}")
-        elif symbol == key.G:
+        elif name == "gif":
             path = f"nn-gym-{self.ds.name}.gif"
             on = self.app.toggle_record(path)
             self.say(f"recording to {path}" if on else f"saved {path}")
-        elif symbol == key.W:
+        elif name == "weights":
             path = f"nn-gym-{self.ds.name}.npz"
             self.net.save(path)
             self.say(f"saved weights to {path}")
         else:
-            return False
+            raise ValueError(f"unknown command {name!r}")
         return True
 
 

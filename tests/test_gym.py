@@ -4,8 +4,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import imageio.v3 as iio
 import numpy as np
 import pytest
+from PIL import Image
 
 import gym
 import nn
@@ -140,7 +142,7 @@ def test_headless_cli_writes_a_real_picture_for_every_dataset(tmp_path):
         r = run_cli("--data", name, "--headless", "--frames", "3", "--steps-per-frame", "5",
                     "--size", "640x480", "--screenshot", str(out))
         assert r.returncode == 0, r.stderr
-        img = np.asarray(__import__("PIL.Image", fromlist=["Image"]).open(out).convert("RGB"))
+        img = np.asarray(Image.open(out).convert("RGB"))
         assert img.shape == (480, 640, 3)
         colours = np.unique(img.reshape(-1, 3)[::7], axis=0)
         assert len(colours) > 200, name                  # a picture, not a flat fill
@@ -197,3 +199,46 @@ def test_without_display_the_window_asks_for_headless(tmp_path):
     r = subprocess.run([sys.executable, str(ROOT / "gym.py")], capture_output=True, text=True,
                        env=env, cwd=ROOT, timeout=120)
     assert r.returncode == 2 and "--headless" in r.stderr
+
+
+def test_key_commands_do_what_the_help_says(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    view = gym.GymView(gym.Config(data="spiral", steps_per_frame=3, seed=2))
+    gl.run(view, 320, 240, headless=True, frames=2)
+    assert view.step == 6
+    view.command("pause")
+    view.update(1 / 60)
+    assert view.step == 6 and view.paused
+    view.command("step")
+    assert view.step == 7
+    lr = view.opt.lr
+    view.command("faster")
+    assert view.opt.lr == 2 * lr
+    view.command("slower")
+    view.command("slower")
+    assert view.opt.lr == lr / 2
+    before = view.net.ws[0].copy()
+    view.command("reset")
+    assert view.step == 0 and not np.array_equal(view.net.ws[0], before)
+    view.command("weights")
+    saved = nn.MLP.load(tmp_path / "nn-gym-spiral.npz")
+    np.testing.assert_array_equal(saved.ws[1], view.net.ws[1])
+    view.command("data", "gaussians")
+    assert view.ds.name == "gaussians" and view.net.arch == (2, 16, 16, 3)
+    assert view.net.acts[-1] == "softmax" and view.loss == "ce"
+    view.command("data", "adder")
+    assert view.net.arch == (6, 16, 16, 4)
+    view.command("png")
+    view.command("gif")
+    fbo = gl.offscreen(view.ctx, 320, 240)
+    for _ in range(4):                      # frames of the same window session
+        view.update(1 / 60)
+        view.draw(fbo, 320, 240)
+        view.app._frame_done(lambda: gl.read_rgb(fbo))
+    view.command("gif")
+    gl.release_offscreen(fbo)
+    (png_path,) = tmp_path.glob("nn-gym-adder-*.png")
+    png = np.asarray(Image.open(png_path))
+    assert png.shape == (240, 320, 3) and png.std() > 20
+    gif = iio.imread(tmp_path / "nn-gym-adder.gif", index=None)
+    assert gif.shape[:3] == (4, 240, 320)

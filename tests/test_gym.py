@@ -228,6 +228,7 @@ def test_key_commands_do_what_the_help_says(tmp_path, monkeypatch):
     assert view.net.acts[-1] == "softmax" and view.loss == "ce"
     view.command("data", "adder")
     assert view.net.arch == (6, 16, 16, 4)
+    view.command("pause")                   # training again, so every frame differs
     view.command("png")
     view.command("gif")
     fbo = gl.offscreen(view.ctx, 320, 240)

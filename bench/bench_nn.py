@@ -10,9 +10,12 @@ A step is forward + backprop + optimizer update on one fixed batch of random flo
 (one-hot targets for ce). nn's step is one iteration of nn.train (what nn.fit runs); the
 "backprop+step" column is the public pair net.backprop + opt.step, which also checks its inputs.
 torch's step is zero_grad, forward, loss, backward, opt.step with torch.set_num_threads(2).
-Every figure is the median over repeats of timing many steps, after a warm-up.
-Each library runs in its own subprocess (`--worker nn|torch|sklearn ...`): in one process
-their thread pools fight over the cores and timings jump by milliseconds.
+Every figure is the median over repeats of timing many steps, after a warm-up; each library
+runs in its own subprocess (in one process their thread pools fight over the cores and timings
+jump by milliseconds), `--rounds` times in turn, and the fastest round is kept.
+Other processes on the machine inflate timings, numpy's 2-thread BLAS most of all (10x and
+more): before each timing the benchmark waits a little for idle cpus, and the "busy" column
+says how many cores others used during the kept timings. Trust rows with busy near 0.
 "bare matmuls" times, in numpy alone, the matmuls one nn step does (forward a @ W per layer,
 backward a.T @ delta per layer and delta @ W.T below the top layer); step/matmuls is nn's
 step time over that.
@@ -67,31 +70,81 @@ def case_data(case, seed=0):
     return x, t, labels
 
 
-def per_call(fn, budget=0.12, repeats=7):
-    """Median seconds per call of fn(): warm up while finding a call count that takes about
-    `budget` seconds, then time `repeats` runs of that many calls (garbage collector off)."""
-    gc.collect()
-    gc.disable()
-    try:
-        n = 1
-        while True:
-            t0 = time.perf_counter()
-            for _ in range(n):
-                fn()
-            dt = time.perf_counter() - t0
-            if dt > budget / 4:
-                break
-            n *= 2
-        n = max(1, round(n * budget / dt))
+class Clock:
+    """Times code on a machine others may be using. Before each timing it waits, out of a
+    budget of `wait` seconds, for other processes to leave the cpus idle; `busy` keeps the most
+    cores they used during a timing since it was last reset, which says how far to trust it."""
+
+    def __init__(self, wait):
+        self.wait, self.waited, self.busy = wait, 0.0, 0.0
+
+    def once(self, fn):
+        """Seconds one call of fn() takes."""
+        return self._watched(lambda: self._runs(fn, 1, 1)[0])
+
+    def per_call(self, fn, budget=0.12, repeats=7):
+        """Median seconds per call of fn(): warm up while finding a call count that takes about
+        `budget` seconds, then time `repeats` runs of that many calls."""
+        def measure():
+            n = 1
+            while (dt := self._runs(fn, n, 1)[0]) < budget / 4:
+                n *= 2
+            n = max(1, round(n * budget / dt))
+            return statistics.median(self._runs(fn, n, repeats)) / n
+        return self._watched(measure)
+
+    def _watched(self, measure):
+        """measure(), after waiting for idle cpus, noting the cores others used meanwhile."""
+        self.waited += wait_quiet(self.wait - self.waited)
+        c0, t0 = cpu_seconds(), time.perf_counter()
+        res = measure()
+        wall = time.perf_counter() - t0
+        if c0 is not None and wall > 0.2:    # /proc/stat counts in ticks of about 10 ms
+            c1 = cpu_seconds()
+            self.busy = max(self.busy, ((c1[0] - c0[0]) - (c1[1] - c0[1])) / wall)
+        return res
+
+    @staticmethod
+    def _runs(fn, n, repeats):
+        """Seconds each of `repeats` runs of n calls of fn() takes (garbage collector off)."""
         times = []
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            for _ in range(n):
-                fn()
-            times.append((time.perf_counter() - t0) / n)
-        return statistics.median(times)
-    finally:
-        gc.enable()
+        gc.collect()
+        gc.disable()
+        try:
+            for _ in range(repeats):
+                t0 = time.perf_counter()
+                for _ in range(n):
+                    fn()
+                times.append(time.perf_counter() - t0)
+        finally:
+            gc.enable()
+        return times
+
+
+def cpu_seconds():
+    """Busy CPU seconds of the whole machine and CPU seconds of this process (all its
+    threads), or None where /proc/stat is missing."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:9]]
+    except OSError:
+        return None
+    return (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK"), time.process_time()
+
+
+def wait_quiet(max_wait, limit=0.15, sample=0.2):
+    """Wait (at most max_wait seconds) until other processes use under `limit` cores;
+    returns the seconds waited."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < max_wait:
+        c0 = cpu_seconds()
+        if c0 is None:
+            break
+        time.sleep(sample)
+        c1 = cpu_seconds()
+        if (c1[0] - c0[0]) - (c1[1] - c0[1]) < limit * sample:
+            break
+    return time.perf_counter() - t0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,7 +176,7 @@ def bare_matmuls(arch, batch, rng):
     return run
 
 
-def nn_case(case, profile):
+def nn_case(clock, case, profile):
     nn = import_nn()
     arch, act, out_act, loss, batch, opt_name, _ = CASES[case]
     x, t, _ = case_data(case)
@@ -135,7 +188,7 @@ def nn_case(case, profile):
 
     net, opt = make()
     steps = nn.train(net, x, t, loss, opt, epochs=None, batch_size=None, shuffle=False)
-    res = {"train": per_call(lambda: next(steps))}
+    res = {"train": clock.per_call(lambda: next(steps))}
 
     net, opt = make()
 
@@ -143,19 +196,19 @@ def nn_case(case, profile):
         gws, gbs = net.backprop(x, t, loss)
         opt.step(net, gws, gbs)
 
-    res["api"] = per_call(api_step)
-    res["matmul"] = per_call(bare_matmuls(arch, batch, np.random.default_rng(1)))
+    res["api"] = clock.per_call(api_step)
+    res["matmul"] = clock.per_call(bare_matmuls(arch, batch, np.random.default_rng(1)))
     if profile:
         net, opt = make()
         gws, gbs = net.backprop(x, t, loss)
-        res["forward"] = per_call(lambda: net.forward(x))
-        res["backprop"] = per_call(lambda: net.backprop(x, t, loss))
-        res["opt"] = per_call(lambda: opt.step(net, gws, gbs))
-        res["isfinite"] = per_call(lambda: (np.isfinite(x).all(), np.isfinite(t).all()))
+        res["forward"] = clock.per_call(lambda: net.forward(x))
+        res["backprop"] = clock.per_call(lambda: net.backprop(x, t, loss))
+        res["opt"] = clock.per_call(lambda: opt.step(net, gws, gbs))
+        res["isfinite"] = clock.per_call(lambda: (np.isfinite(x).all(), np.isfinite(t).all()))
     return res
 
 
-def torch_case(case):
+def torch_case(clock, case):
     import torch
     torch.set_num_threads(2)
     arch, act, out_act, loss, batch, opt_name, _ = CASES[case]
@@ -186,7 +239,7 @@ def torch_case(case):
         loss_fn(model(xt), target).backward()
         opt.step()
 
-    return {"step": per_call(step), "threads": torch.get_num_threads(),
+    return {"step": clock.per_call(step), "threads": torch.get_num_threads(),
             "version": torch.__version__}
 
 
@@ -203,27 +256,22 @@ def digits_data():
     return xtr, xte, ytr, yte
 
 
-def sklearn_digits(repeats=3):
+def sklearn_digits(clock, repeats=3):
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
     xtr, xte, ytr, yte = digits_data()
-    times = []
-    for _ in range(repeats):
-        clf = MLPClassifier(hidden_layer_sizes=(64, 64, 64), solver="adam", learning_rate_init=1e-3,
-                            batch_size=32, max_iter=200, random_state=0)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            t0 = time.perf_counter()
-            clf.fit(xtr, ytr)
-            times.append(time.perf_counter() - t0)
-    fit = statistics.median(times)
+    clf = MLPClassifier(hidden_layer_sizes=(64, 64, 64), solver="adam", learning_rate_init=1e-3,
+                        batch_size=32, max_iter=200, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fit = statistics.median(clock.once(lambda: clf.fit(xtr, ytr)) for _ in range(repeats))
     return {"fit": fit, "epochs": clf.n_iter_, "epoch": fit / clf.n_iter_,
             "acc": float(clf.score(xte, yte)), "n_train": len(xtr), "n_test": len(xte)}
 
 
-def nn_digits(target_acc, max_epochs=200, timing_epochs=20, repeats=3):
+def nn_digits(clock, target_acc, max_epochs=200, timing_epochs=20, repeats=3):
     nn = import_nn()
     xtr, xte, ytr, yte = digits_data()
     ttr, tte = np.eye(10, dtype=np.float32)[ytr], np.eye(10, dtype=np.float32)[yte]
@@ -235,7 +283,7 @@ def nn_digits(target_acc, max_epochs=200, timing_epochs=20, repeats=3):
         net, opt = make()
         nn.fit(net, xtr, ttr, "ce", opt, epochs=timing_epochs, batch_size=32, seed=0)
 
-    epoch = per_call(epochs_only, budget=0.3, repeats=repeats) / timing_epochs
+    epoch = clock.per_call(epochs_only, budget=0.3, repeats=repeats) / timing_epochs
 
     def until_target():
         net, opt = make()
@@ -244,60 +292,35 @@ def nn_digits(target_acc, max_epochs=200, timing_epochs=20, repeats=3):
                       callback=lambda e, h: h["val_acc"][-1] < target_acc)
         return hist["val_acc"]
 
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        accs = until_target()
-        times.append(time.perf_counter() - t0)
-    return {"epoch": epoch, "reach": statistics.median(times), "epochs": len(accs),
+    accs = []
+    reach = statistics.median(clock.once(lambda: accs.append(until_target()))
+                              for _ in range(repeats))
+    accs = accs[-1]
+    return {"epoch": epoch, "reach": reach, "epochs": len(accs),
             "acc": accs[-1], "reached": accs[-1] >= target_acc}
 
 
-def cpu_seconds():
-    """Busy CPU seconds of the whole machine and CPU seconds of this process (all its
-    threads), or None where /proc/stat is missing."""
-    try:
-        with open("/proc/stat") as f:
-            v = [int(x) for x in f.readline().split()[1:9]]
-    except OSError:
-        return None
-    return (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK"), time.process_time()
+def worker(kind, wait, args):
+    """Run one kind of worker; its results and the seconds it waited for idle cpus."""
+    clock = Clock(wait)
 
+    def run(fn, *fargs):
+        clock.busy = 0.0
+        res = fn(clock, *fargs)
+        res["busy"] = clock.busy
+        return res
 
-def measured(fn, *args):
-    """fn(*args), a dict, plus "others": the cores other processes kept busy meanwhile (on
-    average), which inflates every timing."""
-    c0, t0 = cpu_seconds(), time.perf_counter()
-    res = fn(*args)
-    c1, wall = cpu_seconds(), time.perf_counter() - t0
-    res["others"] = max(0.0, (c1[0] - c0[0]) - (c1[1] - c0[1])) / wall if c0 else float("nan")
-    return res
-
-
-def worker(kind, args):
     if kind == "nn":
-        return {c: measured(nn_case, c, args[0] == "profile") for c in args[1:]}
-    if kind == "torch":
-        return {c: measured(torch_case, c) for c in args}
-    if kind == "sklearn":
-        return measured(sklearn_digits)
-    if kind == "nn-digits":
-        return measured(nn_digits, float(args[0]))
-    raise ValueError(f"--worker must be nn, torch, sklearn or nn-digits, got {kind!r}")
-
-
-def wait_quiet(max_wait, limit=0.15, sample=0.5):
-    """Wait (at most max_wait seconds) until other processes use under `limit` cores;
-    returns the seconds waited."""
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < max_wait:
-        c0 = cpu_seconds()
-        if c0 is None:
-            break
-        time.sleep(sample)
-        if (cpu_seconds()[0] - c0[0]) / sample < limit:
-            break
-    return time.perf_counter() - t0
+        res = {c: run(nn_case, c, args[0] == "profile") for c in args[1:]}
+    elif kind == "torch":
+        res = {c: run(torch_case, c) for c in args}
+    elif kind == "sklearn":
+        res = run(sklearn_digits)
+    elif kind == "nn-digits":
+        res = run(nn_digits, float(args[0]))
+    else:
+        raise ValueError(f"--worker must be nn, torch, sklearn or nn-digits, got {kind!r}")
+    return {"result": res, "waited": clock.waited}
 
 
 def run_worker(*args):
@@ -336,7 +359,7 @@ def step_table(cases, nn_res, torch_res):
             f"{c:4} {net:24} {batch:5} {opt:4} {ms(tr):>9} {ms(n['train']):>9} "
             f"{tr / n['train']:7.2f}x {target:5.1f}x   {ms(n['api']):>10} "
             f"{tr / n['api']:12.2f}x   {ms(n['matmul']):>10} {n['train'] / n['matmul']:11.2f}x "
-            f"{max(n['others'], torch_res[c]['others']):5.2f}")
+            f"{max(n['busy'], torch_res[c]['busy']):5.2f}")
     lines.append(f"torch/nn > 1: nn is faster. step/matmuls target {MATMUL_TARGET}x (C, D). busy: "
                  "cores other processes used meanwhile.")
     return lines
@@ -384,14 +407,14 @@ def main():
     p.add_argument("--rounds", type=int, default=3,
                    help="run every worker this many times, alternating, and keep the fastest "
                         "run (default 3)")
-    p.add_argument("--wait", type=float, default=30.0,
-                   help="seconds in all to spend waiting, before workers, for other processes "
-                        "to leave the cpus idle (default 30)")
+    p.add_argument("--wait", type=float, default=40.0,
+                   help="seconds in all to spend waiting, before timings, for other processes "
+                        "to leave the cpus idle (default 40)")
     p.add_argument("--profile", action="store_true", help="break nn's step down")
     p.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.worker:
-        print(json.dumps(worker(a.worker[0], a.worker[1:])))
+        print(json.dumps(worker(a.worker[0], float(a.worker[1]), a.worker[2:])))
         return
     cases = a.cases or sorted(CASES)
     digits = a.cases is None and not a.no_digits
@@ -399,10 +422,11 @@ def main():
     nn_runs, torch_runs, sk_runs, nd_runs = [], [], [], []
     waited = 0.0
 
-    def run(*args):
+    def run(kind, *args):
         nonlocal waited
-        waited += wait_quiet(a.wait - waited)
-        return run_worker(*args)
+        res = run_worker(kind, max(0.0, a.wait - waited), *args)
+        waited += res["waited"]
+        return res["result"]
 
     for _ in range(a.rounds):
         nn_runs.append(run("nn", "profile" if a.profile else "-", *cases))
@@ -419,12 +443,12 @@ def main():
     out += step_table(cases, nn_res, torch_res)
     if a.profile:
         out += [""] + profile_table(cases, nn_res)
-    others = [r["others"] for r in list(nn_res.values()) + list(torch_res.values())]
+    busy = [r["busy"] for r in list(nn_res.values()) + list(torch_res.values())]
     if digits:
         sk, nd = best(sk_runs, "fit"), best(nd_runs, "reach")
         out += [""] + digits_table(sk, nd)
-        others += [sk["others"], nd["others"]]
-    busy = max(others)
+        busy += [sk["busy"], nd["busy"]]
+    busy = max(busy)
     out.append(f"\nother processes kept up to {busy:.2f} cores busy during the kept runs"
                + (": the figures are inflated, rerun on a quiet machine" if busy > 0.2 else ""))
     out.append(f"(total {time.perf_counter() - t0:.0f} s, {waited:.0f} s of it waiting for idle "

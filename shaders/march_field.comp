@@ -34,37 +34,38 @@ uint ordered(float v) {
     return (u & 0x80000000u) != 0u ? ~u : u | 0x80000000u;
 }
 
+// Point n of this invocation's share: mode 0, grid point (i, j, n) of its z column; mode 1,
+// the n-th of its POINTS_PER band points.
+vec3 share_point(int id, int n) {
+    if (u_mode == 0) {
+        float spacing = 2.0 * u_radius / float(u_grid - 1);
+        return -u_radius + vec3(ivec3(id % u_grid, id / u_grid, n)) * spacing;
+    }
+    return points[min(id * POINTS_PER + n, u_count - 1)].xyz;
+}
+
 void main() {
     int id = int(gl_GlobalInvocationID.x);
-    if (u_mode == 0) {
-        // one column of the grid along z per invocation: the evaluation before the loop lets
-        // the compiler load the weights once for the whole column
-        if (id >= u_grid * u_grid) return;
-        ivec3 ijk = ivec3(id % u_grid, id / u_grid, 0);
-        float spacing = 2.0 * u_radius / float(u_grid - 1);
-        vec3 p = -u_radius + vec3(ijk) * spacing;
-        float f = net_eval(p);
-        imageStore(u_field_out, ijk, vec4(f));
-        float lo = f, hi = f;
-        for (int k = 1; k < u_grid; k++) {
-            ijk.z = k;
-            f = net_eval(vec3(p.xy, -u_radius + float(k) * spacing));
-            imageStore(u_field_out, ijk, vec4(f));
+    int count = u_mode == 0 ? u_grid : POINTS_PER;
+    if (id >= (u_mode == 0 ? u_grid * u_grid : (u_count + POINTS_PER - 1) / POINTS_PER)) return;
+    float lo = 1e30, hi = -1e30, err = 0.0;
+    // the first evaluation before the loop lets the compiler load the weights once for all
+    float f = net_eval(share_point(id, 0));
+    for (int n = 0; n < count; n++) {
+        if (n > 0) f = net_eval(share_point(id, n));
+        if (u_mode == 0) {
+            imageStore(u_field_out, ivec3(id % u_grid, id / u_grid, n), vec4(f));
             lo = min(lo, f);
             hi = max(hi, f);
+        } else {
+            vec3 p = share_point(id, n);
+            err = max(err, abs(texture(u_field, 0.5 + p * u_field_scale).r - f));
         }
+    }
+    if (u_mode == 0) {
         atomicMin(stats.lo, ordered(lo));
         atomicMax(stats.hi, ordered(hi));
     } else {
-        // POINTS_PER consecutive points per invocation, for the same reason
-        int first = id * POINTS_PER;
-        if (first >= u_count) return;
-        vec3 p = points[first].xyz;
-        float err = abs(texture(u_field, 0.5 + p * u_field_scale).r - net_eval(p));
-        for (int n = 1; n < POINTS_PER; n++) {
-            p = points[min(first + n, u_count - 1)].xyz;
-            err = max(err, abs(texture(u_field, 0.5 + p * u_field_scale).r - net_eval(p)));
-        }
         atomicMax(stats.err, ordered(err));
     }
 }

@@ -21,13 +21,14 @@ Where the weights live: a std140 uniform block (`Net`, one vec4 per 4 outputs of
 and columns padded to multiples of 4), uploaded only when the weights change; the field pass
 and every frame while the weights keep changing (training, editing) read it. Once the weights
 have stayed the same for `settle` frames, the raymarch is recompiled with them as constants
-(NET_CONST): llvmpipe then skips loading them per pixel, which made a 3-16-16-1 frame about
-twice as fast; the recompile takes about 0.1-0.5 s. Limits, checked by `check_net` with a
+(NET_CONST): llvmpipe then skips loading them per pixel, which made a 3-16-16-1 frame 1.5-2x
+faster; the recompile takes about 0.1-0.5 s. Limits, checked by `check_net` with a
 ValueError: 3 inputs, 1 output, at most MAX_LAYERS layers, activations in ACT_CODES, and the
 padded block within the context's GL_MAX_UNIFORM_BLOCK_SIZE (64 KiB on llvmpipe: about 15,000
 weights; 3-32-32-32-32-1 uses 14 KiB, 3-64x6-1 is too big). The shader is compiled per
-architecture; layers of up to 16x16 neurons are unrolled (wider ones compile slowly: tens of
-seconds for 4 x 32).
+architecture; layers of up to 16x16 neurons are unrolled; wider ones are loops, slow to
+compile and to run on llvmpipe (4 x 32: about a minute to compile, seconds per frame), and are
+never recompiled with constant weights.
 """
 
 import math
@@ -272,7 +273,9 @@ class Marcher:
         self.grid, self.steps, self.radius, self.naive = grid, steps, float(radius), naive
         self.refine = refine
         params, self.defines = pack_net(net)
-        self.settle = settle
+        # compiling the weights in pays only when the whole net is unrolled (small layers)
+        unrolled = not any("u_net_zero" in str(v) for v in self.defines.values())
+        self.settle = settle if unrolled else math.inf
         self.progs, self.vaos = {}, {}                  # compiled when first used
         self.eval_prog = None
         self.cache, self.cache_key, self.version = None, None, 0
@@ -755,12 +758,11 @@ class MarchView:
             self.draw_sphere_outline(p, b["render"])
             if self.show["axes"]:
                 self.draw_axes(p, b["render"], labels=False)
-        aspect = 1.0
         if self.show["surfaces"]:
             m.render(fbo, viewport, self.camera, self.level)
         if self.show["sparks"]:
             fbo.viewport = viewport
-            self.sparks.draw(self.camera.view_proj(aspect), self.level, m.lo, m.hi)
+            self.sparks.draw(self.camera.view_proj(1.0), self.level, m.lo, m.hi)
         fbo.viewport = full
         with p.target(fbo, full):
             if self.show["axes"]:

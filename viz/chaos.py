@@ -66,7 +66,6 @@ back, and 0.038 across the wrap from the last frame to the first); the weight de
 as training goes on.
 """
 
-import contextlib
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -75,14 +74,10 @@ from math import factorial
 import numpy as np
 import scipy.special
 from numpy.polynomial import hermite_e
+from threadpoolctl import threadpool_limits
 
 import nn
 from viz import dct
-
-try:
-    from threadpoolctl import threadpool_limits
-except ImportError:                     # only a speed-up: without it BLAS keeps its threads
-    threadpool_limits = None
 
 # ---------------------------------------------------------------------------------------------
 # mean-field theory of a deep tanh net (Poole et al. 2016)
@@ -372,8 +367,6 @@ def one_blas_thread():
     """BLAS on one thread: these matmuls are small ((1024, 50) @ (50, 50)); OpenBLAS's own
     threads made training 20x and rendering 2x slower on 2 busy cores (measured); the frames
     are spread over `workers` threads instead."""
-    if threadpool_limits is None:
-        return contextlib.nullcontext()
     return threadpool_limits(1, user_api="blas")
 
 

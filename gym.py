@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 import nn
-from viz import colors, data, gl, maps, netgraph, plot
+from viz import chrome, colors, data, gl, maps, netgraph, plot
 
 
 def main(argv=None):
@@ -110,9 +110,7 @@ KEYS_HELP = [("space", "pause / resume training"), (".", "one training step"),
              ("w", "save the weights (.npz)"), ("h", "show / hide this help"),
              ("mouse", "hover the output map to probe that input; hover a neuron or map")]
 BG = (0.06, 0.06, 0.075)
-PANEL = (0.09, 0.09, 0.11)
-TEXT = (0.85, 0.85, 0.9)
-DIM = (0.6, 0.6, 0.66)
+TEXT, DIM = chrome.TEXT, chrome.DIM
 STEP_BUDGET = 0.005            # seconds of training per frame when --steps-per-frame is not set
 PROBE_PERIOD = 0.75            # seconds per training sample when the mouse is not probing
 
@@ -355,9 +353,7 @@ class GymView:
         p.text(text, box[0], box[1] - 16, size=12, color=TEXT)
 
     def draw_status(self, p, box):
-        x, y, w, h = box
-        p.rect(x, y, w, h, PANEL)
-        last = lambda k: self.curves.last(k)                                      # noqa: E731
+        last = self.curves.last
         parts = [f"{self.ds.name}", "-".join(map(str, self.net.arch)),
                  f"epoch {self.epoch}  step {self.step}", f"lr {self.opt.lr:.3g}",
                  f"cost {last('train'):.4g}"]
@@ -370,25 +366,14 @@ class GymView:
             parts.append("PAUSED")
         if self.app.recording:
             parts.append("REC")
-        p.text("   ".join(parts), x + 8, y + h / 2, size=13, color=TEXT, valign="middle")
+        chrome.status_bar(p, box, parts)
 
     def draw_help(self, p, box, width, height):
-        x, y, w, h = box
-        p.rect(x, y, w, h, PANEL)
-        if self.message and self.time < self.message_until:
-            p.text(self.message, x + 8, y + h / 2, size=11, color=(1.0, 0.85, 0.4),
-                   valign="middle")
-        else:
-            p.text("space pause  . step  r reset  up/down lr  1-8 data  t test  l log  "
-                   "s png  g gif  w weights  h help", x + 8, y + h / 2, size=11, color=DIM,
-                   valign="middle")
+        message = self.message if self.time < self.message_until else None
+        chrome.key_bar(p, box, "space pause  . step  r reset  up/down lr  1-8 data  t test  "
+                       "l log  s png  g gif  w weights  h help", message)
         if self.show_help:
-            bw, bh = 470, 24 + 20 * len(KEYS_HELP)
-            bx, by = (width - bw) / 2, (height - bh) / 2
-            p.rect(bx, by, bw, bh, (0.04, 0.04, 0.05, 0.94), outline=(0.5, 0.5, 0.55))
-            for i, (k, what) in enumerate(KEYS_HELP):
-                p.text(k, bx + 16, by + 12 + 20 * i, size=13, color=(1.0, 0.85, 0.4))
-                p.text(what, bx + 110, by + 12 + 20 * i, size=13, color=TEXT)
+            chrome.help_overlay(p, width, height, KEYS_HELP)
 
     def draw_graph_legend(self, p, b, acts):
         """Edge colours, and one colorbar per distinct activation range in the diagram."""

@@ -37,7 +37,7 @@ import moderngl
 import numpy as np
 
 import nn
-from viz import colors, gl, plot
+from viz import chrome, colors, gl, plot
 from viz.sparks import Sparks, ball_points
 
 ACT_CODES = {"linear": 0, "tanh": 1, "sigmoid": 2, "relu": 3, "sin": 4, "leaky_relu": 5}
@@ -625,10 +625,7 @@ class WeightDiagram:
 
 
 BG = (0.05, 0.055, 0.07)
-PANEL = (0.09, 0.09, 0.11)
-TEXT = (0.86, 0.86, 0.9)
-DIM = (0.6, 0.6, 0.66)
-ACCENT = (1.0, 0.85, 0.4)
+TEXT, DIM, ACCENT = chrome.TEXT, chrome.DIM, chrome.ACCENT
 AXIS_COLORS = ((0.95, 0.35, 0.35), (0.4, 0.9, 0.4), (0.4, 0.6, 1.0))
 KEYS_HELP = [("drag", "orbit the camera (over the render)"),
              ("wheel", "over the render: zoom; over a circle: that weight +-0.15"),
@@ -856,8 +853,6 @@ class MarchView:
         return self.diagram.at(*self.mouse)
 
     def draw_status(self, p, box):
-        x, y, w, h = box
-        p.rect(x, y, w, h, PANEL)
         net = self.net
         acts = ",".join(dict.fromkeys(net.acts[:-1]))
         parts = [f"net {'-'.join(map(str, net.arch))} {acts}",
@@ -874,24 +869,15 @@ class MarchView:
                 parts.append(f"{app.fps:.0f} fps")
             if app.recording:
                 parts.append("REC")
-        p.text("   ".join(parts), x + 8, y + h / 2, size=13, color=TEXT, valign="middle")
+        chrome.status_bar(p, box, parts)
 
     def draw_help(self, p, box, width, height):
-        x, y, w, h = box
-        p.rect(x, y, w, h, PANEL)
-        if self.message and self.time < self.message_until:
-            p.text(self.message, x + 8, y + h / 2, size=11, color=ACCENT, valign="middle")
-        else:
-            p.text("drag orbit  wheel zoom / weight  r random  space pause  up/down level  "
-                   "1 surfaces  2 sparks  3 axes  t train  n target  s png  g gif  h help",
-                   x + 8, y + h / 2, size=11, color=DIM, valign="middle")
+        message = self.message if self.time < self.message_until else None
+        chrome.key_bar(p, box, "drag orbit  wheel zoom / weight  r random  space pause  "
+                       "up/down level  1 surfaces  2 sparks  3 axes  t train  n target  "
+                       "s png  g gif  h help", message)
         if self.show_help:
-            bw, bh = 560, 24 + 20 * len(KEYS_HELP)
-            bx, by = (width - bw) / 2, (height - bh) / 2
-            p.rect(bx, by, bw, bh, (0.04, 0.04, 0.05, 0.94), outline=(0.5, 0.5, 0.55))
-            for i, (k, what) in enumerate(KEYS_HELP):
-                p.text(k, bx + 16, by + 12 + 20 * i, size=13, color=ACCENT)
-                p.text(what, bx + 120, by + 12 + 20 * i, size=13, color=TEXT)
+            chrome.help_overlay(p, width, height, KEYS_HELP)
 
     # -- input ------------------------------------------------------------------------------
 

@@ -112,12 +112,16 @@ class LayerMaps:
         """The maps in a grid inside box; `highlight` outlines one, `enlarge` draws one big on
         top, near its cell."""
         lo, hi, cmap = self.range
-        self.boxes = cells(len(self.textures), box)
-        for i, (tex, (x, y, w, h)) in enumerate(zip(self.textures, self.boxes)):
-            painter.scalar_image(tex, x, y, w, h, lo, hi, cmap)
-            edge = (1.0, 0.85, 0.2) if i == highlight else (0.35, 0.35, 0.4)
-            painter.rect(x - 1, y - 1, w + 2, h + 2, (0, 0, 0, 0), outline=edge,
-                         outline_width=2.0 if i == highlight else 1.0)
+        self.boxes = b = cells(len(self.textures), box)
+        for tex, (x, y, w, h) in zip(self.textures, b):             # images, then frames,
+            painter.scalar_image(tex, x, y, w, h, lo, hi, cmap)     # then labels: few draw
+        edges = np.tile(np.float32([0.35, 0.35, 0.4]), (len(b), 1))  # calls
+        widths = np.ones(len(b))
+        if highlight is not None and 0 <= highlight < len(b):
+            edges[highlight], widths[highlight] = (1.0, 0.85, 0.2), 2.0
+        frames = b + [-1, -1, 2, 2]
+        painter.rects(frames, (0, 0, 0, 0), outline=edges, outline_width=widths)
+        for i, (x, y, w, h) in enumerate(b):
             label = f"h{i + 1}"
             if self.probe is not None:
                 label += f" {self.probe[i]:+.2f}"

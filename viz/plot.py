@@ -67,25 +67,31 @@ class Curves:
         return self.values[name][-1] if self.steps else math.nan
 
     def draw(self, painter, box, title, log=False, names=None, lo=None, hi=None):
-        """Plot `names` (default all) in box; y range from the data unless lo / hi given."""
+        """Plot `names` (default all) in box; y range from the data unless lo / hi given.
+        Shapes go first and labels last, so the whole plot is a few draw calls."""
         x, y, w, h = box
         names = self.names if names is None else names
-        painter.rect(x, y, w, h, (0.09, 0.09, 0.11))
-        painter.text(title + ("  (log scale)" if log else ""), x + 6, y + 4, size=12,
-                     color=TEXT)
+        labels = [(title + ("  (log scale)" if log else ""), x + 6, y + 4, 12, TEXT, "left",
+                   "top")]
         legend_x = x + w - 6
         for name in reversed(names):
-            painter.text(name, legend_x, y + 4, size=11, color=SERIES_COLORS.get(name, TEXT),
-                         anchor="right")
+            labels.append((name, legend_x, y + 4, 11, SERIES_COLORS.get(name, TEXT), "right",
+                           "top"))
             legend_x -= painter.text_width(name, 11) + 12
-        px, py, pw, ph = x + 46, y + 22, w - 56, h - 40
+        painter.rect(x, y, w, h, (0.09, 0.09, 0.11))
+        self._plot(painter, (x + 46, y + 22, w - 56, h - 40), names, log, lo, hi, labels)
+        for s, lx, ly, size, color, anchor, valign in sorted(labels, key=lambda t: t[3]):
+            painter.text(s, lx, ly, size=size, color=color, anchor=anchor, valign=valign)
+
+    def _plot(self, painter, box, names, log, lo, hi, labels):
+        px, py, pw, ph = box
         steps = np.asarray(self.steps, np.float64)
         data = {n: np.asarray(self.values[n], np.float64) for n in names}
         ok = np.concatenate([v[np.isfinite(v) & ((v > 0) if log else True)]
                              for v in data.values()] or [np.zeros(0)])
         if len(steps) < 2 or ok.size == 0:
-            painter.text("waiting for data", px + pw / 2, py + ph / 2, size=11, color=AXIS,
-                         anchor="center", valign="middle")
+            labels.append(("waiting for data", px + pw / 2, py + ph / 2, 11, AXIS, "center",
+                           "middle"))
             return
         t = (lambda v: np.log10(v)) if log else (lambda v: v)
         ylo = t(ok.min()) if lo is None else t(lo)
@@ -95,16 +101,17 @@ class Curves:
         x0, x1 = steps[0], max(steps[-1], steps[0] + 1)
         sx = lambda s: px + (s - x0) / (x1 - x0) * pw                     # noqa: E731
         sy = lambda v: py + ph - (v - ylo) / (yhi - ylo) * ph             # noqa: E731
-        painter.lines([[px, py], [px, py + ph]], [[px, py + ph], [px + pw, py + ph]], 1.0, AXIS)
         ticks = nice_ticks(math.floor(ylo), math.ceil(yhi), 4) if log else nice_ticks(ylo, yhi)
+        ticks = [v for v in ticks if ylo - 1e-9 <= v <= yhi + 1e-9]
+        grid = np.array([[px - 4, sy(v), px + pw, sy(v)] for v in ticks]).reshape(-1, 4)
+        painter.lines(grid[:, :2], grid[:, 2:], 1.0, (0.3, 0.3, 0.34, 0.6))
+        painter.lines([[px, py], [px, py + ph]], [[px, py + ph], [px + pw, py + ph]], 1.0, AXIS)
         for v in ticks:
-            if ylo - 1e-9 <= v <= yhi + 1e-9:
-                painter.lines([[px - 4, sy(v)]], [[px + pw, sy(v)]], 1.0, (0.3, 0.3, 0.34, 0.6))
-                painter.text(fmt(10 ** v if log else v), px - 6, sy(v), size=10, color=AXIS,
-                             anchor="right", valign="middle")
+            labels.append((fmt(10 ** v if log else v), px - 6, sy(v), 10, AXIS, "right",
+                           "middle"))
         for s in nice_ticks(x0, x1, 4):
-            painter.text(fmt(s), sx(s), py + ph + 3, size=10, color=AXIS, anchor="center")
-        painter.text("step", px - 6, py + ph + 3, size=10, color=AXIS, anchor="right")
+            labels.append((fmt(s), sx(s), py + ph + 3, 10, AXIS, "center", "top"))
+        labels.append(("step", px - 6, py + ph + 3, 10, AXIS, "right", "top"))
         for name, v in data.items():
             good = np.isfinite(v) & ((v > 0) if log else True)
             if good.sum() >= 2:

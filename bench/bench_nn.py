@@ -2,7 +2,7 @@
 against scikit-learn's MLPClassifier on load_digits.
 
     pip install -e '.[bench]'
-    python bench/bench_nn.py                 # everything, about 2 minutes on 2 cores
+    python bench/bench_nn.py                 # everything: about 2 minutes of work on 2 idle cores
     python bench/bench_nn.py --cases C D     # some step cases only, no digits
     python bench/bench_nn.py --profile       # also where nn's step spends its time
 
@@ -12,10 +12,12 @@ A step is forward + backprop + optimizer update on one fixed batch of random flo
 torch's step is zero_grad, forward, loss, backward, opt.step with torch.set_num_threads(2).
 Every figure is the median over repeats of timing many steps, after a warm-up; each library
 runs in its own subprocess (in one process their thread pools fight over the cores and timings
-jump by milliseconds), `--rounds` times in turn, and the fastest round is kept.
+jump by milliseconds), `--rounds` times in turn, and each figure keeps its fastest round.
 Other processes on the machine inflate timings, numpy's 2-thread BLAS most of all (10x and
 more): before each timing the benchmark waits a little for idle cpus, and the "busy" column
-says how many cores others used during the kept timings. Trust rows with busy near 0.
+says how many cores others used during the kept timings; rows with busy well above 0 are not
+to be trusted. On a virtual machine a whole process can also run up to 2x slow with no other
+process busy (shared physical cores): that is what the rounds are for.
 "bare matmuls" times, in numpy alone, the matmuls one nn step does (forward a @ W per layer,
 backward a.T @ delta per layer and delta @ W.T below the top layer); step/matmuls is nn's
 step time over that.
@@ -332,9 +334,16 @@ def run_worker(*args):
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def best(runs, key):
-    """The run with the smallest `key`: the round least disturbed by other processes."""
-    return min(runs, key=lambda r: r[key])
+def fastest(runs, keys):
+    """The first round's result with each timing in `keys` replaced by its smallest over the
+    rounds (the least disturbed by other processes), and "busy" by the most among the rounds
+    that gave one."""
+    res, used = dict(runs[0]), []
+    for k in keys:
+        used.append(min(runs, key=lambda r: r[k]))
+        res[k] = used[-1][k]
+    res["busy"] = max(r["busy"] for r in used)
+    return res
 
 
 # ---------------------------------------------------------------------------------------------
@@ -434,18 +443,21 @@ def main():
         if digits:
             sk_runs.append(run("sklearn"))
             nd_runs.append(run("nn-digits", sk_runs[-1]["acc"]))
-    nn_res = {c: best([r[c] for r in nn_runs], "train") for c in cases}
-    torch_res = {c: best([r[c] for r in torch_runs], "step") for c in cases}
+    nn_keys = ["train", "api", "matmul"]
+    nn_keys += ["forward", "backprop", "opt", "isfinite"] if a.profile else []
+    nn_res = {c: fastest([r[c] for r in nn_runs], nn_keys) for c in cases}
+    torch_res = {c: fastest([r[c] for r in torch_runs], ["step"]) for c in cases}
     tr = torch_res[cases[0]]
     out = [f"numpy {np.__version__}, torch {tr['version']} ({tr['threads']} threads), "
-           f"{os.cpu_count()} cpus, float32; fastest of {a.rounds} rounds, each a median of "
-           "repeats", ""]
+           f"{os.cpu_count()} cpus, float32; each time the fastest of {a.rounds} rounds, "
+           "each a median of repeats", ""]
     out += step_table(cases, nn_res, torch_res)
     if a.profile:
         out += [""] + profile_table(cases, nn_res)
     busy = [r["busy"] for r in list(nn_res.values()) + list(torch_res.values())]
     if digits:
-        sk, nd = best(sk_runs, "fit"), best(nd_runs, "reach")
+        sk = fastest(sk_runs, ["fit", "epoch"])
+        nd = fastest(nd_runs, ["epoch", "reach"])
         out += [""] + digits_table(sk, nd)
         busy += [sk["busy"], nd["busy"]]
     busy = max(busy)

@@ -570,7 +570,7 @@ def gym_main(argv):
 
 
 def march_parser():
-    from viz.march import TARGETS
+    from viz.marchview import TARGETS
 
     p = argparse.ArgumentParser(
         prog="nn-gym march", description="Level surfaces f = level + k of a net with 3 inputs "
@@ -621,7 +621,7 @@ def march_net(args):
 
 
 def march_main(argv):
-    from viz import march
+    from viz import marchview
 
     parser = march_parser()
     args = parser.parse_args(argv)
@@ -633,7 +633,7 @@ def march_main(argv):
                 raise ValueError(f"--{name.replace('_', '-')} must be >= 1, got "
                                  f"{getattr(args, name)}")
         net = march_net(args)
-        view = march.MarchView(
+        view = marchview.MarchView(
             net, period=args.period, level=args.level, train=args.train, lr=args.lr,
             batch=args.batch, steps_per_frame=args.steps_per_frame, seed=args.seed,
             grid=args.grid, steps=args.steps, radius=args.radius, naive=args.naive,

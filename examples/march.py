@@ -11,12 +11,12 @@ import sys
 from pathlib import Path
 
 import nn
-from viz import gl, march
+from viz import gl, march, marchview
 
 out = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
 out.mkdir(parents=True, exist_ok=True)
 
-x, t = march.target_data("torus", n=4096)          # points in the sphere, signed distance there
+x, t = marchview.target_data("torus", n=4096)          # points in the sphere, signed distance there
 net = nn.MLP([3, 16, 16, 1], act="tanh", seed=0)
 hist = nn.fit(net, x, t, opt=nn.Adam(0.01), epochs=300, batch_size=256, seed=0)
 print(f"{net}: cost {hist['cost'][0]:.3f} -> {hist['cost'][-1]:.4f}")
@@ -24,7 +24,7 @@ net.save(out / "torus.npz")
 
 # The view draws surfaces, sparks and the weight diagram; level=... starts it paused there.
 for i, level in enumerate((0.0, 0.33, 0.66)):
-    view = march.MarchView(net, level=level)
+    view = marchview.MarchView(net, level=level)
     gl.run(view, 1000, 620, headless=True, frames=1, screenshot=out / f"march_{i}.png")
     print(f"level {level:.2f}: f on the grid in [{view.marcher.lo:.2f}, {view.marcher.hi:.2f}],"
           f" wrote {out / f'march_{i}.png'}")

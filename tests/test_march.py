@@ -6,7 +6,7 @@ import pytest
 
 import gym
 import nn
-from viz import gl, march, sparks
+from viz import colors, gl, march, marchview, sparks
 
 
 def uniform_net(arch, seed=0, act="tanh"):
@@ -187,7 +187,7 @@ def test_sparks_flash_when_the_level_passes(ctx, net):
     pix, _ = cam.project(sp.pos.reshape(-1, 3), size, size)
     pix = pix.reshape(sp.pos.shape[0], -1, 2)
     seg_len = np.linalg.norm(np.diff(pix, axis=1), axis=2)                # (n, V-1) pixels
-    lum = march.colors.colormap("level", sp.values, lo, hi).sum(axis=2)   # (n, V)
+    lum = colors.colormap("level", sp.values, lo, hi).sum(axis=2)   # (n, V)
     fbo = gl.offscreen(ctx, size, size)
     rendered, model, backwards = [], [], []
     try:
@@ -212,7 +212,7 @@ def test_sparks_flash_when_the_level_passes(ctx, net):
 
 def test_wheel_over_a_circle_changes_exactly_that_weight():
     net = uniform_net([3, 5, 4, 1], seed=4)
-    view = march.MarchView(net)
+    view = marchview.MarchView(net)
     view.layout(1000, 620)
     d = view.diagram
     assert len(d.refs) == net.n_params
@@ -238,7 +238,7 @@ def test_wheel_over_a_circle_changes_exactly_that_weight():
 
 def test_wheel_over_the_render_zooms_and_leaves_weights():
     net = uniform_net([3, 8, 1])
-    view = march.MarchView(net)
+    view = marchview.MarchView(net)
     b = view.layout(1000, 620)
     before, dist = net._flat.copy(), view.camera.distance
     x, y, w, h = b["render"]
@@ -251,7 +251,7 @@ def test_wheel_over_the_render_zooms_and_leaves_weights():
 
 def test_headless_view_draws_surfaces_sparks_and_diagram(ctx, tmp_path):
     net = uniform_net([3, 8, 1])
-    view = march.MarchView(net, level=0.2)
+    view = marchview.MarchView(net, level=0.2)
     path = tmp_path / "march.png"
     rgb = gl.run(view, 800, 500, headless=True, frames=2, screenshot=str(path), ctx=ctx)
     assert path.exists()
@@ -263,7 +263,7 @@ def test_headless_view_draws_surfaces_sparks_and_diagram(ctx, tmp_path):
     dx, dy, dw, dh = (int(v) for v in view.boxes["diagram"])
     n = 0
     cx, cy = view.diagram.centers[n].astype(int)
-    expect = march.colors.colormap("diverging", view.diagram.value(net, n), -1, 1) * 255
+    expect = colors.colormap("diverging", view.diagram.value(net, n), -1, 1) * 255
     assert np.abs(rgb[cy, cx].astype(int) - expect).max() <= 3
     view.show["surfaces"] = False
     bare = gl.run(view, 800, 500, headless=True, frames=1, ctx=ctx)[y:y + h, x:x + w]

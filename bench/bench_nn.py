@@ -409,13 +409,14 @@ def digits_table(sk, nd):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description="nn against torch and scikit-learn: training-step "
+                                "times and ratios (see the module docstring)")
     p.add_argument("--cases", nargs="*", default=None, choices=sorted(CASES),
                    help="step cases to run (default all, plus digits)")
     p.add_argument("--no-digits", action="store_true", help="skip the sklearn digits comparison")
     p.add_argument("--rounds", type=int, default=3,
-                   help="run every worker this many times, alternating, and keep the fastest "
-                        "run (default 3)")
+                   help="run every worker this many times, alternating; each figure keeps its "
+                        "fastest round (default 3)")
     p.add_argument("--wait", type=float, default=40.0,
                    help="seconds in all to spend waiting, before timings, for other processes "
                         "to leave the cpus idle (default 40)")

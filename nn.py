@@ -48,10 +48,10 @@ __all__ = [
 
 # ---------------------------------------------------------------------------------------------
 # Activations: value f(z, out) and derivative df(z, y) = dy/dz, with y = f(z), defined together.
-# f writes into `out` when given (out may be z itself: training overwrites z in place where the
-# derivative does not need it). df uses z or y, whichever is exact everywhere: sin needs z, since
-# cos(asin(y)) is wrong past pi/2; the others use y. softmax is output-only: its Jacobian is
-# applied in backprop, so it has no elementwise df.
+# f writes into `out` when given (out may be z itself). df uses z or y, whichever is exact
+# everywhere (sin needs z: cos(asin(y)) is wrong past pi/2; the others use y), and may overwrite
+# that argument: backprop hands it arrays it no longer needs. softmax is output-only: its
+# Jacobian is applied in backprop, so it has no elementwise df.
 # ---------------------------------------------------------------------------------------------
 
 LEAKY_SLOPE = 0.01
@@ -77,15 +77,14 @@ def _sigmoid(z, out=None):
 
 
 def _dsigmoid(z, y):
-    d = np.subtract(1.0, y)
-    d *= y
-    return d
+    d = np.subtract(y, 0.5, out=y)       # y (1 - y) = 1/4 - (y - 1/2)^2, in y's memory
+    np.square(d, out=d)
+    return np.subtract(0.25, d, out=d)
 
 
 def _dtanh(z, y):
-    d = np.multiply(y, y)
-    np.subtract(1.0, d, out=d)
-    return d
+    d = np.square(y, out=y)              # 1 - y^2, in y's memory
+    return np.subtract(1.0, d, out=d)
 
 
 def _leaky_relu(z, out=None):
@@ -107,7 +106,7 @@ ACTIVATIONS = {
                    lambda z, y: y > 0,                                               False),
     "leaky_relu": (_leaky_relu,
                    lambda z, y: np.where(y > 0, 1.0, LEAKY_SLOPE).astype(y.dtype),   False),
-    "sin":        (np.sin,         lambda z, y: np.cos(z),                           True),
+    "sin":        (np.sin,         lambda z, y: np.cos(z, out=z),                    True),
     "linear":     (_linear,        _one,                                             False),
     "softmax":    (_softmax,       None,                                             False),
 }
@@ -298,23 +297,33 @@ class MLP:
         With rng (a numpy Generator) and dropout > 0, dropout masks are drawn from it."""
         x, t, _ = self._check_xt(x, t, loss)
         grads = self._views(np.empty_like(self._flat))
-        self._grads(x, t, loss, rng, grads)
+        self._grads(x, t, loss, rng, grads, self._buffers(len(x)))
         return grads
 
-    def _grads(self, x, t, loss, rng, grads):
-        """Write the gradients of one batch into grads = (gws, gbs); return (cost, outputs).
-        One forward pass is kept (inputs and outputs of every layer), one backward pass."""
+    def _buffers(self, n):
+        """Work arrays for batches of n samples: per layer the pre-activations, the outputs
+        and the deltas (n, fan_out), and a row of ones for the bias gradients."""
+        return ([np.empty((n, o), self.dtype) for o in self.arch[1:]],
+                [np.empty((n, o), self.dtype) for o in self.arch[1:]],
+                [np.empty((n, o), self.dtype) for o in self.arch[1:]],
+                np.ones((1, n), self.dtype))
+
+    def _grads(self, x, t, loss, rng, grads, buffers):
+        """Write the gradients of one batch into grads = (gws, gbs), using buffers from
+        _buffers(len(x)); return (cost, outputs). One forward pass is kept, then one backward
+        pass that consumes it (derivatives overwrite the activations they come from)."""
+        zs, hs, ds, ones = buffers
+        n, last = len(x), len(self.ws) - 1
         p = self.dropout if rng is not None else 0.0
-        ins, hs, zs, masks = [], [], [], []
-        a, last = x, len(self.ws) - 1
-        for l, (w, b, f, keep) in enumerate(zip(self.ws, self.bs, self._fs, self._keep_z)):
+        ins, outs, masks = [], [], []
+        a = x
+        for l in range(last):
             ins.append(a)
-            z = a @ w           # (n, in) @ (in, out) -> (n, out)
-            z += b
-            zs.append(z if keep or l == last else None)
-            h = f(z) if keep or l == last else f(z, z)
-            hs.append(h)
-            if p > 0 and l < last:
+            z = np.matmul(a, self.ws[l], out=zs[l])     # (n, in) @ (in, out) -> (n, out)
+            z += self.bs[l]
+            h = self._fs[l](z, hs[l] if self._keep_z[l] else z)
+            outs.append(h)
+            if p > 0:
                 m = (rng.random(h.shape) >= p).astype(self.dtype)
                 m *= 1.0 / (1.0 - p)
                 masks.append(m)
@@ -322,34 +331,46 @@ class MLP:
             else:
                 masks.append(None)
                 a = h
-        y, z, n = a, zs[-1], len(x)
-        cost = self._cost(z, y, t, loss)
-
-        # dC/dz_L
-        if loss == "ce":
-            delta = y * t.sum(axis=1, keepdims=True)
+        ins.append(a)
+        z = np.matmul(a, self.ws[last], out=zs[last])   # (n, in) @ (in, out) -> (n, out)
+        z += self.bs[last]
+        delta = ds[last]
+        if loss == "ce":                     # softmax output; cost from its max and sum
+            zmax = z.max(axis=1, keepdims=True)
+            y = np.subtract(z, zmax, out=hs[last])
+            np.exp(y, out=y)
+            total = y.sum(axis=1, keepdims=True)
+            y /= total
+            tsum = t.sum(axis=1, keepdims=True)
+            cost = (np.vdot(tsum, zmax + np.log(total)) - np.vdot(t, z)) / n
+            np.multiply(y, tsum, out=delta)
             delta -= t
+            delta *= 1.0 / n
         else:
-            delta = y - t
-            delta *= 2.0
-            if self.acts[-1] == "softmax":
+            y = z if self.acts[last] == "linear" else self._fs[last](z, hs[last])
+            np.subtract(y, t, out=delta)
+            cost = np.vdot(delta, delta) / n
+            delta *= 2.0 / n
+            if self.acts[last] == "softmax":
                 delta -= (delta * y).sum(axis=1, keepdims=True)
                 delta *= y
-            elif self._dfs[-1] is not _one:
-                delta *= self._dfs[-1](z, y)
-        delta *= 1.0 / n
+            elif self._dfs[last] is not _one:
+                delta *= self._dfs[last](z, y.copy())
 
         gws, gbs = grads
         for l in range(last, -1, -1):
             np.matmul(ins[l].T, delta, out=gws[l])      # (in, n) @ (n, out) -> (in, out)
-            np.add.reduce(delta, axis=0, out=gbs[l])
+            if delta.shape[1] == 1:
+                np.add.reduce(delta, axis=0, out=gbs[l])
+            else:
+                np.matmul(ones, delta, out=gbs[l][None])   # (1, n) @ (n, out) -> (1, out)
             if l == 0:
                 break
-            delta = delta @ self.ws[l].T                # (n, out) @ (out, in) -> (n, in)
+            delta = np.matmul(delta, self.ws[l].T, out=ds[l - 1])   # (n, out) @ (out, in)
             if masks[l - 1] is not None:
                 delta *= masks[l - 1]
             if self._dfs[l - 1] is not _one:
-                delta *= self._dfs[l - 1](zs[l - 1], hs[l - 1])
+                delta *= self._dfs[l - 1](zs[l - 1], outs[l - 1])
         return cost, y
 
     def input_grad(self, x):
@@ -555,24 +576,26 @@ class Adam(_Optimizer):
         self.eps = _check_positive(eps, "eps")
 
     def _reset(self, g):
-        self._m, self._v, self._t = np.zeros_like(g), np.zeros_like(g), 0
+        # moments kept scaled: m' = m / (1 - b1), v' = v / (1 - b2), so each update is
+        # m' = b1 m' + g, v' = b2 v' + g^2 and every constant folds into two scalars
+        self._m, self._v, self._tmp = np.zeros_like(g), np.zeros_like(g), np.empty_like(g)
+        self._t = 0
 
     def _update(self, p, g):
         b1, b2 = self.betas
         self._t += 1
-        m, v = self._m, self._v
+        m, v, tmp = self._m, self._v, self._tmp
         m *= b1
-        m += (1.0 - b1) * g
+        m += g
         v *= b2
-        g2 = np.multiply(g, g)
-        g2 *= 1.0 - b2
-        v += g2
-        # lr * mhat / (sqrt(vhat) + eps), with the bias corrections folded into two scalars
-        c2 = math.sqrt(1.0 - b2 ** self._t)
-        den = np.sqrt(v, out=g2)
-        den += self.eps * c2
+        v += np.multiply(g, g, out=tmp)
+        # lr * mhat / (sqrt(vhat) + eps) = scale * m' / (sqrt(v') + eps / c)
+        c = math.sqrt((1.0 - b2) / (1.0 - b2 ** self._t))
+        scale = self.lr * (1.0 - b1) / ((1.0 - b1 ** self._t) * c)
+        den = np.sqrt(v, out=tmp)
+        den += self.eps / c
         np.divide(m, den, out=den)
-        den *= self.lr * c2 / (1.0 - b1 ** self._t)
+        den *= scale
         p -= den
 
 
@@ -615,6 +638,7 @@ def train(net, x, t, loss="mse", opt=None, epochs=1, batch_size=None, shuffle=Tr
     dropout_rng = rng if net.dropout > 0 else None
     last_good = net._flat.copy()
     grads = net._views(np.empty_like(net._flat))       # reused: each step overwrites it
+    buffers = {}                                       # batch size -> work arrays (at most 2)
     step, epoch = 0, 0
     while epochs is None or epoch < epochs:
         if shuffle and bs < n:
@@ -624,7 +648,9 @@ def train(net, x, t, loss="mse", opt=None, epochs=1, batch_size=None, shuffle=Tr
             xe, te = x, t
         for i in range(0, n, bs):
             xb, tb = xe[i:i + bs], te[i:i + bs]
-            cost, y = net._grads(xb, tb, loss, dropout_rng, grads)
+            if len(xb) not in buffers:
+                buffers[len(xb)] = net._buffers(len(xb))
+            cost, y = net._grads(xb, tb, loss, dropout_rng, grads, buffers[len(xb)])
             if not math.isfinite(cost):
                 net._flat[...] = last_good
                 raise DivergedError(

@@ -346,6 +346,8 @@ class GymView:
             self.panel_title(p, b["maps"], f"first hidden layer, each neuron's {what}")
             self.layer_maps.draw(p, b["maps"], highlight=highlight, enlarge=map_hover)
             self.draw_help(p, b["help"], width, height)
+            self.layer_maps.upload()        # last, so the renderer had time for the last frame
+            self.out_map.upload()
 
     # -- panels ------------------------------------------------------------------------------
 

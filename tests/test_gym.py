@@ -83,6 +83,8 @@ def test_layer_maps_hold_the_first_layer_activations_over_the_grid(ctx):
     net = nn.MLP([2, 5, 3, 1], act="sin", seed=4)
     lm = maps.LayerMaps(ctx, res=64)
     lm.update(net)
+    lm.update(net)                      # a second update writes through upload()
+    lm.upload()
     lo, hi = data.EXTENT
     ys, xs = np.mgrid[0:64, 0:64]
     pts = np.stack([lo + (xs + 0.5) / 64 * (hi - lo), hi - (ys + 0.5) / 64 * (hi - lo)], -1)
@@ -107,6 +109,7 @@ def test_output_map_equals_forward_over_the_grid(ctx, painter, arch, out_act):
     net = nn.MLP(arch, act="tanh", out_act=out_act, seed=2)
     om = maps.OutputMap(ctx, res=32)
     om.update(net, classes=2 if arch[-1] == 1 else 3)
+    om.upload()
     y = net.forward(maps.grid(32))
     comps = 1 if arch[-1] == 1 else 3
     got = np.frombuffer(om.tex.read(), np.float32).reshape(32, 32, comps)[::-1]

@@ -68,6 +68,7 @@ class LayerMaps:
         self.points = grid(self.res)
         self.values = None              # (k, res, res) activations over the grid
         self.textures = []
+        self.pending = False
         self.boxes = np.zeros((0, 4))
 
     def update(self, net, input_shape=None, probe_acts=None, a1=None):
@@ -89,17 +90,25 @@ class LayerMaps:
         self._upload()
 
     def _upload(self):
+        """New textures at once when the shape changed; otherwise the write waits for
+        upload(), called just before the frame is drawn (writing a texture the previous frame
+        still uses would wait for the renderer)."""
         filt = "linear" if self.values.shape[1] >= 16 else "nearest"
         same = (len(self.textures) == len(self.values) and self.textures
                 and self.textures[0].size == self.values.shape[2:0:-1])
+        self.pending = same
         if not same:
             for tex in self.textures:
                 tex.release()
             self.textures = [gl.texture(self.ctx, v.astype(np.float32), filter=filt)
                              for v in self.values]
-        else:
+
+    def upload(self):
+        """Write the values of the last update() into the textures."""
+        if self.pending:
             for tex, v in zip(self.textures, self.values):
                 gl.update_texture(tex, v.astype(np.float32))
+            self.pending = False
 
     def index_at(self, px, py):
         """Index of the map under pixel (px, py), or None."""
@@ -146,6 +155,7 @@ class OutputMap:
     def __init__(self, ctx, res=64):
         self.ctx, self.res = ctx, int(res)
         self.tex = None
+        self.pending = False
         self.values = None
 
     def update(self, net, classes=0, image=False, res=None, y=None):
@@ -170,15 +180,21 @@ class OutputMap:
         self._upload()
 
     def _upload(self):
+        """As LayerMaps._upload: a new texture now, or a write in upload()."""
         v = self.values
         if self.tex is not None and (self.tex.size != (v.shape[1], v.shape[0])
                                      or self.tex.components != (v.shape[2] if v.ndim == 3 else 1)):
             self.tex.release()
             self.tex = None
+        self.pending = self.tex is not None
         if self.tex is None:
             self.tex = gl.texture(self.ctx, v, filter="linear")
-        else:
-            gl.update_texture(self.tex, v)
+
+    def upload(self):
+        """Write the values of the last update() into the texture."""
+        if self.pending:
+            gl.update_texture(self.tex, self.values)
+            self.pending = False
 
     def point_colors(self, labels, classes):
         """The colour of each training point's class, matching the map's colours."""

@@ -331,8 +331,10 @@ class GymView:
         p = self.painter
         with p.target(fbo):
             self.draw_status(p, b["status"])
-            self.panel_title(p, b["graph"], f"network {'-'.join(map(str, net.arch))}, "
-                             f"neurons colored by activation for {source}")
+            title = f"network {'-'.join(map(str, net.arch))}, colored by activation for {source}"
+            if p.text_width(title, 12) > b["graph"][2]:
+                title = f"network, colored by activation for {source}"
+            self.panel_title(p, b["graph"], title)
             gx, gy, gw, gh = b["graph"]
             self.graph.draw(p, net, acts, (gx, gy, gw, gh - 34), hover=hover)
             self.draw_graph_legend(p, b, acts)
@@ -389,7 +391,9 @@ class GymView:
         for name, r in zip(["input"] + self.net.acts, ranges):
             shown.setdefault((r[2], round(r[0], 3), round(r[1], 3)), []).append(name)
         lx = x + w - 4
-        for (cmap, lo, hi), names in list(shown.items())[:3]:
+        for (cmap, lo, hi), names in shown.items():
+            if lx - 100 < x + 70:                       # no room left beside the edge key
+                break
             self.colorbar.draw(p, cmap, lo, hi, (lx - 100, ly, 100, 9),
                                label="/".join(dict.fromkeys(names)))
             lx -= 118

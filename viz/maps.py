@@ -45,8 +45,11 @@ def from_pixel(px, py, box):
 
 
 def cells(n, box, gap=4.0, label_h=12.0):
-    """A near-square grid of n cells in box -> (n, 4) x, y, w, h of each square cell."""
+    """A near-square grid of n cells in box -> (n, 4) x, y, w, h of each square cell, with
+    label_h above each cell for its label, unless that leaves cells too small to label."""
     x, y, w, h = box
+    if label_h and cells(n, box, gap, 0.0)[0, 2] < 22 + label_h:
+        label_h = 0.0
     best = None
     for cols in range(1, n + 1):
         rows = -(-n // cols)
@@ -132,9 +135,10 @@ class LayerMaps:
         painter.rects(frames, (0, 0, 0, 0), outline=edges, outline_width=widths)
         for i, (x, y, w, h) in enumerate(b):
             label = f"h{i + 1}"
-            if self.probe is not None:
+            if self.probe is not None and w >= 44:
                 label += f" {self.probe[i]:+.2f}"
-            painter.text(label, x, y - 12, size=10, color=TITLE)
+            if w >= 22:                                 # too small to label: hover enlarges
+                painter.text(label, x, y - 12, size=10, color=TITLE)
         if enlarge is not None and 0 <= enlarge < len(self.textures):
             x, y, w, h = self.boxes[enlarge]
             bx, by, bw, bh = box

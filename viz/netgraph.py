@@ -75,8 +75,11 @@ class NetGraph:
                 outline[hover[1]] = (1.0, 0.85, 0.2)
             painter.discs(c, radius, rgb, outline=outline, outline_width=max(1.0, radius / 8))
         x, y, w, h = box
+        gap = centres[1][0, 0] - centres[0][0, 0] if len(centres) > 1 else w
         for l, (c, name) in enumerate(zip(centres, ["input"] + list(net.acts))):
             label = f"{name} ({net.arch[l]})" if net.arch[l] > 12 else name
+            if painter.text_width(label, LABEL_SIZE) > gap - 4:
+                label = name if painter.text_width(name, LABEL_SIZE) <= gap - 4 else name[:4]
             painter.text(label, c[0, 0], y + 2, size=LABEL_SIZE, color=(0.75, 0.75, 0.8),
                          anchor="center")
 

@@ -217,17 +217,19 @@ class GymView:
         """Advance training for `steps` steps or `budget` seconds (at least one step)."""
         start, done = time.perf_counter(), 0
         try:
-            while True:
-                s = next(self.steps)
-                self.step, self.epoch, done = s.step + 1, s.epoch, done + 1
-                if steps is not None and done >= steps:
-                    break
-                if steps is None and time.perf_counter() - start >= budget:
-                    break
-        except nn.DivergedError as e:
+            with np.errstate(over="ignore", invalid="ignore"):   # divergence is caught below
+                while True:
+                    s = next(self.steps)
+                    self.step, self.epoch, done = s.step + 1, s.epoch, done + 1
+                    if steps is not None and done >= steps:
+                        break
+                    if steps is None and time.perf_counter() - start >= budget:
+                        break
+        except nn.DivergedError:
             self.paused = True
             self.opt.lr /= 2
-            self.say(f"{e}. Paused, lr halved to {self.opt.lr:.3g}: space to go on", 8.0)
+            self.say(f"diverged at step {self.step}: paused with the last finite weights, "
+                     f"lr halved to {self.opt.lr:.3g}; space resumes", 8.0)
             self.steps = nn.train(self.net, self.ds.x, self.t, self.loss, self.opt, epochs=None,
                                   batch_size=min(self.cfg.batch, len(self.ds.x)))
         return done

@@ -246,3 +246,16 @@ def test_key_commands_do_what_the_help_says(tmp_path, monkeypatch):
     assert png.shape == (240, 320, 3) and png.std() > 20
     gif = iio.imread(tmp_path / "nn-gym-adder.gif", index=None)
     assert gif.shape[:3] == (2, 240, 320)      # 4 frames at 60 fps: a GIF keeps every 2nd
+
+
+def test_divergence_pauses_with_finite_weights_and_halves_the_rate():
+    cfg = gym.Config(data="image", act="relu", out_act="linear", opt="sgd", lr=50.0,
+                     steps_per_frame=5)
+    view = gym.GymView(cfg)
+    gl.run(view, 320, 240, headless=True, frames=10)
+    assert view.paused and view.opt.lr == 25.0
+    assert np.isfinite(view.net._flat).all()
+    assert "diverged at step" in view.message
+    steps = view.step
+    view.update(1 / 60)                                  # paused: no more steps
+    assert view.step == steps

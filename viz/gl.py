@@ -506,16 +506,19 @@ def _layout(atlas, s, anchor, valign):
 _RECT, _CAPSULE = 0.0, 1.0
 
 
-def _rgba(color, n, name):
-    """Colours (3|4,) or (n, 3|4) -> (n, 4) float32."""
+def _rgba(color, n, name, out=None):
+    """Colours (3|4,) or (n, 3|4) -> (n, 4) float32, written into `out` when given."""
     color = np.asarray(color, np.float32)
     if color.ndim not in (1, 2) or color.shape[-1] not in (3, 4):
         raise ValueError(f"{name} must have shape (3|4,) or (n, 3|4), got {color.shape}")
-    if color.shape[-1] == 3:
-        color = np.concatenate([color, np.ones(color.shape[:-1] + (1,), np.float32)], axis=-1)
     if color.ndim == 2 and color.shape[0] != n:
         raise ValueError(f"{name} must have {n} rows, got {color.shape[0]}")
-    return np.broadcast_to(color, (n, 4))
+    if out is None:
+        out = np.empty((n, 4), np.float32)
+    out[:, :color.shape[-1]] = color
+    if color.shape[-1] == 3:
+        out[:, 3] = 1.0
+    return out
 
 
 def _points(points, name):
@@ -526,10 +529,12 @@ def _points(points, name):
 
 
 def _per_item(values, n, name):
+    if isinstance(values, (int, float)):
+        return values
     values = np.asarray(values, np.float32)
     if values.ndim > 1 or (values.ndim == 1 and values.shape[0] != n):
         raise ValueError(f"{name} must be a scalar or have shape ({n},), got {values.shape}")
-    return np.broadcast_to(values, (n,))
+    return values
 
 
 def _shapes(a, b, radius, kind, fill, outline, outline_width):
@@ -539,10 +544,10 @@ def _shapes(a, b, radius, kind, fill, outline, outline_width):
     out[:, 0:2], out[:, 2:4] = a, b
     out[:, 4] = radius
     out[:, 5] = kind
-    out[:, 8:12] = _rgba(fill, n, "colors")
+    _rgba(fill, n, "colors", out[:, 8:12])
     if outline is not None:
         out[:, 6] = _per_item(outline_width, n, "outline_width")
-        out[:, 12:16] = _rgba(outline, n, "outline")
+        _rgba(outline, n, "outline", out[:, 12:16])
     return out
 
 
@@ -764,7 +769,7 @@ class Painter:
         records = np.empty((len(layout), 12), np.float32)
         records[:, :8] = layout
         records[:, :2] += (np.floor(x + 0.5), np.floor(y + 0.5))
-        records[:, 8:] = _rgba(color, 1, "color")[0]
+        _rgba(color, 1, "color", records[:, 8:])
         self._queue("text", atlas, records)
 
     def _layout(self, atlas, s, anchor, valign):

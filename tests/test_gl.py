@@ -158,6 +158,23 @@ def test_image_round_trip_row0_on_top(ctx, painter):
     ftex.release()
 
 
+def test_image_parts_by_uv_are_one_draw(ctx, painter):
+    image = np.random.default_rng(2).integers(0, 256, (8, 12, 3), dtype=np.uint8)
+    tex = gl.texture(ctx, image, filter="nearest")
+
+    def draw(p):            # the four 4x6 quarters of the image, swapped diagonally
+        for (r, c), (x, y) in zip([(0, 0), (0, 1), (1, 0), (1, 1)],
+                                  [(6, 4), (0, 4), (6, 0), (0, 0)]):
+            p.image(tex, x, y, 6, 4, uv=(c / 2, r / 2, (c + 1) / 2, (r + 1) / 2))
+        assert len(p._commands) == 1                 # one instanced draw for all four
+
+    rgb = render(ctx, painter, 12, 8, draw)
+    np.testing.assert_array_equal(rgb[4:, 6:], image[:4, :6])
+    np.testing.assert_array_equal(rgb[:4, :6], image[4:, 6:])
+    np.testing.assert_array_equal(rgb[4:, :6], image[:4, 6:])
+    tex.release()
+
+
 def test_texture_rejects_bad_arrays(ctx):
     with pytest.raises(ValueError, match="uint8 or float32"):
         gl.texture(ctx, np.zeros((4, 4), np.int64))

@@ -551,6 +551,13 @@ def _shapes(a, b, radius, kind, fill, outline, outline_width):
     return out
 
 
+def _image_record(x, y, w, h, uv):
+    rec = np.empty((1, 8), np.float32)
+    rec[0, :4] = x, y, w, h
+    rec[0, 4:] = uv
+    return rec
+
+
 class Painter:
     """Immediate-mode 2D drawing in pixels (origin top-left), batched into instanced draws.
 
@@ -575,7 +582,9 @@ class Painter:
             (self._shape_buf, "4f 4f 4f 4f/i", "i_ab", "i_par", "i_fill", "i_stroke")])
         self._text_vao = ctx.vertex_array(self._text_prog, [
             (self._text_buf, "4f 4f 4f/i", "i_rect", "i_uv", "i_color")])
-        self._image_vao = ctx.vertex_array(self._image_prog, [])
+        self._image_buf = ctx.buffer(reserve=4 * 1024, dynamic=True)
+        self._image_vao = ctx.vertex_array(self._image_prog, [
+            (self._image_buf, "4f 4f/i", "i_rect", "i_uv")])
         self._image_prog["u_image"] = 0
         self._image_prog["u_lut"] = 1
         self._text_prog["u_atlas"] = 0
@@ -633,7 +642,7 @@ class Painter:
                 payload.texture.use(0)
                 self._draw_instances(self._text_vao, self._text_buf, arrays)
             else:
-                self._draw_image(**payload)
+                self._draw_images(*payload, arrays)
         self._commands.clear()
         self._release_retired()
         fbo.viewport = previous
@@ -650,20 +659,20 @@ class Painter:
         buf.write(data)
         vao.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=len(data))
 
-    def _draw_image(self, tex, rect, mode, lo, hi, cmap, alpha):
+    def _draw_images(self, tex, mode, lo, hi, cmap, alpha, arrays):
         prog = self._image_prog
-        prog["u_rect"] = rect
         prog["u_mode"] = mode
         prog["u_lo"], prog["u_hi"] = lo, hi
         prog["u_alpha"] = alpha
         tex.use(0)
         if cmap is not None:
             self._lut(cmap).use(1)
-        self._image_vao.render(moderngl.TRIANGLE_STRIP, vertices=4)
+        self._draw_instances(self._image_vao, self._image_buf, arrays)
 
     def _queue(self, kind, payload, array):
         last = self._commands[-1] if self._commands else None
-        if last is not None and last[0] == kind and kind != "image" and last[1] is payload:
+        if last is not None and last[0] == kind and (last[1] is payload or (
+                kind == "image" and last[1][0] is payload[0] and last[1][1:] == payload[1:])):
             last[2].append(array)
         else:
             self._commands.append([kind, payload, [array]])
@@ -713,20 +722,23 @@ class Painter:
 
     # -- images ---------------------------------------------------------------------------
 
-    def image(self, tex, x, y, w, h, alpha=1.0):
-        """Draw an RGB/RGBA texture (or a 1-channel one as grey) into the box (x, y, w, h)."""
+    def image(self, tex, x, y, w, h, alpha=1.0, uv=(0.0, 0.0, 1.0, 1.0)):
+        """Draw an RGB/RGBA texture (or a 1-channel one as grey) into the box (x, y, w, h);
+        uv = (left, top, right, bottom) picks a part of the image (fractions, top = 0)."""
         mode = 1 if tex.components == 1 else 0
-        self._commands.append(["image", dict(tex=tex, rect=(x, y, w, h), mode=mode, lo=0.0,
-                                             hi=1.0, cmap=None, alpha=alpha), None])
+        self._queue("image", (tex, mode, 0.0, 1.0, None, float(alpha)), _image_record(x, y, w,
+                                                                                      h, uv))
 
-    def scalar_image(self, tex, x, y, w, h, lo, hi, cmap, alpha=1.0):
+    def scalar_image(self, tex, x, y, w, h, lo, hi, cmap, alpha=1.0, uv=(0.0, 0.0, 1.0, 1.0)):
         """Draw a 1-channel float texture through colormap `cmap` over [lo, hi]; the same math
-        as colors.colormap (non-finite texels are grey)."""
+        as colors.colormap (non-finite texels are grey). uv as in image(). Consecutive images
+        of one texture with the same colormap and range are one draw call (e.g. the cells of
+        an atlas)."""
         if tex.components != 1:
             raise ValueError(f"tex must have 1 component, got {tex.components}")
         colors.lut(cmap)
-        self._commands.append(["image", dict(tex=tex, rect=(x, y, w, h), mode=2, lo=float(lo),
-                                             hi=float(hi), cmap=cmap, alpha=alpha), None])
+        self._queue("image", (tex, 2, float(lo), float(hi), cmap, float(alpha)),
+                    _image_record(x, y, w, h, uv))
 
     def _lut(self, name):
         if name not in self._luts:
@@ -793,7 +805,8 @@ class Painter:
         self._atlases.clear()
         self._luts.clear()
         for obj in (self._shape_vao, self._text_vao, self._image_vao, self._shape_buf,
-                    self._text_buf, self._shape_prog, self._text_prog, self._image_prog):
+                    self._text_buf, self._image_buf, self._shape_prog, self._text_prog,
+                    self._image_prog):
             obj.release()
 
 

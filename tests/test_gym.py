@@ -89,19 +89,18 @@ def test_layer_maps_hold_the_first_layer_activations_over_the_grid(ctx):
     ys, xs = np.mgrid[0:64, 0:64]
     pts = np.stack([lo + (xs + 0.5) / 64 * (hi - lo), hi - (ys + 0.5) / 64 * (hi - lo)], -1)
     ref = np.sin(pts.reshape(-1, 2) @ net.ws[0] + net.bs[0])           # (4096, 5), independent
-    assert len(lm.textures) == 5
-    for k, tex in enumerate(lm.textures):
-        got = np.frombuffer(tex.read(), np.float32).reshape(64, 64)[::-1]   # GL rows bottom-up
-        np.testing.assert_allclose(got, ref[:, k].reshape(64, 64), atol=1e-5)
+    atlas = gl.read_texture(lm.texture)[..., 0]
+    for k in range(5):
+        np.testing.assert_allclose(atlas[lm.cell(k)], ref[:, k].reshape(64, 64), atol=1e-5)
 
 
 def test_layer_maps_show_weight_images_for_non_planar_inputs(ctx):
     net = nn.MLP([6, 4, 4], seed=0)
     lm = maps.LayerMaps(ctx, res=64)
     lm.update(net, input_shape=(2, 3))
-    for k, tex in enumerate(lm.textures):
-        got = np.frombuffer(tex.read(), np.float32).reshape(2, 3)[::-1]
-        np.testing.assert_array_equal(got, net.ws[0][:, k].reshape(2, 3))
+    atlas = gl.read_texture(lm.texture)[..., 0]
+    for k in range(4):
+        np.testing.assert_array_equal(atlas[lm.cell(k)], net.ws[0][:, k].reshape(2, 3))
 
 
 @pytest.mark.parametrize("arch,out_act", [([2, 8, 1], "sigmoid"), ([2, 8, 3], "softmax")])
@@ -259,3 +258,17 @@ def test_divergence_pauses_with_finite_weights_and_halves_the_rate():
     steps = view.step
     view.update(1 / 60)                                  # paused: no more steps
     assert view.step == steps
+
+
+def test_layer_maps_draw_each_neuron_through_its_colormap(ctx, painter):
+    net = nn.MLP([2, 4, 1], act="tanh", seed=5)
+    lm = maps.LayerMaps(ctx, res=64)
+    lm.update(net)
+    box = (0, 0, 132, 160)                      # 2 x 2 cells of exactly 64 x 64 pixels
+    img = render(ctx, painter, lambda p: lm.draw(p, box), size=(132, 160))
+    assert (lm.boxes[:, 2:] == 64).all()
+    lo, hi, cmap = lm.range
+    for k, (x, y, w, h) in enumerate(lm.boxes.astype(int)):
+        want = np.round(colors.colormap(cmap, lm.values[k], lo, hi) * 255)
+        got = img[y:y + 64, x:x + 64]
+        assert np.abs(got[2:-2, 2:-2] - want[2:-2, 2:-2]).max() <= 3, k

@@ -69,8 +69,8 @@ class LayerMaps:
     def __init__(self, ctx, res=64):
         self.ctx, self.res = ctx, int(res)
         self.points = grid(self.res)
-        self.values = None              # (k, res, res) activations over the grid
-        self.textures = []
+        self.values = None              # (k, h, w) activations over the grid, or weights
+        self.texture = None             # every map in one atlas, each with a 1-texel border
         self.pending = False
         self.boxes = np.zeros((0, 4))
 
@@ -90,27 +90,48 @@ class LayerMaps:
             self.values = np.ascontiguousarray(net.ws[0].T.reshape(-1, *shape))  # (k, h, w)
             peak = float(np.abs(self.values).max()) or 1.0
             self.range = (-peak, peak, "diverging")
+        self.atlas = self._atlas(self.values)
         self._upload()
 
+    def _atlas(self, values):
+        """The maps tiled in a near-square grid, each padded by its own edge texels so linear
+        filtering never mixes neighbours; sets self.uvs (k, 4), each map's part of the atlas."""
+        k, h, w = values.shape
+        cols = int(np.ceil(np.sqrt(k)))
+        rows = -(-k // cols)
+        padded = np.pad(values, ((0, rows * cols - k), (1, 1), (1, 1)), mode="edge")
+        atlas = padded.reshape(rows, cols, h + 2, w + 2).transpose(0, 2, 1, 3)
+        atlas = atlas.reshape(rows * (h + 2), cols * (w + 2)).astype(np.float32)
+        r, c = np.divmod(np.arange(k), cols)
+        H, W = atlas.shape
+        self.uvs = np.stack([(c * (w + 2) + 1) / W, (r * (h + 2) + 1) / H,
+                             (c * (w + 2) + 1 + w) / W, (r * (h + 2) + 1 + h) / H], 1)
+        self.cells = (rows, cols)
+        return atlas
+
+    def cell(self, i):
+        """Map i as stored in the atlas texture: (rows slice, cols slice) of the atlas."""
+        k, h, w = self.values.shape
+        r, c = divmod(i, self.cells[1])
+        return (slice(r * (h + 2) + 1, r * (h + 2) + 1 + h),
+                slice(c * (w + 2) + 1, c * (w + 2) + 1 + w))
+
     def _upload(self):
-        """New textures at once when the shape changed; otherwise the write waits for
+        """A new texture at once when the shape changed; otherwise the write waits for
         upload(), called just before the frame is drawn (writing a texture the previous frame
         still uses would wait for the renderer)."""
-        filt = "linear" if self.values.shape[1] >= 16 else "nearest"
-        same = (len(self.textures) == len(self.values) and self.textures
-                and self.textures[0].size == self.values.shape[2:0:-1])
-        self.pending = same
-        if not same:
-            for tex in self.textures:
+        tex = self.texture
+        self.pending = tex is not None and tex.size == self.atlas.shape[::-1]
+        if not self.pending:
+            if tex is not None:
                 tex.release()
-            self.textures = [gl.texture(self.ctx, v.astype(np.float32), filter=filt)
-                             for v in self.values]
+            filt = "linear" if self.values.shape[1] >= 16 else "nearest"
+            self.texture = gl.texture(self.ctx, self.atlas, filter=filt)
 
     def upload(self):
-        """Write the values of the last update() into the textures."""
+        """Write the values of the last update() into the texture."""
         if self.pending:
-            for tex, v in zip(self.textures, self.values):
-                gl.update_texture(tex, v.astype(np.float32))
+            gl.update_texture(self.texture, self.atlas)
             self.pending = False
 
     def index_at(self, px, py):
@@ -124,10 +145,10 @@ class LayerMaps:
         """The maps in a grid inside box; `highlight` outlines one, `enlarge` draws one big on
         top, near its cell."""
         lo, hi, cmap = self.range
-        self.boxes = b = cells(len(self.textures), box)
-        for tex, (x, y, w, h) in zip(self.textures, b):             # images, then frames,
-            painter.scalar_image(tex, x, y, w, h, lo, hi, cmap)     # then labels: few draw
-        edges = np.tile(np.float32([0.35, 0.35, 0.4]), (len(b), 1))  # calls
+        self.boxes = b = cells(len(self.values), box)
+        for (x, y, w, h), uv in zip(b, self.uvs):                   # images (one draw call),
+            painter.scalar_image(self.texture, x, y, w, h, lo, hi, cmap, uv=uv)   # frames,
+        edges = np.tile(np.float32([0.35, 0.35, 0.4]), (len(b), 1))  # labels
         widths = np.ones(len(b))
         if highlight is not None and 0 <= highlight < len(b):
             edges[highlight], widths[highlight] = (1.0, 0.85, 0.2), 2.0
@@ -139,7 +160,7 @@ class LayerMaps:
                 label += f" {self.probe[i]:+.2f}"
             if w >= 22:                                 # too small to label: hover enlarges
                 painter.text(label, x, y - 12, size=10, color=TITLE)
-        if enlarge is not None and 0 <= enlarge < len(self.textures):
+        if enlarge is not None and 0 <= enlarge < len(self.values):
             x, y, w, h = self.boxes[enlarge]
             bx, by, bw, bh = box
             size = min(bw, bh) * 0.8
@@ -149,7 +170,8 @@ class LayerMaps:
                          outline=(1.0, 0.85, 0.2), outline_width=1.5)
             painter.text(f"neuron h{enlarge + 1} ({self.act})", ex, ey - 15, size=11,
                          color=TITLE)
-            painter.scalar_image(self.textures[enlarge], ex, ey, size, size, lo, hi, cmap)
+            painter.scalar_image(self.texture, ex, ey, size, size, lo, hi, cmap,
+                                 uv=self.uvs[enlarge])
 
 
 class OutputMap:

@@ -94,7 +94,8 @@ def gym_parser():
     p.add_argument("--image", default=None, help="picture for --data image (default built-in)")
     p.add_argument("--bits", type=int, default=3, help="bits per number for --data adder")
     p.add_argument("--steps-per-frame", type=int, default=None,
-                   help="training steps per frame (default: as many as fit in 5 ms)")
+                   help="training steps per frame (default: as many as fit in what a 1/60 s "
+                   "frame leaves after drawing, 2 to 8 ms)")
     return add_output_args(p)
 
 
@@ -111,7 +112,8 @@ KEYS_HELP = [("space", "pause / resume training"), (".", "one training step"),
              ("mouse", "hover the output map to probe that input; hover a neuron or map")]
 BG = (0.06, 0.06, 0.075)
 TEXT, DIM = chrome.TEXT, chrome.DIM
-STEP_BUDGET = 0.005            # seconds of training per frame when --steps-per-frame is not set
+FRAME = 1 / 60                 # the frame period training leaves room for
+BUDGET = (0.002, 0.008)        # seconds of training per frame, at least and at most
 PROBE_PERIOD = 0.75            # seconds per training sample when the mouse is not probing
 
 
@@ -256,6 +258,7 @@ class GymView:
         self.colorbar = plot.Colorbar(ctx)
         self.graph = netgraph.NetGraph()
         self.points_fbo = self.points_tex = self.points_key = None
+        self.frame_start, self.train_time, self.drawing = None, 0.0, None
         self.mouse = None
         self.time = 0.0
         self.show_test = True
@@ -267,15 +270,23 @@ class GymView:
         self.message, self.message_until = text, getattr(self, "time", 0.0) + seconds
 
     def update(self, dt):
+        """Train for what a 1/60 s frame leaves after the last frame's drawing (within BUDGET),
+        or --steps-per-frame steps."""
         self.time += dt
+        now = time.perf_counter()
+        period = now - self.frame_start if self.frame_start is not None else FRAME
+        drawing = max(period - self.train_time, 0.0)
+        self.drawing = drawing if self.drawing is None else 0.8 * self.drawing + 0.2 * drawing
+        self.frame_start, self.train_time, n = now, 0.0, 0
         if not self.paused:
             spf = self.cfg.steps_per_frame
             if spf != 0:
-                t0 = time.perf_counter()
-                n = self.train(budget=STEP_BUDGET, steps=spf)
-                took = time.perf_counter() - t0
-                self.rate = n / took if took > 0 else 0.0
+                budget = min(max(FRAME - self.drawing, BUDGET[0]), BUDGET[1])
+                n = self.train(budget=budget, steps=spf)
+                self.train_time = time.perf_counter() - now
             self.record_point()
+        rate = n / period if period > 0 else 0.0
+        self.rate = rate if self.rate == 0 else 0.9 * self.rate + 0.1 * rate
 
     def probe(self):
         """The input shown in the diagram: under the mouse on the output map, else a training

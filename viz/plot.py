@@ -112,8 +112,10 @@ class Curves:
         for s in nice_ticks(x0, x1, 4):
             labels.append((fmt(s), sx(s), py + ph + 3, 10, AXIS, "center", "top"))
         labels.append(("step", px - 6, py + ph + 3, 10, AXIS, "right", "top"))
+        every = max(1, len(steps) // max(int(pw), 1))        # about one point per pixel
         for name, v in data.items():
             good = np.isfinite(v) & ((v > 0) if log else True)
+            good[np.arange(len(good)) % every != 0] = False
             if good.sum() >= 2:
                 pts = np.stack([sx(steps[good]), sy(t(v[good]))], 1)
                 painter.polyline(pts, 1.6, SERIES_COLORS.get(name, TEXT))

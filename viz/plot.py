@@ -115,7 +115,9 @@ class Curves:
         every = max(1, len(steps) // max(int(pw), 1))        # about one point per pixel
         for name, v in data.items():
             good = np.isfinite(v) & ((v > 0) if log else True)
-            good[np.arange(len(good)) % every != 0] = False
+            keep = np.arange(len(good)) % every == 0
+            keep[-1] = True                                    # always the latest point
+            good &= keep
             if good.sum() >= 2:
                 pts = np.stack([sx(steps[good]), sy(t(v[good]))], 1)
                 painter.polyline(pts, 1.6, SERIES_COLORS.get(name, TEXT))

@@ -10,6 +10,7 @@ import argparse
 import math
 import sys
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -117,14 +118,26 @@ BUDGET = (0.002, 0.008)        # seconds of training per frame, at least and at 
 PROBE_PERIOD = 0.75            # seconds per training sample when the mouse is not probing
 
 
+@dataclass
 class Config:
     """What the gym trains: dataset, architecture, activations, loss and optimizer."""
 
-    def __init__(self, data="spiral", arch=None, act="tanh", out_act=None, loss=None, opt="adam",
-                 lr=0.03, batch=32, seed=0, load=None, noise=0.05, n_train=400, test_frac=0.3,
-                 image=None, bits=3, steps_per_frame=None):
-        self.__dict__.update(locals())
-        del self.__dict__["self"]
+    data: str = "spiral"
+    arch: list = None               # None: inputs, 16, 16, outputs of the dataset
+    act: object = "tanh"            # a name, or one per hidden layer
+    out_act: str = None             # None: what fits the dataset
+    loss: str = None
+    opt: str = "adam"
+    lr: float = 0.03
+    batch: int = 32
+    seed: int = 0
+    load: str = None
+    noise: float = 0.05
+    n_train: int = 400
+    test_frac: float = 0.3
+    image: str = None
+    bits: int = 3
+    steps_per_frame: int = None
 
     @classmethod
     def from_args(cls, args):
@@ -155,6 +168,10 @@ class GymView:
     def __init__(self, cfg):
         self.cfg = cfg
         self.resets = 0
+        self.net = self.opt = None
+        self.paused, self.show_test, self.show_help, self.log_scale = False, True, False, True
+        self.time, self.mouse = 0.0, None
+        self.frame_start, self.train_time, self.drawing = None, 0.0, None
         self.load_task(cfg.data, cfg.arch, cfg.load)
 
     # -- model -------------------------------------------------------------------------------
@@ -187,13 +204,12 @@ class GymView:
         self.ds, self.net, self.loss = ds, net, loss
         self.t = ds.targets(arch[-1])
         self.t_test = ds.targets(arch[-1], test=True) if len(ds.x_test) else None
-        lr = getattr(self, "opt", None).lr if getattr(self, "opt", None) else cfg.lr
+        lr = self.opt.lr if self.opt is not None else cfg.lr
         self.opt = nn.Adam(lr) if cfg.opt == "adam" else nn.SGD(lr, momentum=0.9)
         self.restart()
 
     def hidden(self):
-        net = getattr(self, "net", None)
-        return list(net.arch[1:-1]) if net is not None else [16, 16]
+        return list(self.net.arch[1:-1]) if self.net is not None else [16, 16]
 
     def restart(self):
         """A fresh training loop from the current weights."""
@@ -202,7 +218,6 @@ class GymView:
                               batch_size=batch, seed=self.cfg.seed + self.resets)
         self.step = self.epoch = 0
         self.curves = plot.Curves(("train", "test", "train acc", "test acc"))
-        self.paused = getattr(self, "paused", False)
         self.message, self.message_until = "", 0.0
         self.rate = 0.0
         self.record_point()
@@ -258,16 +273,10 @@ class GymView:
         self.colorbar = plot.Colorbar(ctx)
         self.graph = netgraph.NetGraph()
         self.points_fbo = self.points_tex = self.points_key = None
-        self.frame_start, self.train_time, self.drawing = None, 0.0, None
-        self.mouse = None
-        self.time = 0.0
-        self.show_test = True
-        self.show_help = False
-        self.log_scale = True
         self.boxes = self.layout(800, 600)
 
     def say(self, text, seconds=3.0):
-        self.message, self.message_until = text, getattr(self, "time", 0.0) + seconds
+        self.message, self.message_until = text, self.time + seconds
 
     def update(self, dt):
         """Train for what a 1/60 s frame leaves after the last frame's drawing (within BUDGET),

@@ -35,7 +35,7 @@ def add_output_args(parser):
     parser.add_argument("--screenshot", metavar="PATH.png", default=None,
                         help="write the last frame to this PNG")
     parser.add_argument("--record", metavar="PATH.gif|PATH.mp4", default=None,
-                        help="record every frame to a GIF or MP4")
+                        help="record every frame to a GIF or MP4 (.png keeps the last frame)")
     parser.add_argument("--size", default="800x600", help="window size WxH (default 800x600)")
     return parser
 
@@ -200,7 +200,6 @@ class GymView:
         elif net.acts[-1] != out_act:
             raise ValueError(f"--out-act {out_act!r} differs from the loaded net's "
                              f"{net.acts[-1]!r}")
-        net.cost(ds.x[:1], ds.targets(arch[-1])[:1], loss)      # loss and head must agree
         self.ds, self.net, self.loss = ds, net, loss
         self.t = ds.targets(arch[-1])
         self.t_test = ds.targets(arch[-1], test=True) if len(ds.x_test) else None
@@ -211,12 +210,16 @@ class GymView:
     def hidden(self):
         return list(self.net.arch[1:-1]) if self.net is not None else [16, 16]
 
+    def trainer(self):
+        """nn.train's loop over the dataset from the current weights, for as long as it runs."""
+        return nn.train(self.net, self.ds.x, self.t, self.loss, self.opt, epochs=None,
+                        batch_size=min(self.cfg.batch, len(self.ds.x)),
+                        seed=self.cfg.seed + self.resets + self.step)
+
     def restart(self):
         """A fresh training loop from the current weights."""
-        batch = min(self.cfg.batch, len(self.ds.x))
-        self.steps = nn.train(self.net, self.ds.x, self.t, self.loss, self.opt, epochs=None,
-                              batch_size=batch, seed=self.cfg.seed + self.resets)
         self.step = self.epoch = 0
+        self.steps = self.trainer()
         self.curves = plot.Curves(("train", "test", "train acc", "test acc"))
         self.message, self.message_until = "", 0.0
         self.rate = 0.0
@@ -247,20 +250,17 @@ class GymView:
             self.opt.lr /= 2
             self.say(f"diverged at step {self.step}: paused with the last finite weights, "
                      f"lr halved to {self.opt.lr:.3g}; space resumes", 8.0)
-            self.steps = nn.train(self.net, self.ds.x, self.t, self.loss, self.opt, epochs=None,
-                                  batch_size=min(self.cfg.batch, len(self.ds.x)))
+            self.steps = self.trainer()
         return done
 
     def record_point(self):
         ds, net = self.ds, self.net
-        train, test = net.cost(ds.x, self.t, self.loss), math.nan
-        acc = tacc = math.nan
+        train, acc = net.evaluate(ds.x, self.t, self.loss)
+        test = tacc = math.nan
         if self.t_test is not None:
-            test = net.cost(ds.x_test, self.t_test, self.loss)
-        if ds.classes:
-            acc = net.accuracy(ds.x, self.t)
-            if self.t_test is not None:
-                tacc = net.accuracy(ds.x_test, self.t_test)
+            test, tacc = net.evaluate(ds.x_test, self.t_test, self.loss)
+        if not ds.classes:
+            acc = tacc = math.nan
         self.curves.add(self.step, **{"train": train, "test": test, "train acc": acc,
                                       "test acc": tacc})
 

@@ -263,11 +263,17 @@ class MLP:
     def accuracy(self, x, t):
         """Fraction of samples whose predicted class matches t's: argmax over outputs, or
         the 0.5 threshold for a single output."""
-        x, t, _ = self._check_xt(x, t, "mse")
-        y = self.forward(x)
+        return self.evaluate(x, t, "mse")[1]
+
+    def evaluate(self, x, t, loss="mse"):
+        """(cost, accuracy) of the net on (x, t) from one forward pass."""
+        x, t, loss = self._check_xt(x, t, loss)
+        z = self._pre_out(x)
+        y = self._fs[-1](z)
+        cost = float(self._cost(z, y, t, loss))
         if y.shape[1] == 1:
-            return float(np.mean((y[:, 0] > 0.5) == (t[:, 0] > 0.5)))
-        return float(np.mean(y.argmax(1) == t.argmax(1)))
+            return cost, float(np.mean((y[:, 0] > 0.5) == (t[:, 0] > 0.5)))
+        return cost, float(np.mean(y.argmax(1) == t.argmax(1)))
 
     def _pre_out(self, x):
         """The last layer's pre-activation z_L."""
@@ -539,10 +545,12 @@ class _Optimizer:
         g = _flat_grads(net, gws, gbs)
         if self._owner is not net._flat:
             self._owner = net._flat
+            self._decayed = np.empty_like(g) if self.weight_decay else None
             self._reset(g)
-        if self.weight_decay:
+        if self.weight_decay:                    # g + wd * W, in a buffer of the optimizer's
             nw = net._n_weights
-            g = g.copy()
+            np.copyto(self._decayed, g)
+            g = self._decayed
             g[:nw] += self.weight_decay * net._flat[:nw]
         self._update(net._flat, g)
 
@@ -556,13 +564,14 @@ class SGD(_Optimizer):
 
     def _reset(self, g):
         self._v = np.zeros_like(g) if self.momentum else None
+        self._tmp = np.empty_like(g)
 
     def _update(self, p, g):
         if self.momentum:
             self._v *= self.momentum
             self._v += g
             g = self._v
-        p -= self.lr * g
+        p -= np.multiply(g, self.lr, out=self._tmp)
 
 
 class Adam(_Optimizer):
@@ -698,9 +707,10 @@ def fit(net, x, t, loss="mse", opt=None, epochs=1, batch_size=None, shuffle=True
         if loss == "ce":
             hist["acc"].append(tally[2] / tally[0])
         if x_val is not None:
-            hist["val_cost"].append(net.cost(x_val, t_val, loss))
+            cost, acc = net.evaluate(x_val, t_val, loss)
+            hist["val_cost"].append(cost)
             if loss == "ce":
-                hist["val_acc"].append(net.accuracy(x_val, t_val))
+                hist["val_acc"].append(acc)
         tally[:] = [0, 0.0, 0]
         if verbose:
             line = f"epoch {epoch}/{epochs}  cost {hist['cost'][-1]:.6g}"

@@ -48,10 +48,10 @@ shrinks like chi_1^(-layer / 2), so sigma_w, the extent and K trade against each
     2.25, 0.2          1.47    43.2    37.8    33.5    29.8    28.1
     2.5, 0.3           1.59    40.0    34.6    28.4    24.1    22.9
 
-The defaults keep the seed's sigma_w = 2.5, sigma_b = 0.3 (clearly chaotic, chi_1 = 1.59) and
-zoom in to a half-width of 0.07, where the whole animation keeps 32.6 dB with K = 32 (its
-roughest frames, the first ones, 29.6 dB; K = 24 would keep 28.4 dB, K = 48 39.5 dB), while a
-frame still holds a dozen or so coloured structures.
+The defaults keep the original animation's sigma_w = 2.5, sigma_b = 0.3 (clearly chaotic,
+chi_1 = 1.59) and zoom in to a half-width of 0.07, where the whole animation keeps 32.6 dB
+with K = 32 (its roughest frames, the first ones, 29.6 dB; K = 24 would keep 28.4 dB, K = 48
+39.5 dB), while a frame still holds a dozen or so coloured structures.
 Frames are computed at 128 x 128, a quarter of the work of 256 x 256: the cosine series decodes
 at any size, and decoded at 256 x 256 it matches the net rendered at 256 x 256 to 32.7 dB, the
 same as at 128 x 128 (32 modes a side are the limit, not the 128 samples). So the coefficients
@@ -262,11 +262,6 @@ def make_net(cfg):
     arch = [2] + [cfg.width] * cfg.depth + [1]
     return nn.MLP(arch, act="tanh", init="normal", sigma_w=cfg.sigma_w, sigma_b=cfg.sigma_b,
                   seed=cfg.seed)
-
-
-def to_unit(cfg, x):
-    """Input points (n, 2) in the Hermite coordinates (u, v) = (x - center) / (extent / 2)."""
-    return (np.asarray(x, np.float64) - np.asarray(cfg.center)) / (cfg.extent / 2)
 
 
 def training_data(cfg):

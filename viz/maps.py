@@ -231,9 +231,7 @@ class OutputMap:
     def draw(self, painter, box):
         x, y, w, h = box
         lo, hi, cmap = self.range
-        if self.values.ndim == 3:
-            painter.image(self.tex, x, y, w, h)
-        elif self.image:
+        if self.values.ndim == 3 or self.image:
             painter.image(self.tex, x, y, w, h)
         else:
             painter.scalar_image(self.tex, x, y, w, h, lo, hi, cmap)

@@ -14,7 +14,8 @@ texture at `steps` + 1 uniform samples across the sphere, and asks the exact net
 samples whose texture value is within that error (times 1.5) of a level, so the scan finds the
 same crossing as a scan of the exact net; `refine` (default 4) exact regula-falsi steps
 refine it, and the normal is the exact net's gradient by forward differences. `naive=True`
-evaluates the exact net at every sample instead (and refines with 10 steps, like the anchor).
+evaluates the exact net at every sample instead (and refines with 10 steps, as Rogozhnikov's
+"Marching neural network" demo does).
 A per-pixel cache carries the scan's progress between frames that differ only in the level.
 
 Where the weights live: a std140 uniform block (`Net`, one vec4 per 4 outputs of a row, rows
@@ -42,7 +43,6 @@ from viz.sparks import ball_points
 ACT_CODES = {"linear": 0, "tanh": 1, "sigmoid": 2, "relu": 3, "sin": 4, "leaky_relu": 5}
 MAX_LAYERS = 8
 UNROLL_BLOCKS = 16          # layers with at most this many 4x4 weight blocks are unrolled
-EPS = 2e-3                  # forward-difference step of the normals (as in march.frag)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -448,8 +448,3 @@ class Marcher:
             src.release()
             dst.release()
         return out.copy()
-
-
-# ---------------------------------------------------------------------------------------------
-# targets for train mode: signed distances (negative inside), so the level surfaces become
-# shells of the shape spaced one unit apart

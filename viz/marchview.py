@@ -15,6 +15,10 @@ from viz import chrome, colors, gl, plot
 from viz.march import Camera, Marcher, check_net
 from viz.sparks import Sparks, ball_points
 
+# ---------------------------------------------------------------------------------------------
+# targets for train mode: signed distances (negative inside), so the level surfaces become
+# shells of the shape spaced one unit apart
+
 
 def _smooth_min(a, b, k=0.8):
     h = np.clip(0.5 + 0.5 * (b - a) / k, 0.0, 1.0)
@@ -54,7 +58,7 @@ def target_data(name, n=4096, radius=5.0, seed=0):
 
 
 def randomize(net, rng):
-    """Every weight and bias uniform in [-1, 1], as in the anchor demo."""
+    """Every weight and bias uniform in [-1, 1], as in Rogozhnikov's demo."""
     for w, b in zip(net.ws, net.bs):
         w[...] = rng.uniform(-1.0, 1.0, w.shape)
         b[...] = rng.uniform(-1.0, 1.0, b.shape)

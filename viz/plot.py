@@ -3,7 +3,7 @@
     curve = Curves(("train", "test"))
     curve.add(step, train=0.3, test=0.35)
     curve.draw(painter, (x, y, w, h), log=True, title="cost")
-    colorbar(painter, "diverging", -1, 1, (x, y, w, h), label="tanh")
+    Colorbar(ctx).draw(painter, "diverging", -1, 1, (x, y, w, h), label="tanh")
 
 History is bounded: past MAX_POINTS samples every other one is dropped, so a long session keeps
 its whole shape at a coarser step.

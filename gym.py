@@ -469,7 +469,7 @@ class GymView:
             p.image(self.points_tex, *box)
         if mouse_point is not None:
             px, py = maps.to_pixel(mouse_point, box)
-            p.discs([[px, py]], 5, (1, 1, 1, 0), outline=(1, 1, 1), outline_width=1.5)
+            p.discs([[px, py]], 8, (1, 1, 1, 0), outline=chrome.ACCENT, outline_width=2.5)
         lx, ly, lw, lh = b["legend"]
         lo, hi, cmap = om.range
         if om.values.ndim == 3:

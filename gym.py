@@ -51,9 +51,18 @@ def parse_size(text):
     return w, h
 
 
-def run_view(parser, args, view, title):
-    """Run a view as the output options in args say (window, or headless frames, screenshot,
-    recording); user errors exit with code 2 and one message."""
+def parse_arch(text, example):
+    """'2,16,1' -> [2, 16, 1]; anything else is a ValueError naming --arch."""
+    try:
+        return [int(v) for v in text.split(",")]
+    except ValueError:
+        raise ValueError(f"--arch must be comma-separated sizes like {example}, got "
+                         f"{text!r}") from None
+
+
+def check_output(parser, args):
+    """The output options in args, checked (user errors exit with code 2 and one message);
+    returns the window size."""
     try:
         size = parse_size(args.size)
     except ValueError as e:
@@ -61,12 +70,19 @@ def run_view(parser, args, view, title):
     if args.frames is not None and args.frames < 1:
         parser.error(f"--frames must be >= 1, got {args.frames}")
     for opt, path, suffixes in (("--screenshot", args.screenshot, (".png",)),
-                                ("--record", args.record, (".gif", ".mp4", ".png"))):
+                                ("--record", args.record, gl.Recorder.SUFFIXES)):
         if path is not None and not path.lower().endswith(suffixes):
             parser.error(f"{opt} must end in {' or '.join(suffixes)}, got {path!r}")
     if not args.headless and not gl.has_display():
         parser.error("no display to open a window on (DISPLAY is unset or unreachable); "
                      "use --headless (with --frames N --screenshot out.png or --record out.gif)")
+    return size
+
+
+def run_view(parser, args, view, title):
+    """Run a view as the output options in args say (window, or headless frames, screenshot,
+    recording)."""
+    size = check_output(parser, args)
     return gl.run(view, *size, title=title, headless=args.headless,
                   frames=args.frames if args.frames or not args.headless else 120,
                   screenshot=args.screenshot, record=args.record)
@@ -143,11 +159,7 @@ class Config:
     def from_args(cls, args):
         arch = None
         if args.arch is not None:
-            try:
-                arch = [int(v) for v in args.arch.split(",")]
-            except ValueError:
-                raise ValueError(f"--arch must be comma-separated sizes like 2,16,16,1, got "
-                                 f"{args.arch!r}") from None
+            arch = parse_arch(args.arch, "2,16,16,1")
             if len(arch) < 2 or min(arch) < 1:
                 raise ValueError(f"--arch needs at least 2 sizes, all >= 1, got {args.arch!r}")
         if not args.lr > 0:
@@ -637,11 +649,7 @@ def march_net(args):
     """The net nn-gym march shows: loaded, or new with uniform [-1, 1] weights."""
     if args.load is not None:
         return nn.MLP.load(args.load)
-    try:
-        arch = [int(v) for v in args.arch.split(",")]
-    except ValueError:
-        raise ValueError(f"--arch must be comma-separated sizes like 3,8,1, got "
-                         f"{args.arch!r}") from None
+    arch = parse_arch(args.arch, "3,8,1")
     if len(arch) < 2 or arch[0] != 3 or arch[-1] != 1 or min(arch) < 1:
         raise ValueError(f"--arch must start with 3 inputs and end with 1 output, got "
                          f"{args.arch!r}")
@@ -748,9 +756,8 @@ def chaos_main(argv):
     if not os.path.isdir(folder):
         parser.error(f"--out: folder {folder} does not exist")
     asked = args.headless or args.frames or args.screenshot or args.record
-    if asked and not args.headless and not gl.has_display():
-        parser.error("no display to open a window on (DISPLAY is unset or unreachable); "
-                     "use --headless (with --frames N --screenshot out.png or --record out.gif)")
+    if asked:
+        check_output(parser, args)
     q, chi = chaos.q_star(cfg.sigma_w, cfg.sigma_b), chaos.chi_1(cfg.sigma_w, cfg.sigma_b)
     phase = "chaotic" if chi > 1 else "ordered"
     print(f"sigma_w={cfg.sigma_w:g} sigma_b={cfg.sigma_b:g}: q*={q:.3g}, chi_1={chi:.3f} "

@@ -269,10 +269,7 @@ def read_texture(tex):
 
 def lut_texture(ctx, name):
     """colors.lut(name) as a 256x1 RGB float texture, LINEAR filter, clamp to edge."""
-    tex = ctx.texture((colors.N, 1), 3, colors.lut(name).tobytes(), dtype="f4")
-    tex.filter = (moderngl.LINEAR, moderngl.LINEAR)
-    tex.repeat_x = tex.repeat_y = False
-    return tex
+    return texture(ctx, colors.lut(name)[None], filter="linear")
 
 
 def offscreen(ctx, width, height):
@@ -888,19 +885,17 @@ def _start(view, ctx, app, record):
 
 
 def run(view, width=800, height=600, title="nn", headless=False, frames=None, screenshot=None,
-        record=None, fps=60, on_key=None, ctx=None):
+        record=None, fps=60, ctx=None):
     """Run `view` in a window, or headless into an offscreen framebuffer; returns the last frame
     as (height, width, 3) uint8.
 
     frames: stop after this many frames (headless default 1). screenshot: PNG of the last frame.
     record: .gif/.mp4/.png path receiving every frame. fps: update and draw rate (headless
-    steps use dt = 1/fps). on_key(symbol, modifiers, app) -> True if handled: key bindings
-    shared by windows, asked after the view's own on_key_press. ctx: headless context to use
-    (default headless_context()).
+    steps use dt = 1/fps). ctx: headless context to use (default headless_context()).
     """
     if headless:
         return _run_headless(view, width, height, frames, screenshot, record, fps, ctx)
-    return _run_window(view, width, height, title, frames, screenshot, record, fps, on_key)
+    return _run_window(view, width, height, title, frames, screenshot, record, fps)
 
 
 def _run_headless(view, width, height, frames, screenshot, record, fps, ctx):
@@ -927,7 +922,7 @@ def _run_headless(view, width, height, frames, screenshot, record, fps, ctx):
         release_offscreen(fbo)
 
 
-def _run_window(view, width, height, title, frames, screenshot, record, fps, on_key):
+def _run_window(view, width, height, title, frames, screenshot, record, fps):
     import pyglet
     from pyglet.window import key
 
@@ -964,8 +959,6 @@ def _run_window(view, width, height, title, frames, screenshot, record, fps, on_
 
     def on_key_press(symbol, modifiers):
         handled = _call(view, "on_key_press", symbol, modifiers)
-        if not handled and on_key is not None:
-            handled = on_key(symbol, modifiers, app)
         if not handled and symbol == key.ESCAPE:
             pyglet.app.exit()
         return pyglet.event.EVENT_HANDLED

@@ -267,6 +267,33 @@ def read_texture(tex):
     return data.reshape(h, w, tex.components)[::-1].copy()
 
 
+class StagedTexture:
+    """A texture whose contents change every frame. set(array) makes a new texture at once when
+    the array's shape differs from the texture's; otherwise it keeps the array for upload(),
+    which a view calls just before it flushes its frame: writing a texture that the previous
+    frame still reads would wait for the renderer."""
+
+    def __init__(self, ctx):
+        self.ctx, self.tex, self._pending = ctx, None, None
+
+    def set(self, array, filter="linear"):
+        array = np.asarray(array)
+        comps = array.shape[2] if array.ndim == 3 else 1
+        if self.tex is not None and self.tex.size == array.shape[1::-1] \
+                and self.tex.components == comps:
+            self._pending = array
+            return
+        if self.tex is not None:
+            self.tex.release()
+        self.tex, self._pending = texture(self.ctx, array, filter=filter), None
+
+    def upload(self):
+        """Write the array of the last set() into the texture."""
+        if self._pending is not None:
+            update_texture(self.tex, self._pending)
+            self._pending = None
+
+
 def lut_texture(ctx, name):
     """colors.lut(name) as a 256x1 RGB float texture, LINEAR filter, clamp to edge."""
     return texture(ctx, colors.lut(name)[None], filter="linear")

@@ -70,8 +70,7 @@ class LayerMaps:
         self.ctx, self.res = ctx, int(res)
         self.points = grid(self.res)
         self.values = None              # (k, h, w) activations over the grid, or weights
-        self.texture = None             # every map in one atlas, each with a 1-texel border
-        self.pending = False
+        self.staged = gl.StagedTexture(ctx)   # every map in one atlas, 1-texel borders
         self.boxes = np.zeros((0, 4))
 
     def update(self, net, input_shape=None, probe_acts=None, a1=None):
@@ -91,7 +90,15 @@ class LayerMaps:
             peak = float(np.abs(self.values).max()) or 1.0
             self.range = (-peak, peak, "diverging")
         self.atlas = self._atlas(self.values)
-        self._upload()
+        self.staged.set(self.atlas, "linear" if self.values.shape[1] >= 16 else "nearest")
+
+    @property
+    def texture(self):
+        return self.staged.tex
+
+    def upload(self):
+        """Write the values of the last update() into the texture (just before drawing)."""
+        self.staged.upload()
 
     def _atlas(self, values):
         """The maps tiled in a near-square grid, each padded by its own edge texels so linear
@@ -115,24 +122,6 @@ class LayerMaps:
         r, c = divmod(i, self.cells[1])
         return (slice(r * (h + 2) + 1, r * (h + 2) + 1 + h),
                 slice(c * (w + 2) + 1, c * (w + 2) + 1 + w))
-
-    def _upload(self):
-        """A new texture at once when the shape changed; otherwise the write waits for
-        upload(), called just before the frame is drawn (writing a texture the previous frame
-        still uses would wait for the renderer)."""
-        tex = self.texture
-        self.pending = tex is not None and tex.size == self.atlas.shape[::-1]
-        if not self.pending:
-            if tex is not None:
-                tex.release()
-            filt = "linear" if self.values.shape[1] >= 16 else "nearest"
-            self.texture = gl.texture(self.ctx, self.atlas, filter=filt)
-
-    def upload(self):
-        """Write the values of the last update() into the texture."""
-        if self.pending:
-            gl.update_texture(self.texture, self.atlas)
-            self.pending = False
 
     def index_at(self, px, py):
         """Index of the map under pixel (px, py), or None."""
@@ -180,15 +169,14 @@ class OutputMap:
 
     def __init__(self, ctx, res=64):
         self.ctx, self.res = ctx, int(res)
-        self.tex = None
-        self.pending = False
+        self.staged = gl.StagedTexture(ctx)
         self.values = None
 
     def update(self, net, classes=0, image=False, res=None, y=None):
         """Recompute from net over a res x res grid (y: net outputs over grid(res), if already
         computed)."""
         res = int(res or self.res)
-        if res != self.res or self.tex is None:
+        if res != self.res or self.values is None:
             self.res, self.points = res, grid(res)
         if y is None:
             y = net.forward(self.points)                                   # (res*res, out)
@@ -203,24 +191,15 @@ class OutputMap:
                 self.range = (0.0, 1.0, "diverging" if classes == 2 else "sequential")
             else:
                 self.range = colors.data_range(net.acts[-1], self.values)
-        self._upload()
+        self.staged.set(self.values)
 
-    def _upload(self):
-        """As LayerMaps._upload: a new texture now, or a write in upload()."""
-        v = self.values
-        if self.tex is not None and (self.tex.size != (v.shape[1], v.shape[0])
-                                     or self.tex.components != (v.shape[2] if v.ndim == 3 else 1)):
-            self.tex.release()
-            self.tex = None
-        self.pending = self.tex is not None
-        if self.tex is None:
-            self.tex = gl.texture(self.ctx, v, filter="linear")
+    @property
+    def tex(self):
+        return self.staged.tex
 
     def upload(self):
-        """Write the values of the last update() into the texture."""
-        if self.pending:
-            gl.update_texture(self.tex, self.values)
-            self.pending = False
+        """Write the values of the last update() into the texture (just before drawing)."""
+        self.staged.upload()
 
     def point_colors(self, labels, classes):
         """The colour of each training point's class, matching the map's colours."""

@@ -599,7 +599,8 @@ class Painter:
         self.ctx = ctx
         self._shape_prog = program(ctx, "draw2d.vert", "draw2d.frag")
         self._text_prog = program(ctx, "text.vert", "text.frag")
-        self._image_prog = program(ctx, "image.vert", "image.frag")
+        self._image_progs = [program(ctx, "image.vert", "image.frag", defines={"MODE": mode})
+                             for mode in range(3)]
         self._shape_buf = ctx.buffer(reserve=64 * 1024, dynamic=True)
         self._text_buf = ctx.buffer(reserve=16 * 1024, dynamic=True)
         self._shape_vao = ctx.vertex_array(self._shape_prog, [
@@ -607,10 +608,12 @@ class Painter:
         self._text_vao = ctx.vertex_array(self._text_prog, [
             (self._text_buf, "4f 4f 4f/i", "i_rect", "i_uv", "i_color")])
         self._image_buf = ctx.buffer(reserve=4 * 1024, dynamic=True)
-        self._image_vao = ctx.vertex_array(self._image_prog, [
-            (self._image_buf, "4f 4f/i", "i_rect", "i_uv")])
-        self._image_prog["u_image"] = 0
-        self._image_prog["u_lut"] = 1
+        self._image_vaos = [ctx.vertex_array(prog, [(self._image_buf, "4f 4f/i", "i_rect",
+                                                     "i_uv")]) for prog in self._image_progs]
+        for prog in self._image_progs:
+            prog["u_image"] = 0
+            if "u_lut" in prog:
+                prog["u_lut"] = 1
         self._text_prog["u_atlas"] = 0
         self._atlases = OrderedDict()          # size -> _Atlas, at most MAX_ATLASES
         self._retired = []                     # evicted atlas textures, freed after the flush
@@ -657,7 +660,7 @@ class Painter:
         ctx.blend_func = (moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA,
                           moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA)
         size = tuple(float(v) for v in self.size)
-        for prog in (self._shape_prog, self._text_prog, self._image_prog):
+        for prog in (self._shape_prog, self._text_prog, *self._image_progs):
             prog["u_size"] = size
         for kind, payload, arrays in self._commands:
             if kind == "shape":
@@ -684,14 +687,13 @@ class Painter:
         vao.render(moderngl.TRIANGLE_STRIP, vertices=4, instances=len(data))
 
     def _draw_images(self, tex, mode, lo, hi, cmap, alpha, arrays):
-        prog = self._image_prog
-        prog["u_mode"] = mode
-        prog["u_lo"], prog["u_hi"] = lo, hi
+        prog = self._image_progs[mode]
         prog["u_alpha"] = alpha
         tex.use(0)
         if cmap is not None:
+            prog["u_lo"], prog["u_hi"] = lo, hi
             self._lut(cmap).use(1)
-        self._draw_instances(self._image_vao, self._image_buf, arrays)
+        self._draw_instances(self._image_vaos[mode], self._image_buf, arrays)
 
     def _queue(self, kind, payload, array):
         last = self._commands[-1] if self._commands else None
@@ -828,9 +830,9 @@ class Painter:
             tex.release()
         self._atlases.clear()
         self._luts.clear()
-        for obj in (self._shape_vao, self._text_vao, self._image_vao, self._shape_buf,
+        for obj in (self._shape_vao, self._text_vao, *self._image_vaos, self._shape_buf,
                     self._text_buf, self._image_buf, self._shape_prog, self._text_prog,
-                    self._image_prog):
+                    *self._image_progs):
             obj.release()
 
 

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 import nn
 from viz import chrome, colors, data, gl, maps, netgraph, plot
@@ -132,6 +133,8 @@ TEXT, DIM = chrome.TEXT, chrome.DIM
 FRAME = 1 / 60                 # the frame period training leaves room for
 BUDGET = (0.002, 0.008)        # seconds of training per frame, at least and at most
 PROBE_PERIOD = 0.75            # seconds per training sample when the mouse is not probing
+BLAS = ThreadpoolController()  # the gym's matmuls are small: BLAS on one thread leaves the
+                               # other core to the renderer (OpenBLAS's idle threads spin)
 
 
 @dataclass
@@ -293,6 +296,10 @@ class GymView:
     def update(self, dt):
         """Train for what a 1/60 s frame leaves after the last frame's drawing (within BUDGET),
         or --steps-per-frame steps."""
+        with BLAS.limit(limits=1, user_api="blas"):
+            self._update(dt)
+
+    def _update(self, dt):
         self.time += dt
         now = time.perf_counter()
         period = now - self.frame_start if self.frame_start is not None else FRAME
@@ -339,6 +346,10 @@ class GymView:
         }
 
     def draw(self, fbo, width, height):
+        with BLAS.limit(limits=1, user_api="blas"):
+            self._draw(fbo, width, height)
+
+    def _draw(self, fbo, width, height):
         self.boxes = b = self.layout(width, height)
         net, ds = self.net, self.ds
         point, source = self.probe()

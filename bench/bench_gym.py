@@ -3,9 +3,9 @@
     python bench/bench_gym.py [--frames 300] [--size 800x600]
 
 The gym at 800x600 on spiral with a 2-16-16-1 net and 64x64 maps, as `nn-gym --headless` runs
-it: each frame trains for the gym's time budget, then draws every panel. Also prints where a
-frame's time goes (training, drawing on the CPU, rendering) from a second run that waits for
-the renderer after every frame. Medians over repeats.
+it: each frame trains for the gym's time budget, then draws every panel; timed from frame
+WARMUP on. Also prints where a frame's time goes (training, drawing on the CPU, rendering) from
+a second run that waits for the renderer after every frame. Medians over repeats.
 """
 
 import argparse
@@ -15,6 +15,8 @@ import time
 import gym
 from viz import gl
 
+WARMUP = 20
+
 
 def make_view(args):
     cfg = gym.Config(data="spiral", arch=[2, 16, 16, 1], seed=0)
@@ -22,15 +24,23 @@ def make_view(args):
 
 
 def fps_run(args):
-    """Frames/s and steps/s of a plain headless run."""
+    """Frames/s and steps/s of a plain headless run, after WARMUP frames (the first frames
+    compile shaders and fill caches)."""
     view = make_view(args)
     w, h = args.size
-    start = time.perf_counter()
-    gl.run(view, w, h, headless=True, frames=args.frames)
-    ctx = gl.headless_context()
-    ctx.finish()
-    took = time.perf_counter() - start
-    return args.frames / took, view.step / took
+    marks = []
+    update = view.update
+
+    def timed_update(dt):
+        marks.append((time.perf_counter(), view.step))
+        update(dt)
+
+    view.update = timed_update
+    gl.run(view, w, h, headless=True, frames=args.frames + WARMUP)
+    gl.headless_context().finish()
+    marks.append((time.perf_counter(), view.step))
+    (t0, s0), (t1, s1) = marks[WARMUP], marks[-1]
+    return args.frames / (t1 - t0), (s1 - s0) / (t1 - t0)
 
 
 def breakdown(args):

@@ -38,6 +38,7 @@ symbols are pyglet's (`from pyglet.window import key` inside the handler, never 
 """
 
 import ctypes
+import math
 import ctypes.util
 import importlib.resources
 import os
@@ -575,6 +576,13 @@ def _shapes(a, b, radius, kind, fill, outline, outline_width):
     return out
 
 
+def _remember(cache, key, value):
+    """cache[key] = value, dropping the oldest entry once the cache holds MAX_LAYOUTS."""
+    if len(cache) >= MAX_LAYOUTS:
+        del cache[next(iter(cache))]
+    cache[key] = value
+
+
 def _image_record(x, y, w, h, uv):
     rec = np.empty((1, 8), np.float32)
     rec[0, :4] = x, y, w, h
@@ -617,7 +625,9 @@ class Painter:
         self._text_prog["u_atlas"] = 0
         self._atlases = OrderedDict()          # size -> _Atlas, at most MAX_ATLASES
         self._retired = []                     # evicted atlas textures, freed after the flush
-        self._layouts = OrderedDict()          # (text, size, anchor, valign) -> glyph records
+        self._texts = {}                       # (text, size, anchor, valign, color) ->
+                                               # (atlas, glyph records at the anchor (0, 0))
+        self._widths = {}                      # (text, size) -> width in pixels
         self._luts = {}                        # colormap name -> texture (one per name)
         self._commands = []                    # [kind, payload, list of arrays] in call order
         self._fbo = None
@@ -783,13 +793,19 @@ class Painter:
             if len(self._atlases) >= MAX_ATLASES:
                 _, old = self._atlases.popitem(last=False)
                 self._retired.append(old.texture)
+                self._texts.clear()            # their records point into the old atlases
         self._atlases[size] = atlas
         return atlas
 
     def text_width(self, s, size=13):
         """Width in pixels of the widest line of `s`."""
-        atlas = self._atlas(size)
-        return max(atlas.width(line) for line in str(s).split("\n"))
+        key = (str(s), size)
+        width = self._widths.get(key)
+        if width is None:
+            atlas = self._atlas(size)
+            width = max(atlas.width(line) for line in key[0].split("\n"))
+            _remember(self._widths, key, width)
+        return width
 
     def line_height(self, size=13):
         """Distance between baselines of consecutive lines, in pixels."""
@@ -800,26 +816,27 @@ class Painter:
         """Draw `s` (newlines allowed) with its box anchored at (x, y) (rounded to whole pixels):
         anchor picks the left edge, center or right edge, valign the top, middle or bottom of
         the line box."""
+        key = (str(s), size, anchor, valign,
+               color if isinstance(color, tuple) else tuple(np.ravel(color).tolist()))
+        cached = self._texts.get(key)
+        if cached is None:
+            cached = self._text_records(*key)
+        atlas, base = cached
+        if len(base):
+            records = base.copy()
+            records[:, 0] += math.floor(x + 0.5)
+            records[:, 1] += math.floor(y + 0.5)
+            self._queue("text", atlas, records)
+
+    def _text_records(self, s, size, anchor, valign, color):
+        """Glyph records (n, 12) of a text at the anchor (0, 0): rect, atlas uv, colour."""
         atlas = self._atlas(size)
-        layout = self._layout(atlas, str(s), anchor, valign)
-        if not len(layout):
-            return
+        layout = _layout(atlas, s, anchor, valign)
         records = np.empty((len(layout), 12), np.float32)
         records[:, :8] = layout
-        records[:, :2] += (np.floor(x + 0.5), np.floor(y + 0.5))
         _rgba(color, 1, "color", records[:, 8:])
-        self._queue("text", atlas, records)
-
-    def _layout(self, atlas, s, anchor, valign):
-        """Glyph records (n, 8): rect x, y, w, h relative to the anchor point, then atlas uv."""
-        key = (s, atlas.pixels, anchor, valign)
-        layout = self._layouts.pop(key, None)
-        if layout is None:
-            layout = _layout(atlas, s, anchor, valign)
-            if len(self._layouts) >= MAX_LAYOUTS:
-                self._layouts.popitem(last=False)
-        self._layouts[key] = layout
-        return layout
+        _remember(self._texts, (s, size, anchor, valign, color), (atlas, records))
+        return atlas, records
 
     def release(self):
         """Free the painter's GL objects."""

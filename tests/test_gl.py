@@ -92,6 +92,20 @@ def test_rect_fills_exactly_its_pixels(ctx, painter):
     assert_close(rgb, expected, 1)
 
 
+def test_frames_cover_a_band_inside_each_box(ctx, painter):
+    color = (1.0, 0.8, 0.2)
+    boxes = [[4, 3, 20, 12], [30, 6, 9, 10]]
+    rgb = render(ctx, painter, 48, 24, lambda p: p.frames(boxes, color, width=[2, 1]))
+    xs, ys = pixel_centers(48, 24)
+    expected = np.zeros((24, 48))
+    for (x, y, w, h), t in zip(boxes, (2, 1)):
+        inside = lambda m: (xs >= x + m) & (xs < x + w - m) & (ys >= y + m) & (ys < y + h - m)  # noqa: E731
+        expected += inside(0) & ~inside(t)
+    full = expected.astype(bool)
+    assert_close(rgb[full], np.round(255 * np.array(color)), 1)      # the band, both boxes
+    assert_close(rgb[~full], np.round(255 * BG), 1)                   # inside and outside
+
+
 def test_draw_order_and_alpha_blending(ctx, painter):
     red, blue = (1.0, 0.0, 0.0), (0.0, 0.0, 1.0, 0.5)
 

@@ -141,8 +141,7 @@ class LayerMaps:
         widths = np.ones(len(b))
         if highlight is not None and 0 <= highlight < len(b):
             edges[highlight], widths[highlight] = (1.0, 0.85, 0.2), 2.0
-        frames = b + [-1, -1, 2, 2]
-        painter.rects(frames, (0, 0, 0, 0), outline=edges, outline_width=widths)
+        painter.frames(b + [-1, -1, 2, 2], edges, widths)
         for i, (x, y, w, h) in enumerate(b):
             label = f"h{i + 1}"
             if self.probe is not None and w >= 44:
@@ -214,4 +213,4 @@ class OutputMap:
             painter.image(self.tex, x, y, w, h)
         else:
             painter.scalar_image(self.tex, x, y, w, h, lo, hi, cmap)
-        painter.rect(x - 1, y - 1, w + 2, h + 2, (0, 0, 0, 0), outline=(0.45, 0.45, 0.5))
+        painter.frames([[x - 1, y - 1, w + 2, h + 2]], (0.45, 0.45, 0.5))

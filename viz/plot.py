@@ -133,7 +133,7 @@ class Colorbar:
     def draw(self, painter, cmap, lo, hi, box, label=""):
         x, y, w, h = box
         painter.scalar_image(self.tex, x, y, w, h, 0.0, 1.0, cmap)
-        painter.rect(x, y, w, h, (0, 0, 0, 0), outline=(0.6, 0.6, 0.65), outline_width=1.0)
+        painter.frames([[x, y, w, h]], (0.6, 0.6, 0.65))
         painter.text(fmt(lo), x, y + h + 2, size=10, color=TEXT)
         painter.text(fmt(hi), x + w, y + h + 2, size=10, color=TEXT, anchor="right")
         if label:

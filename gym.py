@@ -339,6 +339,7 @@ class GymView:
         return {
             "status": (0, 0, w, top),
             "graph": (m, top + 18, left_w - 2 * m, graph_h - 18),
+            "diagram": (m, top + 18, left_w - 2 * m, graph_h - 52),     # above the legend
             "cost": (m, top + graph_h + m, left_w - 2 * m, main_h - graph_h - 2 * m),
             "output": (right_x, top + 18, out, out),
             "legend": (right_x + out + 10, top + 18, max(right_w - out - 10, 40), out),
@@ -357,7 +358,7 @@ class GymView:
         acts = net.forward(point, trace=True)
         hover = None
         if self.mouse is not None:
-            hover = self.graph.neuron_at(net.arch, b["graph"], *self.mouse)
+            hover = self.graph.neuron_at(net.arch, b["diagram"], *self.mouse)
         map_hover = self.layer_maps.index_at(*self.mouse) if self.mouse is not None else None
         highlight = hover[1] if hover is not None and hover[0] == 1 else map_hover
         if map_hover is not None:
@@ -383,9 +384,9 @@ class GymView:
             if p.text_width(title, 12) > b["graph"][2]:
                 title = f"network, colored by activation for {source}"
             self.panel_title(p, b["graph"], title)
-            gx, gy, gw, gh = b["graph"]
-            self.graph.draw(p, net, acts, (gx, gy, gw, gh - 34), hover=hover)
-            self.draw_graph_legend(p, b, acts)
+            ranges = netgraph.layer_ranges(net.acts, acts)
+            self.graph.draw(p, net, acts, b["diagram"], hover=hover, ranges=ranges)
+            self.draw_graph_legend(p, b, ranges)
             self.draw_curves(p, b["cost"])
             if ds.n_in == 2:
                 self.draw_output(p, b, point if source == "mouse" else None)
@@ -425,14 +426,13 @@ class GymView:
         if self.show_help:
             chrome.help_overlay(p, width, height, KEYS_HELP)
 
-    def draw_graph_legend(self, p, b, acts):
+    def draw_graph_legend(self, p, b, ranges):
         """Edge colours, and one colorbar per distinct activation range in the diagram."""
         x, y, w, h = b["graph"]
         ly = y + h - 24
         p.lines([[x + 4, ly + 4], [x + 4, ly + 16]], [[x + 24, ly + 4], [x + 24, ly + 16]],
                 [2.5, 2.5], [netgraph.POSITIVE, netgraph.NEGATIVE])
         p.text("w > 0\nw < 0", x + 28, ly - 3, size=10, color=DIM)
-        ranges = netgraph.layer_ranges(self.net.acts, acts)
         shown = {}
         for name, r in zip(["input"] + self.net.acts, ranges):
             shown.setdefault((r[2], round(r[0], 3), round(r[1], 3)), []).append(name)

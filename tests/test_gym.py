@@ -272,3 +272,19 @@ def test_layer_maps_draw_each_neuron_through_its_colormap(ctx, painter):
         want = np.round(colors.colormap(cmap, lm.values[k], lo, hi) * 255)
         got = img[y:y + 64, x:x + 64]
         assert np.abs(got[2:-2, 2:-2] - want[2:-2, 2:-2]).max() <= 3, k
+
+
+def test_hovering_a_neuron_rings_it_and_frames_its_map():
+    view = gym.GymView(gym.Config(data="spiral", arch=[2, 6, 1], steps_per_frame=1, seed=3))
+    gl.run(view, 800, 600, headless=True, frames=1)               # lays the panels out
+    centres, radius = view.graph.layout(view.net.arch, view.boxes["diagram"])
+    cx, cy = centres[1][4]
+    view.on_mouse_motion(float(cx), float(cy), 0, 0)
+    img = gl.run(view, 800, 600, headless=True, frames=1).astype(int)
+    yellow = np.array([255, 217, 51])                               # (1.0, 0.85, 0.2)
+    for k, (x, y) in enumerate(centres[1]):                          # the ring, just inside the rim
+        ring = img[int(y), int(x + radius - 1)]
+        assert (np.abs(ring - yellow).max() <= 40) == (k == 4), (k, ring)
+    for k, (x, y, w, h) in enumerate(view.layer_maps.boxes):         # the map's frame, top edge
+        frame = img[int(y - 1), int(x + w / 2)]
+        assert (np.abs(frame - yellow).max() <= 40) == (k == 4), (k, frame)

@@ -33,23 +33,24 @@ def layer_ranges(acts_names, values, input_range=(-1.0, 1.0)):
 class NetGraph:
     """Layout and drawing of a net's diagram inside a box."""
 
+    def __init__(self):
+        self._geometry = {}         # (arch, box) -> (centres, radius, per-layer edge geometry)
+
     def layout(self, arch, box):
         """Neuron centres per layer [(n_l, 2)] and the disc radius for `arch` inside box
         (x, y, w, h): layers spread left to right, neurons centred top to bottom."""
-        x, y, w, h = box
-        pad_x = min(40.0, w * 0.08)
-        label_h = 16.0
-        cols = np.linspace(x + pad_x, x + w - pad_x, len(arch)) if len(arch) > 1 else [x + w / 2]
-        top, height = y + label_h + 4, h - label_h - 8
-        widest = max(arch)
-        spacing = height / widest
-        radius = float(np.clip(spacing * 0.42, 1.5, MAX_RADIUS))
-        step = min(spacing, 2.6 * MAX_RADIUS)
-        centres = []
-        for cx, n in zip(cols, arch):
-            ys = top + height / 2 + (np.arange(n) - (n - 1) / 2) * step
-            centres.append(np.stack([np.full(n, cx), ys], 1).astype(np.float32))
-        return centres, radius
+        return self._geometry_of(arch, box)[:2]
+
+    def _geometry_of(self, arch, box):
+        key = (tuple(int(n) for n in arch), tuple(float(v) for v in box))
+        geometry = self._geometry.get(key)
+        if geometry is None:
+            centres, radius = _layout(*key)
+            edges = [_edge_geometry(a, b, radius) for a, b in zip(centres, centres[1:])]
+            if len(self._geometry) >= 8:
+                self._geometry.clear()
+            geometry = self._geometry[key] = (centres, radius, edges)
+        return geometry
 
     def neuron_at(self, arch, box, px, py):
         """(layer, index) of the neuron under pixel (px, py), or None."""
@@ -62,12 +63,13 @@ class NetGraph:
                 return l, i
         return None
 
-    def draw(self, painter, net, acts, box, hover=None, input_range=(-1.0, 1.0)):
-        """Draw `net` with the probe's activations `acts` ([x, a_1, ..., a_L], 1-D each)."""
-        centres, radius = self.layout(net.arch, box)
-        for l, w in enumerate(net.ws):
-            self._edges(painter, centres[l], centres[l + 1], w, radius, hover, l)
-        ranges = layer_ranges(net.acts, acts, input_range)
+    def draw(self, painter, net, acts, box, hover=None, ranges=None):
+        """Draw `net` with the probe's activations `acts` ([x, a_1, ..., a_L], 1-D each);
+        ranges: (lo, hi, cmap) per layer (default layer_ranges(net.acts, acts))."""
+        centres, radius, edges = self._geometry_of(net.arch, box)
+        self._edges(painter, edges, net.ws, radius, hover)
+        if ranges is None:
+            ranges = layer_ranges(net.acts, acts)
         for l, (c, a, (lo, hi, cmap)) in enumerate(zip(centres, acts, ranges)):
             rgb = colors.colormap(cmap, np.asarray(a, np.float64), lo, hi)
             outline = np.tile([0.85, 0.85, 0.88], (len(c), 1)).astype(np.float32)
@@ -83,26 +85,63 @@ class NetGraph:
             painter.text(label, c[0, 0], y + 2, size=LABEL_SIZE, color=(0.75, 0.75, 0.8),
                          anchor="center")
 
-    def _edges(self, painter, a, b, w, radius, hover, l):
-        mag = np.abs(w)
-        scale = mag.max()
-        if not np.isfinite(scale) or scale == 0:
-            scale = 1.0
-        i, j = np.unravel_index(np.arange(w.size), w.shape)
-        if w.size > MAX_EDGES:
-            keep = np.argpartition(mag.ravel(), -MAX_EDGES)[-MAX_EDGES:]
-            i, j = i[keep], j[keep]
-        s = np.nan_to_num(mag[i, j] / scale)                       # (k,) in [0, 1]
-        rgba = np.empty((len(i), 4), np.float32)
-        rgba[:, :3] = np.where((w[i, j] >= 0)[:, None], POSITIVE, NEGATIVE)
-        rgba[:, 3] = 0.12 + 0.8 * s
-        bad = ~np.isfinite(w[i, j])
-        rgba[bad] = (0.5, 0.5, 0.5, 0.6)
-        width = np.maximum(0.6, radius * 0.45 * s) if radius > 3 else np.full(len(i), 0.8)
-        if hover is not None:                       # the hovered neuron's edges stand out
-            hl, hi_ = hover
-            near = (i == hi_) if hl == l else (j == hi_) if hl == l + 1 else None
-            if near is not None:
-                rgba[~near, 3] *= 0.25
-        order = np.argsort(s)                       # strongest on top
-        painter.lines(a[i[order]], b[j[order]], width[order], rgba[order])
+    def _edges(self, painter, edges, ws, radius, hover):
+        """Every layer's edges in one batch, each layer's strongest on top."""
+        p0s, p1s, widths, rgbas = [], [], [], []
+        for l, ((i, j, p0, p1), w) in enumerate(zip(edges, ws)):
+            mag = np.abs(w).ravel()
+            scale = mag.max()
+            if not np.isfinite(scale) or scale == 0:
+                scale = 1.0
+            keep = np.argpartition(mag, -MAX_EDGES)[-MAX_EDGES:] if w.size > MAX_EDGES else None
+            if keep is not None:
+                i, j, p0, p1, mag = i[keep], j[keep], p0[keep], p1[keep], mag[keep]
+            s = np.nan_to_num(mag / scale)                               # (k,) in [0, 1]
+            wk = w.ravel() if keep is None else w.ravel()[keep]
+            rgba = np.empty((len(s), 4), np.float32)
+            rgba[:, :3] = np.where((wk >= 0)[:, None], POSITIVE, NEGATIVE)
+            rgba[:, 3] = 0.12 + 0.8 * s
+            rgba[~np.isfinite(wk)] = (0.5, 0.5, 0.5, 0.6)
+            if hover is not None:                   # the hovered neuron's edges stand out
+                hl, hi_ = hover
+                near = (i == hi_) if hl == l else (j == hi_) if hl == l + 1 else None
+                if near is not None:
+                    rgba[~near, 3] *= 0.25
+            order = np.argsort(s)
+            p0s.append(p0[order])
+            p1s.append(p1[order])
+            widths.append(np.maximum(0.6, radius * 0.45 * s[order]) if radius > 3
+                          else np.full(len(s), 0.8))
+            rgbas.append(rgba[order])
+        if p0s:
+            painter.lines(np.concatenate(p0s), np.concatenate(p1s), np.concatenate(widths),
+                          np.concatenate(rgbas))
+
+
+def _layout(arch, box):
+    x, y, w, h = box
+    pad_x = min(40.0, w * 0.08)
+    label_h = 16.0
+    cols = np.linspace(x + pad_x, x + w - pad_x, len(arch)) if len(arch) > 1 else [x + w / 2]
+    top, height = y + label_h + 4, h - label_h - 8
+    spacing = height / max(arch)
+    radius = float(np.clip(spacing * 0.42, 1.5, MAX_RADIUS))
+    step = min(spacing, 2.6 * MAX_RADIUS)
+    centres = []
+    for cx, n in zip(cols, arch):
+        ys = top + height / 2 + (np.arange(n) - (n - 1) / 2) * step
+        c = np.stack([np.full(n, cx), ys], 1).astype(np.float32)
+        c.setflags(write=False)
+        centres.append(c)
+    return centres, radius
+
+
+def _edge_geometry(a, b, radius):
+    """Weight (i, j) of a layer pair, for i, j in row-major order: i, j and the segment from
+    the rim of disc a[i] to the rim of disc b[j] (1 px under each, so no seam shows)."""
+    i, j = np.divmod(np.arange(len(a) * len(b)), len(b))
+    p0, p1 = a[i], b[j]
+    d = p1 - p0
+    length = np.hypot(d[:, 0], d[:, 1])[:, None]
+    trim = np.where(length > 2 * radius, max(radius - 1.0, 0.0), 0.0) / np.maximum(length, 1e-6)
+    return i, j, p0 + d * trim, p1 - d * trim

@@ -12,6 +12,7 @@ import sys
 import time
 from dataclasses import dataclass
 
+import moderngl
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
@@ -471,6 +472,7 @@ class GymView:
             gl.release_offscreen(self.points_fbo)
         self.points_fbo = fbo = gl.offscreen(self.ctx, key[1], key[2])
         self.points_tex, self.points_key = fbo.color_attachments[0], key
+        self.points_tex.filter = (moderngl.NEAREST, moderngl.NEAREST)   # drawn 1:1 on the panel
         fbo.use()
         fbo.clear(0.0, 0.0, 0.0, 0.0)
         local = (0, 0, key[1], key[2])

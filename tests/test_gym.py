@@ -92,6 +92,10 @@ def test_layer_maps_hold_the_first_layer_activations_over_the_grid(ctx):
     atlas = gl.read_texture(lm.texture)[..., 0]
     for k in range(5):
         np.testing.assert_allclose(atlas[lm.cell(k)], ref[:, k].reshape(64, 64), atol=1e-5)
+        rows, cols = lm.cell(k)                 # a ring of the map's own edge texels around it,
+        ring = atlas[rows.start - 1:rows.stop + 1, cols.start - 1:cols.stop + 1]
+        edged = np.pad(ref[:, k].reshape(64, 64), 1, mode="edge")   # so filtering cannot
+        np.testing.assert_allclose(ring, edged, atol=1e-5)         # mix in a neighbour
 
 
 def test_layer_maps_show_weight_images_for_non_planar_inputs(ctx):

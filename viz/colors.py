@@ -130,6 +130,8 @@ def act_range(act_name):
 def data_range(act_name, values):
     """act_range with the None ends filled from `values` -> (lo, hi, cmap), always lo < hi."""
     lo, hi, name = act_range(act_name)
+    if lo is not None and hi is not None:
+        return lo, hi, name
     values = np.asarray(values)
     finite = values[np.isfinite(values)]
     peak = float(np.abs(finite).max()) if finite.size else 0.0

@@ -576,6 +576,15 @@ def _shapes(a, b, radius, kind, fill, outline, outline_width):
     return out
 
 
+def _placed(texts):
+    """Glyph records of texts queued as (records at the anchor (0, 0), x, y), moved to their
+    anchors: one concatenate for a whole batch."""
+    records = np.concatenate([base for base, _, _ in texts])
+    counts = [len(base) for base, _, _ in texts]
+    records[:, :2] += np.repeat(np.array([(x, y) for _, x, y in texts], np.float32), counts, 0)
+    return records
+
+
 def _remember(cache, key, value):
     """cache[key] = value, dropping the oldest entry once the cache holds MAX_LAYOUTS."""
     if len(cache) >= MAX_LAYOUTS:
@@ -677,7 +686,7 @@ class Painter:
                 self._draw_instances(self._shape_vao, self._shape_buf, arrays)
             elif kind == "text":
                 payload.texture.use(0)
-                self._draw_instances(self._text_vao, self._text_buf, arrays)
+                self._draw_instances(self._text_vao, self._text_buf, [_placed(arrays)])
             else:
                 self._draw_images(*payload, arrays)
         self._commands.clear()
@@ -782,14 +791,19 @@ class Painter:
 
     def scalar_image(self, tex, x, y, w, h, lo, hi, cmap, alpha=1.0, uv=(0.0, 0.0, 1.0, 1.0)):
         """Draw a 1-channel float texture through colormap `cmap` over [lo, hi]; the same math
-        as colors.colormap (non-finite texels are grey). uv as in image(). Consecutive images
-        of one texture with the same colormap and range are one draw call (e.g. the cells of
-        an atlas)."""
+        as colors.colormap (non-finite texels are grey). uv as in image()."""
+        self.scalar_images(tex, [[x, y, w, h]], [uv], lo, hi, cmap, alpha)
+
+    def scalar_images(self, tex, xywh, uvs, lo, hi, cmap, alpha=1.0):
+        """Many parts of one 1-channel texture (e.g. the cells of an atlas) through one
+        colormap: boxes xywh (n, 4), image parts uvs (n, 4) as in image(); one draw call, as
+        are consecutive calls with the same texture, colormap and range."""
         if tex.components != 1:
             raise ValueError(f"tex must have 1 component, got {tex.components}")
         colors.lut(cmap)
-        self._queue("image", (tex, 2, float(lo), float(hi), cmap, float(alpha)),
-                    _image_record(x, y, w, h, uv))
+        records = np.empty((len(xywh), 8), np.float32)
+        records[:, :4], records[:, 4:] = xywh, uvs
+        self._queue("image", (tex, 2, float(lo), float(hi), cmap, float(alpha)), records)
 
     def _lut(self, name):
         if name not in self._luts:
@@ -838,10 +852,7 @@ class Painter:
             cached = self._text_records(*key)
         atlas, base = cached
         if len(base):
-            records = base.copy()
-            records[:, 0] += math.floor(x + 0.5)
-            records[:, 1] += math.floor(y + 0.5)
-            self._queue("text", atlas, records)
+            self._queue("text", atlas, (base, math.floor(x + 0.5), math.floor(y + 0.5)))
 
     def _text_records(self, s, size, anchor, valign, color):
         """Glyph records (n, 12) of a text at the anchor (0, 0): rect, atlas uv, colour."""

@@ -71,6 +71,7 @@ class LayerMaps:
         self.points = grid(self.res)
         self.values = None              # (k, h, w) activations over the grid, or weights
         self.staged = gl.StagedTexture(ctx)   # every map in one atlas, 1-texel borders
+        self._buffer = None                   # the atlas array, reused while its shape holds
         self.boxes = np.zeros((0, 4))
 
     def update(self, net, input_shape=None, probe_acts=None, a1=None):
@@ -106,15 +107,22 @@ class LayerMaps:
         k, h, w = values.shape
         cols = int(np.ceil(np.sqrt(k)))
         rows = -(-k // cols)
-        padded = np.pad(values, ((0, rows * cols - k), (1, 1), (1, 1)), mode="edge")
-        atlas = padded.reshape(rows, cols, h + 2, w + 2).transpose(0, 2, 1, 3)
-        atlas = atlas.reshape(rows * (h + 2), cols * (w + 2)).astype(np.float32)
+        H, W = rows * (h + 2), cols * (w + 2)
+        if self._buffer is None or self._buffer.shape != (H, W):
+            self._buffer = np.zeros((H, W), np.float32)
+        cells = self._buffer.reshape(rows, h + 2, cols, w + 2)     # [row, y, col, x]
+        full = k // cols * cols
+        cells[:k // cols, 1:h + 1, :, 1:w + 1] = \
+            values[:full].reshape(-1, cols, h, w).transpose(0, 2, 1, 3)
+        if full < k:
+            cells[-1, 1:h + 1, :k - full, 1:w + 1] = values[full:].transpose(1, 0, 2)
+        cells[:, 0], cells[:, h + 1] = cells[:, 1], cells[:, h]          # edge texels:
+        cells[..., 0], cells[..., w + 1] = cells[..., 1], cells[..., w]  # rows, then columns
         r, c = np.divmod(np.arange(k), cols)
-        H, W = atlas.shape
         self.uvs = np.stack([(c * (w + 2) + 1) / W, (r * (h + 2) + 1) / H,
                              (c * (w + 2) + 1 + w) / W, (r * (h + 2) + 1 + h) / H], 1)
         self.cells = (rows, cols)
-        return atlas
+        return self._buffer
 
     def cell(self, i):
         """Map i as stored in the atlas texture: (rows slice, cols slice) of the atlas."""
@@ -135,9 +143,8 @@ class LayerMaps:
         top, near its cell."""
         lo, hi, cmap = self.range
         self.boxes = b = cells(len(self.values), box)
-        for (x, y, w, h), uv in zip(b, self.uvs):                   # images (one draw call),
-            painter.scalar_image(self.texture, x, y, w, h, lo, hi, cmap, uv=uv)   # frames,
-        edges = np.tile(np.float32([0.35, 0.35, 0.4]), (len(b), 1))  # labels
+        painter.scalar_images(self.texture, b, self.uvs, lo, hi, cmap)  # images, frames,
+        edges = np.tile(np.float32([0.35, 0.35, 0.4]), (len(b), 1))    # labels
         widths = np.ones(len(b))
         if highlight is not None and 0 <= highlight < len(b):
             edges[highlight], widths[highlight] = (1.0, 0.85, 0.2), 2.0

@@ -11,7 +11,7 @@ from PIL import Image
 
 import gym
 import nn
-from viz import colors, data, gl, maps, netgraph
+from viz import colors, data, gl, maps, netgraph, plot
 
 ROOT = Path(__file__).resolve().parents[1]
 W, H = 320, 240
@@ -292,3 +292,17 @@ def test_hovering_a_neuron_rings_it_and_frames_its_map():
     for k, (x, y, w, h) in enumerate(view.layer_maps.boxes):         # the map's frame, top edge
         frame = img[int(y - 1), int(x + w / 2)]
         assert (np.abs(frame - yellow).max() <= 40) == (k == 4), (k, frame)
+
+
+def test_curves_keep_every_other_sample_past_max_points():
+    curves, steps, train = plot.Curves(("train", "test")), [], []
+    for step in range(3 * plot.MAX_POINTS + 7):                     # a list model of the rule
+        curves.add(step, train=1.0 / (step + 1))
+        steps.append(step)
+        train.append(1.0 / (step + 1))
+        if len(steps) > plot.MAX_POINTS:
+            steps, train = steps[::2], train[::2]
+    np.testing.assert_array_equal(curves.steps, steps)
+    np.testing.assert_array_equal(curves.values["train"], train)
+    assert np.isnan(curves.values["test"]).all() and np.isnan(curves.last("test"))
+    assert curves.last("train") == train[-1] and len(steps) <= plot.MAX_POINTS

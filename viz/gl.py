@@ -486,9 +486,12 @@ class _Atlas:
                                   (pos[:, :1] + self.size[:, :1]) / width,
                                   1.0 - (pos[:, 1:] + self.size[:, 1:]) / height], axis=1)
         self.texture = texture(ctx, np.asarray(image), filter="nearest")
+        self.records = np.concatenate([self.offset, self.size, self.uv], 1).astype(np.float32)
+        self.visible = self.size[:, 0] > 0
 
     def glyphs(self, line):
-        return np.array([self.index.get(ch, self.index["?"]) for ch in line], np.intp)
+        unknown = self.index["?"]
+        return np.fromiter((self.index.get(ch, unknown) for ch in line), np.intp, len(line))
 
     def width(self, line):
         return float(self.advance[self.glyphs(line)].sum())
@@ -503,22 +506,19 @@ def _layout(atlas, s, anchor, valign):
     lines = s.split("\n")
     line_h = atlas.ascent + atlas.descent
     top = -{"top": 0.0, "middle": 0.5, "bottom": 1.0}[valign] * line_h * len(lines)
+    shift = -{"left": 0.0, "center": 0.5, "right": 1.0}[anchor]
     records = [np.zeros((0, 8), np.float32)]
     for row, line in enumerate(lines):
         glyphs = atlas.glyphs(line)
         if not len(glyphs):
             continue
         advance = atlas.advance[glyphs]
-        left = -{"left": 0.0, "center": 0.5, "right": 1.0}[anchor] * advance.sum()
-        pens = left + np.concatenate([[0.0], np.cumsum(advance)[:-1]])      # (chars,)
-        visible = atlas.size[glyphs, 0] > 0
-        glyphs, pens = glyphs[visible], pens[visible]
-        baseline = np.floor(top + row * line_h + atlas.ascent + 0.5)
-        rec = np.empty((len(glyphs), 8), np.float32)
-        rec[:, 0] = np.floor(pens + 0.5) + atlas.offset[glyphs, 0]
-        rec[:, 1] = baseline + atlas.offset[glyphs, 1]
-        rec[:, 2:4] = atlas.size[glyphs]
-        rec[:, 4:8] = atlas.uv[glyphs]
+        pens = np.cumsum(advance)
+        pens += shift * pens[-1] - advance                                  # (chars,)
+        visible = atlas.visible[glyphs]
+        rec = atlas.records[glyphs[visible]]                                # a copy
+        rec[:, 0] += np.floor(pens[visible] + 0.5)
+        rec[:, 1] += np.floor(top + row * line_h + atlas.ascent + 0.5)      # the baseline
         records.append(rec)
     layout = np.concatenate(records)
     layout.setflags(write=False)

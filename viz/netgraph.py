@@ -70,12 +70,13 @@ class NetGraph:
         self._edges(painter, edges, net.ws, radius, hover)
         if ranges is None:
             ranges = layer_ranges(net.acts, acts)
-        for l, (c, a, (lo, hi, cmap)) in enumerate(zip(centres, acts, ranges)):
-            rgb = colors.colormap(cmap, np.asarray(a, np.float64), lo, hi)
-            outline = np.tile([0.85, 0.85, 0.88], (len(c), 1)).astype(np.float32)
-            if hover is not None and hover[0] == l:
-                outline[hover[1]] = (1.0, 0.85, 0.2)
-            painter.discs(c, radius, rgb, outline=outline, outline_width=max(1.0, radius / 8))
+        rgb = np.concatenate([colors.colormap(cmap, np.asarray(a, np.float64), lo, hi)
+                              for a, (lo, hi, cmap) in zip(acts, ranges)])
+        outline = np.tile(np.float32([0.85, 0.85, 0.88]), (len(rgb), 1))
+        if hover is not None:
+            outline[sum(map(len, centres[:hover[0]])) + hover[1]] = (1.0, 0.85, 0.2)
+        painter.discs(np.concatenate(centres), radius, rgb, outline=outline,
+                      outline_width=max(1.0, radius / 8))
         x, y, w, h = box
         gap = centres[1][0, 0] - centres[0][0, 0] if len(centres) > 1 else w
         for l, (c, name) in enumerate(zip(centres, ["input"] + list(net.acts))):

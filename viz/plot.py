@@ -52,19 +52,28 @@ class Curves:
         self.clear()
 
     def clear(self):
-        self.steps = []
-        self.values = {name: [] for name in self.names}
+        self._rows = np.empty((MAX_POINTS + 1, 1 + len(self.names)))   # step, then each name
+        self._n = 0
+
+    @property
+    def steps(self):
+        return self._rows[:self._n, 0]
+
+    @property
+    def values(self):
+        """{name: (n,) array} over self.steps (views: valid until the next add)."""
+        return {name: self._rows[:self._n, 1 + k] for k, name in enumerate(self.names)}
 
     def add(self, step, **values):
-        self.steps.append(step)
-        for name in self.names:
-            self.values[name].append(values.get(name, math.nan))
-        if len(self.steps) > MAX_POINTS:
-            self.steps = self.steps[::2]
-            self.values = {k: v[::2] for k, v in self.values.items()}
+        self._rows[self._n] = [step] + [values.get(name, math.nan) for name in self.names]
+        self._n += 1
+        if self._n > MAX_POINTS:
+            kept = self._rows[:self._n:2]
+            self._n = len(kept)
+            self._rows[:self._n] = kept.copy()
 
     def last(self, name):
-        return self.values[name][-1] if self.steps else math.nan
+        return float(self._rows[self._n - 1, 1 + self.names.index(name)]) if self._n else math.nan
 
     def draw(self, painter, box, title, log=False, names=None, lo=None, hi=None):
         """Plot `names` (default all) in box; y range from the data unless lo / hi given.
@@ -85,8 +94,8 @@ class Curves:
 
     def _plot(self, painter, box, names, log, lo, hi, labels):
         px, py, pw, ph = box
-        steps = np.asarray(self.steps, np.float64)
-        data = {n: np.asarray(self.values[n], np.float64) for n in names}
+        steps, values = self.steps, self.values
+        data = {n: values[n] for n in names}
         ok = np.concatenate([v[np.isfinite(v) & ((v > 0) if log else True)]
                              for v in data.values()] or [np.zeros(0)])
         if len(steps) < 2 or ok.size == 0:

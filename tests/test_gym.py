@@ -306,3 +306,37 @@ def test_curves_keep_every_other_sample_past_max_points():
     np.testing.assert_array_equal(curves.values["train"], train)
     assert np.isnan(curves.values["test"]).all() and np.isnan(curves.last("test"))
     assert curves.last("train") == train[-1] and len(steps) <= plot.MAX_POINTS
+
+
+class Recording:
+    """A painter stand-in that keeps what lines() was given."""
+
+    def lines(self, p0, p1, widths, colors):
+        self.p0, self.p1, self.widths, self.colors = p0, p1, np.asarray(widths), colors
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: 10.0
+
+
+def test_edges_keep_each_layers_strongest_and_dim_around_the_hovered_neuron(monkeypatch):
+    monkeypatch.setattr(netgraph, "MAX_EDGES", 4)
+    ws = [np.array([[0.1, -0.9, 0.3], [0.5, 0.05, -0.7]]), np.array([[2.0], [-1.0], [0.5]])]
+    net = nn.MLP.from_arrays(ws, [np.zeros(3), np.zeros(1)], act="tanh")
+    graph, box, p = netgraph.NetGraph(), (0, 0, W, H), Recording()
+    acts = net.forward(np.zeros(2), trace=True)
+    graph.draw(p, net, acts, box, hover=(1, 2))
+    centres, _ = graph.layout(net.arch, box)
+    expected = []                                   # (layer, i, j, |w| / layer max), weakest first
+    for l, w in enumerate(ws):
+        top = sorted(np.ndindex(w.shape), key=lambda ij: abs(w[ij]))[-4:]
+        expected += [(l, i, j, abs(w[i, j]) / np.abs(w).max()) for i, j in top]
+    assert len(p.p0) == 4 + 3
+    for k, (l, i, j, s) in enumerate(expected):
+        a, b = centres[l][i], centres[l + 1][j]
+        direction = (b - a) / np.linalg.norm(b - a)           # drawn from rim to rim
+        for end in (p.p0[k], p.p1[k]):                         # on the line through a and b
+            assert abs(direction[0] * (end - a)[1] - direction[1] * (end - a)[0]) < 1e-3
+        assert np.dot(p.p0[k] - a, direction) > 0 and np.dot(b - p.p1[k], direction) > 0
+        near = (l == 0 and j == 2) or (l == 1 and i == 2)     # edges of hidden neuron 2
+        alpha = (0.12 + 0.8 * s) * (1.0 if near else 0.25)
+        assert p.colors[k][3] == pytest.approx(alpha, abs=1e-6), (l, i, j)

@@ -38,9 +38,9 @@ symbols are pyglet's (`from pyglet.window import key` inside the handler, never 
 """
 
 import ctypes
-import math
 import ctypes.util
 import importlib.resources
+import math
 import os
 import re
 import time
@@ -255,7 +255,7 @@ def update_texture(tex, array):
         raise ValueError(
             f"array must match the texture ({tex.size[1]}, {tex.size[0]}, {tex.components}) "
             f"{tex.dtype}, got {np.shape(array)} {dtype}")
-    tex.write(data.tobytes(), alignment=1)
+    tex.write(data, alignment=1)
 
 
 def read_texture(tex):

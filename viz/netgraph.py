@@ -46,7 +46,7 @@ class NetGraph:
         geometry = self._geometry.get(key)
         if geometry is None:
             centres, radius = _layout(*key)
-            edges = [_edge_geometry(a, b, radius) for a, b in zip(centres, centres[1:])]
+            edges = _edge_geometry(centres, radius)
             if len(self._geometry) >= 8:
                 self._geometry.clear()
             geometry = self._geometry[key] = (centres, radius, edges)
@@ -88,35 +88,29 @@ class NetGraph:
 
     def _edges(self, painter, edges, ws, radius, hover):
         """Every layer's edges in one batch, each layer's strongest on top."""
-        p0s, p1s, widths, rgbas = [], [], [], []
-        for l, ((i, j, p0, p1), w) in enumerate(zip(edges, ws)):
-            mag = np.abs(w).ravel()
-            scale = mag.max()
-            if not np.isfinite(scale) or scale == 0:
-                scale = 1.0
-            keep = np.argpartition(mag, -MAX_EDGES)[-MAX_EDGES:] if w.size > MAX_EDGES else None
-            if keep is not None:
-                i, j, p0, p1, mag = i[keep], j[keep], p0[keep], p1[keep], mag[keep]
-            s = np.nan_to_num(mag / scale)                               # (k,) in [0, 1]
-            wk = w.ravel() if keep is None else w.ravel()[keep]
-            rgba = np.empty((len(s), 4), np.float32)
-            rgba[:, :3] = np.where((wk >= 0)[:, None], POSITIVE, NEGATIVE)
-            rgba[:, 3] = 0.12 + 0.8 * s
-            rgba[~np.isfinite(wk)] = (0.5, 0.5, 0.5, 0.6)
-            if hover is not None:                   # the hovered neuron's edges stand out
-                hl, hi_ = hover
-                near = (i == hi_) if hl == l else (j == hi_) if hl == l + 1 else None
-                if near is not None:
-                    rgba[~near, 3] *= 0.25
-            order = np.argsort(s)
-            p0s.append(p0[order])
-            p1s.append(p1[order])
-            widths.append(np.maximum(0.6, radius * 0.45 * s[order]) if radius > 3
-                          else np.full(len(s), 0.8))
-            rgbas.append(rgba[order])
-        if p0s:
-            painter.lines(np.concatenate(p0s), np.concatenate(p1s), np.concatenate(widths),
-                          np.concatenate(rgbas))
+        i, j, layer, p0, p1, starts = edges
+        w = np.concatenate([w.ravel() for w in ws])
+        mag = np.abs(w)
+        scale = np.maximum.reduceat(mag, starts)                     # per layer; NaN stays NaN
+        scale[~np.isfinite(scale) | (scale == 0)] = 1.0
+        s = np.nan_to_num(mag / scale[layer])                         # (E,) in [0, 1]
+        sizes = np.diff(np.append(starts, len(w)))
+        if sizes.max() > MAX_EDGES:                                   # each layer's strongest
+            keep = np.concatenate([a + (np.argpartition(s[a:a + n], -MAX_EDGES)[-MAX_EDGES:]
+                                        if n > MAX_EDGES else np.arange(n))
+                                   for a, n in zip(starts, sizes)])
+            i, j, layer, p0, p1, w, s = (v[keep] for v in (i, j, layer, p0, p1, w, s))
+        rgba = np.empty((len(s), 4), np.float32)
+        rgba[:, :3] = np.where((w >= 0)[:, None], POSITIVE, NEGATIVE)
+        rgba[:, 3] = 0.12 + 0.8 * s
+        rgba[~np.isfinite(w)] = (0.5, 0.5, 0.5, 0.6)
+        if hover is not None:                       # the hovered neuron's edges stand out
+            hl, hi_ = hover
+            near = ((layer == hl) & (i == hi_)) | ((layer == hl - 1) & (j == hi_))
+            rgba[((layer == hl) | (layer == hl - 1)) & ~near, 3] *= 0.25
+        width = np.maximum(0.6, radius * 0.45 * s) if radius > 3 else np.full(len(s), 0.8)
+        order = np.lexsort((s, layer))
+        painter.lines(p0[order], p1[order], width[order], rgba[order])
 
 
 def _layout(arch, box):
@@ -137,12 +131,17 @@ def _layout(arch, box):
     return centres, radius
 
 
-def _edge_geometry(a, b, radius):
-    """Weight (i, j) of a layer pair, for i, j in row-major order: i, j and the segment from
-    the rim of disc a[i] to the rim of disc b[j] (1 px under each, so no seam shows)."""
-    i, j = np.divmod(np.arange(len(a) * len(b)), len(b))
-    p0, p1 = a[i], b[j]
+def _edge_geometry(centres, radius):
+    """Every weight (i, j) of every layer pair, layer by layer in row-major order: i, j, the
+    layer, the segment from the rim of disc i to the rim of disc j (1 px under each, so no
+    seam shows), and where each layer starts."""
+    parts = []
+    for l, (a, b) in enumerate(zip(centres, centres[1:])):
+        i, j = np.divmod(np.arange(len(a) * len(b)), len(b))
+        parts.append((i, j, np.full(len(i), l), a[i], b[j]))
+    i, j, layer, p0, p1 = (np.concatenate(v) for v in zip(*parts))
     d = p1 - p0
     length = np.hypot(d[:, 0], d[:, 1])[:, None]
     trim = np.where(length > 2 * radius, max(radius - 1.0, 0.0), 0.0) / np.maximum(length, 1e-6)
-    return i, j, p0 + d * trim, p1 - d * trim
+    starts = np.cumsum([0] + [len(p[0]) for p in parts[:-1]])
+    return i, j, layer, p0 + d * trim, p1 - d * trim, starts

@@ -301,12 +301,11 @@ def lut_texture(ctx, name):
 
 
 def offscreen(ctx, width, height):
-    """Framebuffer with an RGBA8 colour texture (fbo.color_attachments[0]) and a 24-bit depth."""
+    """Framebuffer with an RGBA8 colour texture (fbo.color_attachments[0]). No depth buffer: no
+    view depth-tests (the 3D view raymarches), and clearing one costs llvmpipe a pass per frame."""
     if width < 1 or height < 1:
         raise ValueError(f"width and height must be >= 1, got {width}x{height}")
-    color = ctx.texture((width, height), 4)
-    depth = ctx.depth_renderbuffer((width, height))
-    return ctx.framebuffer(color_attachments=[color], depth_attachment=depth)
+    return ctx.framebuffer(color_attachments=[ctx.texture((width, height), 4)])
 
 
 def release_offscreen(fbo):
@@ -999,7 +998,7 @@ def _run_window(view, width, height, title, frames, screenshot, record, fps):
     from pyglet.window import key
 
     config = pyglet.gl.Config(red_size=8, green_size=8, blue_size=8, alpha_size=8,
-                              depth_size=24, double_buffer=True)
+                              depth_size=0, double_buffer=True)
     window = pyglet.window.Window(width, height, title, resizable=True, config=config)
     ctx = moderngl.create_context()
     app = App(fps, close=pyglet.app.exit)

@@ -271,11 +271,11 @@ def read_texture(tex):
 class StagedTexture:
     """A texture whose contents change every frame. set(array) makes a new texture at once when
     the array's shape differs from the texture's; otherwise it keeps the array for upload(),
-    which a view calls just before it flushes its frame: writing a texture that the previous
-    frame still reads would wait for the renderer."""
+    which a view calls before it draws its frame. upload() writes a second texture and swaps
+    the two, so it never waits for a renderer still reading the previous frame's."""
 
     def __init__(self, ctx):
-        self.ctx, self.tex, self._pending = ctx, None, None
+        self.ctx, self.tex, self._spare, self._pending = ctx, None, None, None
 
     def set(self, array, filter="linear"):
         array = np.asarray(array)
@@ -284,14 +284,17 @@ class StagedTexture:
                 and self.tex.components == comps:
             self._pending = array
             return
-        if self.tex is not None:
-            self.tex.release()
+        for tex in (self.tex, self._spare):
+            if tex is not None:
+                tex.release()
         self.tex, self._pending = texture(self.ctx, array, filter=filter), None
+        self._spare = texture(self.ctx, array, filter=filter)
 
     def upload(self):
         """Write the array of the last set() into the texture."""
         if self._pending is not None:
-            update_texture(self.tex, self._pending)
+            update_texture(self._spare, self._pending)
+            self.tex, self._spare = self._spare, self.tex
             self._pending = None
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from viz import gl
 
 MAX_POINTS = 2000
+PX_PER_POINT = 3               # polyline vertices: about one per 3 pixels of plot width
 AXIS = (0.55, 0.55, 0.6)
 TEXT = (0.8, 0.8, 0.85)
 SERIES_COLORS = {"train": (1.0, 0.62, 0.2), "test": (0.35, 0.8, 1.0),
@@ -121,7 +122,7 @@ class Curves:
         for s in nice_ticks(x0, x1, 4):
             labels.append((fmt(s), sx(s), py + ph + 3, 10, AXIS, "center", "top"))
         labels.append(("step", px - 6, py + ph + 3, 10, AXIS, "right", "top"))
-        every = max(1, len(steps) // max(int(pw), 1))        # about one point per pixel
+        every = max(1, PX_PER_POINT * len(steps) // max(int(pw), 1))   # a vertex per ~3 px
         for name, v in data.items():
             good = np.isfinite(v) & ((v > 0) if log else True)
             keep = np.arange(len(good)) % every == 0

@@ -113,8 +113,8 @@ def gym_parser():
     p.add_argument("--image", default=None, help="picture for --data image (default built-in)")
     p.add_argument("--bits", type=int, default=3, help="bits per number for --data adder")
     p.add_argument("--steps-per-frame", type=int, default=None,
-                   help="training steps per frame (default: as many as fit in what a 1/60 s "
-                   "frame leaves after drawing, 2 to 8 ms)")
+                   help="training steps per frame (default: as many as fit in what a frame, "
+                   "aimed 10%% under 1/60 s, leaves after drawing: 2 to 8 ms)")
     return add_output_args(p)
 
 

@@ -340,3 +340,15 @@ def test_edges_keep_each_layers_strongest_and_dim_around_the_hovered_neuron(monk
         near = (l == 0 and j == 2) or (l == 1 and i == 2)     # edges of hidden neuron 2
         alpha = (0.12 + 0.8 * s) * (1.0 if near else 0.25)
         assert p.colors[k][3] == pytest.approx(alpha, abs=1e-6), (l, i, j)
+
+
+@pytest.mark.parametrize("lo,hi", [(3e-9, 0.15), (1e-4, 2.0), (0.03, 0.35), (0.2, 0.9),
+                                   (0.031, 0.034), (0.5, 700.0)])
+def test_log_ticks_label_at_least_two_values_inside_the_range(lo, hi):
+    ticks = plot.log_ticks(np.log10(lo), np.log10(hi))
+    values = 10 ** np.array(ticks)
+    assert len(ticks) >= 2
+    assert (values >= lo * (1 - 1e-9)).all() and (values <= hi * (1 + 1e-9)).all()
+    assert len(ticks) <= 8 and (np.diff(ticks) > 0).all()
+    if np.log10(hi / lo) >= 2:                                      # whole decades, evenly
+        assert np.allclose(ticks, np.round(ticks)) and len(set(np.diff(ticks))) == 1

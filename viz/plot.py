@@ -34,6 +34,20 @@ def nice_ticks(lo, hi, n=4):
     return [first + k * step for k in range(int((hi - first) / step + 1e-9) + 1)]
 
 
+def log_ticks(lo, hi, n=4):
+    """Tick positions in decades (log10 of the values) covering [lo, hi]: whole decades, every
+    k-th so about n show; 1-2-5 steps when fewer than two whole decades fall inside; plain
+    ticks of the values when even those are too sparse."""
+    step = max(1, math.ceil((hi - lo) / n))
+    ticks = [float(e) for e in range(math.ceil(lo / step) * step, math.floor(hi) + 1, step)]
+    if len(ticks) < 2:
+        ticks = [e + math.log10(m) for e in range(math.floor(lo), math.ceil(hi) + 1)
+                 for m in (1, 2, 5) if lo - 1e-9 <= e + math.log10(m) <= hi + 1e-9]
+    if len(ticks) < 2:
+        ticks = [math.log10(v) for v in nice_ticks(10 ** lo, 10 ** hi) if v > 0]
+    return ticks
+
+
 def fmt(v):
     if v == 0:
         return "0"
@@ -111,7 +125,7 @@ class Curves:
         x0, x1 = steps[0], max(steps[-1], steps[0] + 1)
         sx = lambda s: px + (s - x0) / (x1 - x0) * pw                     # noqa: E731
         sy = lambda v: py + ph - (v - ylo) / (yhi - ylo) * ph             # noqa: E731
-        ticks = nice_ticks(math.floor(ylo), math.ceil(yhi), 4) if log else nice_ticks(ylo, yhi)
+        ticks = log_ticks(ylo, yhi) if log else nice_ticks(ylo, yhi)
         ticks = [v for v in ticks if ylo - 1e-9 <= v <= yhi + 1e-9]
         grid = np.array([[px - 4, sy(v), px + pw, sy(v)] for v in ticks]).reshape(-1, 4)
         painter.lines(grid[:, :2], grid[:, 2:], 1.0, (0.3, 0.3, 0.34, 0.6))

@@ -297,7 +297,8 @@ class GymView:
 
     def update(self, dt):
         """Train for what a FRAME leaves after the last frame's drawing (within BUDGET), or
-        --steps-per-frame steps."""
+        --steps-per-frame steps. Drawing is the last frame's busy time (app.work, which leaves
+        out a window's wait for its next tick) less its training."""
         with BLAS.limit(limits=1, user_api="blas"):
             self._update(dt)
 
@@ -305,7 +306,8 @@ class GymView:
         self.time += dt
         now = time.perf_counter()
         period = now - self.frame_start if self.frame_start is not None else FRAME
-        drawing = max(period - self.train_time, 0.0)
+        work = getattr(self.app, "work", None)                 # the last frame, without idling
+        drawing = max((period if work is None else work) - self.train_time, 0.0)
         self.drawing = drawing if self.drawing is None else 0.8 * self.drawing + 0.2 * drawing
         self.frame_start, self.train_time, n = now, 0.0, 0
         if not self.paused:

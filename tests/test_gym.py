@@ -352,3 +352,20 @@ def test_log_ticks_label_at_least_two_values_inside_the_range(lo, hi):
     assert len(ticks) <= 8 and (np.diff(ticks) > 0).all()
     if np.log10(hi / lo) >= 2:                                      # whole decades, evenly
         assert np.allclose(ticks, np.round(ticks)) and len(set(np.diff(ticks))) == 1
+
+
+@pytest.mark.parametrize("work,budget", [(0.005, gym.BUDGET[1]), (0.010, gym.FRAME - 0.009),
+                                         (0.030, gym.BUDGET[0])])
+def test_training_budget_is_what_the_frame_leaves_after_drawing_however_long_it_idles(
+        work, budget, monkeypatch):
+    view = gym.GymView(gym.Config(data="xor", seed=0))
+    view.app = gl.App(60)
+    asked = []
+    monkeypatch.setattr(view, "train", lambda budget=None, steps=None: asked.append(budget) or 1)
+    clock = iter(np.arange(0.0, 10.0, 0.05))                    # 50 ms periods: mostly idle
+    monkeypatch.setattr(gym.time, "perf_counter", lambda: next(clock))
+    for _ in range(40):
+        view.app.work = work                                    # 1 ms of each frame trains:
+        view.update(1 / 60)                                     # the train stub's clock tick
+        view.train_time = 0.001
+    assert asked[-1] == pytest.approx(budget, abs=1e-4)

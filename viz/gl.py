@@ -891,6 +891,8 @@ class App:
         self.target_fps = fps
         self.fps = 0.0                 # measured frames per second, smoothed
         self.frame = 0                 # frames drawn so far
+        self.work = None               # seconds the last frame kept the loop busy: update, draw
+                                       # and presenting it; a window idles the rest of its period
         self.closed = False
         self._close = close
         self._shots = []
@@ -980,10 +982,12 @@ def _run_headless(view, width, height, frames, screenshot, record, fps, ctx):
         _start(view, ctx, app, record)
         _call(view, "on_resize", width, height)
         for _ in range(1 if frames is None else frames):
+            start = time.perf_counter()
             view.update(1.0 / fps)
             fbo.use()
             view.draw(fbo, width, height)
             flush()
+            app.work = time.perf_counter() - start
             app._frame_done(lambda: read_rgb(fbo))
             if app.closed:
                 break
@@ -1002,10 +1006,22 @@ def _run_window(view, width, height, title, frames, screenshot, record, fps):
 
     config = pyglet.gl.Config(red_size=8, green_size=8, blue_size=8, alpha_size=8,
                               depth_size=0, double_buffer=True)
-    window = pyglet.window.Window(width, height, title, resizable=True, config=config)
+    window = pyglet.window.Window(width, height, title, resizable=True, config=config,
+                                  vsync=False)     # paced by the clock at fps; app.work is
+                                                   # then all work, never a wait for vblank
     ctx = moderngl.create_context()
     app = App(fps, close=pyglet.app.exit)
     result = {}
+    busy = {"start": None, "last": None}        # this frame's start, the last frame's
+    present = window.flip
+
+    def flip():                                  # pyglet presents each frame after on_draw
+        present()
+        if busy["start"] is not None:
+            app.work = time.perf_counter() - busy["start"]
+            busy["start"] = None
+
+    window.flip = flip
 
     def framebuffer_size():
         return window.get_framebuffer_size()
@@ -1016,20 +1032,24 @@ def _run_window(view, width, height, title, frames, screenshot, record, fps):
         sx, sy = fw / max(window.width, 1), fh / max(window.height, 1)
         return x * sx, fh - 1 - y * sy, dx * sx, -dy * sy
 
-    def update(dt):
-        view.update(dt)
-
     def on_draw():
+        """Draw, hand the frame to the renderer, then update for the next frame while it
+        renders (as the headless loop does); pyglet presents the frame after this."""
+        now = busy["start"] = time.perf_counter()
         fw, fh = framebuffer_size()
         screen = ctx.screen
         screen.viewport = (0, 0, fw, fh)
         screen.use()
         view.draw(screen, fw, fh)
+        pyglet.gl.glFlush()
         read = lambda: read_rgb(screen, (0, 0, fw, fh))      # noqa: E731
         app._frame_done(read)
         if frames is not None and app.frame >= frames:
             result["last"] = read()
             pyglet.app.exit()
+            return
+        view.update(now - busy["last"] if busy["last"] is not None else 1.0 / fps)
+        busy["last"] = now
 
     def on_key_press(symbol, modifiers):
         handled = _call(view, "on_key_press", symbol, modifiers)
@@ -1062,10 +1082,9 @@ def _run_window(view, width, height, title, frames, screenshot, record, fps):
                          on_mouse_press, on_mouse_release, on_mouse_scroll, on_resize)
     try:
         _start(view, ctx, app, record)           # pyglet sends the first on_resize
-        pyglet.clock.schedule_interval(update, 1.0 / fps)
+        view.update(1.0 / fps)
         pyglet.app.run(1.0 / fps)
     finally:
-        pyglet.clock.unschedule(update)
         app._finish()
         window.close()
     last = result.get("last")

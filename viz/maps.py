@@ -21,6 +21,9 @@ from viz.data import EXTENT, pixel_grid
 TITLE = (0.8, 0.8, 0.85)
 
 
+MIN_LABELLED = 22          # smallest map, in pixels, that gets a label above it
+
+
 def grid(res):
     """(res * res, 2) points over EXTENT^2, row-major from the top-left."""
     lo, hi = EXTENT
@@ -45,10 +48,11 @@ def from_pixel(px, py, box):
 
 
 def cells(n, box, gap=4.0, label_h=12.0):
-    """A near-square grid of n cells in box -> (n, 4) x, y, w, h of each square cell, with
-    label_h above each cell for its label, unless that leaves cells too small to label."""
+    """A near-square grid of n cells in box -> ((n, 4) x, y, w, h of each square cell, the
+    label height left above each): label_h, or 0 when labels would leave cells smaller than
+    MIN_LABELLED pixels."""
     x, y, w, h = box
-    if label_h and cells(n, box, gap, 0.0)[0, 2] < 22 + label_h:
+    if label_h and cells(n, box, gap, 0.0)[0][0, 2] < MIN_LABELLED + label_h:
         label_h = 0.0
     best = None
     for cols in range(1, n + 1):
@@ -60,7 +64,7 @@ def cells(n, box, gap=4.0, label_h=12.0):
     size = max(size, 2.0)
     i = np.arange(n)
     return np.stack([x + (i % cols) * (size + gap), y + (i // cols) * (size + gap + label_h)
-                     + label_h, np.full(n, size), np.full(n, size)], 1)
+                     + label_h, np.full(n, size), np.full(n, size)], 1), label_h
 
 
 class LayerMaps:
@@ -142,19 +146,19 @@ class LayerMaps:
         """The maps in a grid inside box; `highlight` outlines one, `enlarge` draws one big on
         top, near its cell."""
         lo, hi, cmap = self.range
-        self.boxes = b = cells(len(self.values), box)
+        b, label_h = cells(len(self.values), box)
+        self.boxes = b
         painter.scalar_images(self.texture, b, self.uvs, lo, hi, cmap)  # images, frames,
         edges = np.tile(np.float32([0.35, 0.35, 0.4]), (len(b), 1))    # labels
         widths = np.ones(len(b))
         if highlight is not None and 0 <= highlight < len(b):
             edges[highlight], widths[highlight] = (1.0, 0.85, 0.2), 2.0
         painter.frames(b + [-1, -1, 2, 2], edges, widths)
-        for i, (x, y, w, h) in enumerate(b):
+        for i, (x, y, w, h) in enumerate(b if label_h else ()):  # too small: hover enlarges
             label = f"h{i + 1}"
             if self.probe is not None and w >= 44:
                 label += f" {self.probe[i]:+.2f}"
-            if w >= 22:                                 # too small to label: hover enlarges
-                painter.text(label, x, y - 12, size=10, color=TITLE)
+            painter.text(label, x, y - label_h, size=10, color=TITLE)
         if enlarge is not None and 0 <= enlarge < len(self.values):
             x, y, w, h = self.boxes[enlarge]
             bx, by, bw, bh = box

@@ -435,17 +435,22 @@ class GymView:
         ly = y + h - 24
         p.lines([[x + 4, ly + 4], [x + 4, ly + 16]], [[x + 24, ly + 4], [x + 24, ly + 16]],
                 [2.5, 2.5], [netgraph.POSITIVE, netgraph.NEGATIVE])
-        p.text("w > 0\nw < 0", x + 28, ly - 3, size=10, color=DIM)
+        key = "w > 0\nw < 0"
+        if max(a * b for a, b in zip(self.net.arch, self.net.arch[1:])) > netgraph.MAX_EDGES:
+            key = f"w > 0  {netgraph.MAX_EDGES} largest\nw < 0  |w| per layer"
+        p.text(key, x + 28, ly - 3, size=10, color=DIM)
+        key_end = x + 28 + p.text_width(key, 10) + 12
         shown = {}
         for name, r in zip(["input"] + self.net.acts, ranges):
             shown.setdefault((r[2], round(r[0], 3), round(r[1], 3)), []).append(name)
         lx = x + w - 4
+        bar = min(100.0, (lx - key_end) / len(shown) - 18)     # narrower to fit them all
         for (cmap, lo, hi), names in shown.items():
-            if lx - 100 < x + 70:                       # no room left beside the edge key
+            if lx - max(bar, 60) < key_end:             # no room left beside the edge key
                 break
-            self.colorbar.draw(p, cmap, lo, hi, (lx - 100, ly, 100, 9),
+            self.colorbar.draw(p, cmap, lo, hi, (lx - max(bar, 60), ly, max(bar, 60), 9),
                                label="/".join(dict.fromkeys(names)))
-            lx -= 118
+            lx -= max(bar, 60) + 18
 
     def draw_curves(self, p, box):
         """Train / test cost over steps, and accuracy below it for classification."""

@@ -16,7 +16,7 @@ from viz import colors
 
 POSITIVE = colors.hex_rgb("#e0533d")      # red for w > 0
 NEGATIVE = colors.hex_rgb("#3d8fe0")      # blue for w < 0
-MAX_EDGES = 20000
+MAX_EDGES = 1024            # per layer pair: more draw as a haze and cost the renderer
 MAX_RADIUS = 13.0
 LABEL_SIZE = 11
 

@@ -631,7 +631,7 @@ def gym_main(argv):
 
 
 def march_parser():
-    from viz.marchview import TARGETS
+    from viz.marchview import CLOUD_FILES, TARGETS
 
     p = argparse.ArgumentParser(
         prog="nn-gym march", description="Level surfaces f = level + k of a net with 3 inputs "
@@ -644,7 +644,9 @@ def march_parser():
     p.add_argument("--seed", type=int, default=0, help="seed of the random weights")
     p.add_argument("--load", metavar="MODEL.npz", default=None, help="start from saved weights")
     p.add_argument("--train", metavar="TARGET", default=None,
-                   help=f"fit the net live to a shape's signed distance: {', '.join(TARGETS)}")
+                   help=f"fit the net live to a shape's signed distance: {', '.join(TARGETS)} "
+                   f"(knot: a point cloud along a trefoil), or a point cloud file "
+                   f"({', '.join(CLOUD_FILES)}: x y z per point) grown into a surface")
     p.add_argument("--lr", type=float, default=0.01, help="Adam learning rate (default 0.01)")
     p.add_argument("--batch", type=int, default=256, help="batch size (default 256)")
     p.add_argument("--steps-per-frame", type=int, default=4,

@@ -277,3 +277,60 @@ def test_cli_user_errors_exit_2(capsys):
             gym.main(["march", "--headless", *argv])
         assert e.value.code == 2
     assert "3 inputs" in capsys.readouterr().err
+
+
+# -- point-cloud targets --------------------------------------------------------------------
+
+def test_cloud_sdf_is_the_distance_to_the_nearest_point_less_r():
+    rng = np.random.default_rng(0)
+    cloud, p = rng.normal(size=(50, 3)), rng.uniform(-3, 3, size=(200, 3))
+    brute = np.sqrt(((p[:, None, :] - cloud[None]) ** 2).sum(-1)).min(1) - 0.4
+    np.testing.assert_allclose(marchview.cloud_sdf(cloud, 0.4)(p), brute, atol=1e-12)
+    x, t = marchview.target_data("knot", n=300)
+    ref = np.sqrt(((x[:, None, :].astype(float) - marchview.trefoil()[None]) ** 2).sum(-1))
+    np.testing.assert_allclose(t[:, 0], ref.min(1) - 0.7, atol=1e-5)
+    assert (t < 0).any() and (t > 0).any()                      # inside and outside the tube
+
+
+def test_a_cloud_file_is_centred_and_scaled_into_the_sphere(tmp_path):
+    rng = np.random.default_rng(1)
+    cloud = rng.normal(size=(40, 3)) * [30.0, 10.0, 5.0] + 100.0
+    np.save(tmp_path / "c.npy", cloud)
+    np.savetxt(tmp_path / "c.xyz", cloud)
+    np.savetxt(tmp_path / "c.csv", cloud, delimiter=",")
+    ref = (cloud - cloud.mean(0)) * marchview.CLOUD_FIT / np.linalg.norm(
+        cloud - cloud.mean(0), axis=1).max()
+    for name in ("c.npy", "c.xyz", "c.csv"):
+        np.testing.assert_allclose(marchview.load_cloud(tmp_path / name), ref, atol=1e-9)
+    x, t = marchview.target_data(str(tmp_path / "c.xyz"), n=100)
+    r = marchview.cloud_radius(ref)
+    brute = np.sqrt(((x[:, None, :].astype(float) - ref[None]) ** 2).sum(-1)).min(1) - r
+    np.testing.assert_allclose(t[:, 0], brute, atol=1e-5)
+
+
+@pytest.mark.parametrize("content,message", [
+    ("1 2\n3 4\n5 6\n7 8\n", "m >= 4 rows of x y z numbers, got shape (4, 2)"),
+    ("1 2 3\n4 5 6\n", "m >= 4 rows of x y z numbers, got shape (2, 3)"),
+    ("1 2 3\n4 5 nan\n1 1 1\n2 2 2\n", "holds NaN or inf"),
+    ("a b c\n", "cannot read a point cloud"),
+])
+def test_a_bad_cloud_file_is_one_clear_error(tmp_path, content, message):
+    path = tmp_path / "bad.xyz"
+    path.write_text(content)
+    with pytest.raises(ValueError, match="bad.xyz") as e:
+        marchview.target_data(str(path))
+    assert message in str(e.value)
+    with pytest.raises(SystemExit) as e:
+        gym.main(["march", "--headless", "--train", str(path)])
+    assert e.value.code == 2
+
+
+def test_the_view_trains_towards_a_cloud_file(ctx, tmp_path):
+    np.save(tmp_path / "ring.npy", np.stack([3 * np.cos(s := np.linspace(0, 6.28, 60)),
+                                              3 * np.sin(s), 0 * s], 1))
+    view = marchview.MarchView(uniform_net([3, 8, 1]), train=str(tmp_path / "ring.npy"),
+                               steps_per_frame=20, n_sparks=16)
+    x, t = marchview.target_data(str(tmp_path / "ring.npy"))
+    before = view.net.cost(x, t)
+    gl.run(view, 400, 300, headless=True, frames=10, ctx=ctx)
+    assert view.step == 200 and view.net.cost(x, t) < 0.5 * before

@@ -7,8 +7,10 @@ diagram edited with the mouse wheel, and a train mode that fits the net live to 
 """
 
 import math
+import os
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 import nn
 from viz import chrome, colors, gl, plot
@@ -18,6 +20,10 @@ from viz.sparks import Sparks, ball_points
 # ---------------------------------------------------------------------------------------------
 # targets for train mode: signed distances (negative inside), so the level surfaces become
 # shells of the shape spaced one unit apart
+
+
+CLOUD_FILES = (".npy", ".xyz", ".txt", ".csv")
+CLOUD_FIT = 3.5                # a loaded point cloud is scaled to fit a ball of this radius
 
 
 def _smooth_min(a, b, k=0.8):
@@ -45,16 +51,71 @@ def _sdf_blobs(p):
     return _smooth_min(_smooth_min(d[0], d[1]), d[2])
 
 
-TARGETS = {"sphere": _sdf_sphere, "torus": _sdf_torus, "box": _sdf_box, "blobs": _sdf_blobs}
+def cloud_sdf(cloud, r):
+    """The signed distance of a point cloud (m, 3) grown into balls of radius r: p (n, 3) ->
+    min_i |p - cloud_i| - r (negative inside the union of the balls)."""
+    tree = cKDTree(cloud)
+    return lambda p: tree.query(p)[0] - r
 
 
-def target_data(name, n=4096, radius=5.0, seed=0):
-    """Training points inside the sphere and the signed distance of target `name` there:
-    x (n, 3), t (n, 1), float32."""
-    if name not in TARGETS:
-        raise ValueError(f"target must be one of {tuple(TARGETS)}, got {name!r}")
+def trefoil(m=360):
+    """m points along a trefoil knot that fits in a ball of radius 3.1: (m, 3)."""
+    s = np.linspace(0.0, 2 * np.pi, m, endpoint=False)
+    return 0.9 * np.stack([np.sin(s) + 2 * np.sin(2 * s), np.cos(s) - 2 * np.cos(2 * s),
+                           -np.sin(3 * s)], 1)
+
+
+def load_cloud(path, fit=CLOUD_FIT):
+    """A point cloud from .npy, or text with 3 numbers per line (.xyz, .txt, .csv), centred
+    and scaled to fit a ball of radius `fit`; raises ValueError naming the file if it is not
+    an (m >= 4, 3) array of finite numbers."""
+    try:
+        if str(path).endswith(".npy"):
+            cloud = np.load(path, allow_pickle=False)
+        else:
+            cloud = np.loadtxt(path, delimiter="," if str(path).endswith(".csv") else None,
+                               ndmin=2)
+    except (OSError, ValueError, EOFError) as e:
+        raise ValueError(f"{path}: cannot read a point cloud ({e})") from None
+    if cloud.ndim != 2 or cloud.shape[1] != 3 or len(cloud) < 4 or cloud.dtype.kind not in "iuf":
+        raise ValueError(f"{path}: a point cloud must be m >= 4 rows of x y z numbers, got "
+                         f"shape {cloud.shape} {cloud.dtype}")
+    if not np.isfinite(cloud).all():
+        raise ValueError(f"{path}: the point cloud holds NaN or inf")
+    cloud = cloud - cloud.mean(0)
+    reach = np.linalg.norm(cloud, axis=1).max()
+    return cloud * (fit / reach if reach > 0 else 1.0)
+
+
+def cloud_radius(cloud):
+    """Ball radius for a cloud's signed distance: twice the median nearest-neighbour spacing,
+    so neighbouring balls merge into one surface."""
+    spacing = cKDTree(cloud).query(cloud, k=2)[0][:, 1]
+    return max(2.0 * float(np.median(spacing)), 0.05)
+
+
+TARGETS = {"sphere": _sdf_sphere, "torus": _sdf_torus, "box": _sdf_box, "blobs": _sdf_blobs,
+           "knot": cloud_sdf(trefoil(), 0.7)}
+
+
+def target_sdf(target):
+    """The signed distance function of a TARGETS name, or of the point cloud in file `target`
+    (see load_cloud)."""
+    if target in TARGETS:
+        return TARGETS[target]
+    if not any(str(target).endswith(ext) for ext in CLOUD_FILES):
+        raise ValueError(f"target must be one of {tuple(TARGETS)} or a point cloud file "
+                         f"({', '.join(CLOUD_FILES)}), got {target!r}")
+    cloud = load_cloud(target)
+    return cloud_sdf(cloud, cloud_radius(cloud))
+
+
+def target_data(target, n=4096, radius=5.0, seed=0):
+    """Training points inside the sphere and the signed distance of `target` (a TARGETS name
+    or a point cloud file) there: x (n, 3), t (n, 1), float32."""
+    sdf = target_sdf(target)
     x = ball_points(n, radius, seed)
-    return x, TARGETS[name](x.astype(np.float64))[:, None].astype(np.float32)
+    return x, sdf(x.astype(np.float64))[:, None].astype(np.float32)
 
 
 def randomize(net, rng):
@@ -214,7 +275,8 @@ def fit(painter, texts, width, size):
 
 class MarchView:
     """Level surfaces of `net` (3 inputs, 1 output) beside its weight diagram; optionally
-    trains the net live towards a target shape (`train` = a TARGETS name)."""
+    trains the net live towards a target shape (`train` = a TARGETS name or a point cloud
+    file)."""
 
     def __init__(self, net, period=5.0, level=None, train=None, lr=0.01, batch=256,
                  steps_per_frame=4, seed=0, grid=64, steps=64, radius=5.0, naive=False,
@@ -222,8 +284,6 @@ class MarchView:
         check_net(net)
         if not period > 0:
             raise ValueError(f"period must be > 0 seconds, got {period}")
-        if train is not None and train not in TARGETS:
-            raise ValueError(f"train must be one of {tuple(TARGETS)}, got {train!r}")
         self.net, self.period, self.seed = net, float(period), seed
         self.level = 0.0 if level is None else float(level) % 1.0
         self.paused = level is not None
@@ -425,7 +485,7 @@ class MarchView:
                  f"field {self.options['grid']}^3, band {self.marcher.band:.3f}"]
         if self.train_target is not None:
             state = "training" if self.training else "training paused"
-            parts.append(f"{state} on {self.train_target}: step {self.step}, "
+            parts.append(f"{state} on {os.path.basename(self.train_target)}: step {self.step}, "
                          f"cost {self.cost:.4g}")
         app = getattr(self, "app", None)
         if app is not None:

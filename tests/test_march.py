@@ -208,6 +208,44 @@ def test_sparks_flash_when_the_level_passes(ctx, net):
     assert np.corrcoef(rendered, backwards)[0, 1] < 0.5
 
 
+def test_sparks_behind_the_surfaces_are_dimmed(ctx, net):
+    sp = sparks.Sparks(ctx, n=24, seed=2)
+    sp.update(net)
+    cam = march.Camera()
+    fbo = gl.offscreen(ctx, 160, 160, depth=True)
+    brightness = {}
+    try:
+        for depth in (1.0, 0.0):              # the surfaces' depth: far (all in front), near
+            fbo.use()
+            fbo.clear(0, 0, 0, 1, depth=depth)
+            sp.draw(cam.view_proj(1.0), 0.3, -3.0, 3.0, width=1.0, behind=0.35)
+            brightness[depth] = gl.read_rgb(fbo).astype(float)
+    finally:
+        gl.release_offscreen(fbo)
+    lit = brightness[1.0] > 20                                  # unsaturated either way
+    lit &= brightness[1.0] < 200
+    ratio = brightness[0.0][lit].sum() / brightness[1.0][lit].sum()
+    assert lit.sum() > 50 and ratio == pytest.approx(0.35, abs=0.05)
+
+
+def test_the_run_loop_gives_a_depth_buffer_to_a_view_that_asks(ctx):
+    class Probe:
+        def __init__(self, depth):
+            self.depth, self.seen = depth, None
+
+        def update(self, dt):
+            pass
+
+        def draw(self, fbo, width, height):
+            self.seen = fbo.depth_attachment is not None
+
+    for want in (True, False):
+        view = Probe(want)
+        gl.run(view, 32, 24, headless=True, frames=1, ctx=ctx)
+        assert view.seen == want
+    assert marchview.MarchView.depth is True
+
+
 # -- the weight editor ----------------------------------------------------------------------
 
 def test_wheel_over_a_circle_changes_exactly_that_weight():

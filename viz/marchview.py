@@ -278,6 +278,8 @@ class MarchView:
     trains the net live towards a target shape (`train` = a TARGETS name or a point cloud
     file)."""
 
+    depth = True                # the surfaces write depth; sparks behind them are dimmed
+
     def __init__(self, net, period=5.0, level=None, train=None, lr=0.01, batch=256,
                  steps_per_frame=4, seed=0, grid=64, steps=64, radius=5.0, naive=False,
                  n_sparks=512, orbit=False):

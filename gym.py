@@ -132,7 +132,7 @@ KEYS_HELP = [("space", "pause / resume training"), (".", "one training step"),
 BG = (0.06, 0.06, 0.075)
 TEXT, DIM = chrome.TEXT, chrome.DIM
 FRAME = 0.9 / 60               # the frame period training leaves room for: 10% under 1/60 s,
-                               # so a frame that runs a little long still makes the next vsync
+                               # so a frame that runs a little long still makes the next tick
 BUDGET = (0.002, 0.008)        # seconds of training per frame, at least and at most
 PROBE_PERIOD = 0.75            # seconds per training sample when the mouse is not probing
 BLAS = ThreadpoolController()  # the gym's matmuls are small: BLAS on one thread leaves the
@@ -436,7 +436,7 @@ class GymView:
         p.lines([[x + 4, ly + 4], [x + 4, ly + 16]], [[x + 24, ly + 4], [x + 24, ly + 16]],
                 [2.5, 2.5], [netgraph.POSITIVE, netgraph.NEGATIVE])
         key = "w > 0\nw < 0"
-        if max(a * b for a, b in zip(self.net.arch, self.net.arch[1:])) > netgraph.MAX_EDGES:
+        if netgraph.trimmed(self.net.arch):
             key = f"w > 0  {netgraph.MAX_EDGES} largest\nw < 0  |w| per layer"
         p.text(key, x + 28, ly - 3, size=10, color=DIM)
         key_end = x + 28 + p.text_width(key, 10) + 12

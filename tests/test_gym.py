@@ -369,3 +369,14 @@ def test_training_budget_is_what_the_frame_leaves_after_drawing_however_long_it_
         view.update(1 / 60)                                     # the train stub's clock tick
         view.train_time = 0.001
     assert asked[-1] == pytest.approx(budget, abs=1e-4)
+
+
+def test_a_nan_weight_stays_in_a_trimmed_layer_as_a_grey_edge(monkeypatch):
+    monkeypatch.setattr(netgraph, "MAX_EDGES", 4)
+    w = np.array([[0.1, -0.9, 0.3], [0.5, 0.2, -0.7]])
+    net = nn.MLP.from_arrays([w, np.ones((3, 1))], [np.zeros(3), np.zeros(1)], act="tanh")
+    net.ws[0][1, 1] = np.nan                                        # as a diverged step leaves it
+    p = Recording()
+    netgraph.NetGraph().draw(p, net, net.forward(np.zeros(2), trace=True), (0, 0, W, H))
+    grey = np.all(np.isclose(p.colors[:, :3], 0.5), axis=1)
+    assert len(p.colors) == 4 + 3 and grey.sum() == 1

@@ -35,7 +35,8 @@ on_mouse_press(x, y, button, modifiers), on_mouse_release, on_mouse_scroll(x, y,
 on_resize(w, h). A key handler returns True when it used the key; Escape closes otherwise. Key
 symbols are pyglet's (`from pyglet.window import key` inside the handler, never at import time).
 A view that depth-tests sets `depth = True` to get a depth buffer with its framebuffer.
-`view.app` offers screenshot(path), toggle_record(path), fps (measured) and close().
+`view.app` offers screenshot(path), toggle_record(path), fps (measured), work (seconds the last
+frame kept the loop busy, without a window's idle wait for its next tick) and close().
 """
 
 import ctypes
@@ -292,7 +293,7 @@ class StagedTexture:
         self._spare = texture(self.ctx, array, filter=filter)
 
     def upload(self):
-        """Write the array of the last set() into the texture."""
+        """Write the array of the last set() into the spare texture and make it `tex`."""
         if self._pending is not None:
             update_texture(self._spare, self._pending)
             self.tex, self._spare = self._spare, self.tex
@@ -615,8 +616,9 @@ class Painter:
             p.text("loss", 10, 70, size=13)
 
     Shapes are drawn in call order with alpha blending; consecutive shapes (rects, discs, lines
-    in any mix) are one draw call, consecutive texts of one size are one draw call, each image
-    is one. Colours are RGB or RGBA floats in [0, 1]. flush() leaves BLEND on, DEPTH_TEST off.
+    in any mix) are one draw call, consecutive texts of one size are one draw call, and so are
+    consecutive images of one texture with the same settings (scalar_images: many in one call).
+    Colours are RGB or RGBA floats in [0, 1]. flush() leaves BLEND on, DEPTH_TEST off.
     """
 
     def __init__(self, ctx):
@@ -858,7 +860,7 @@ class Painter:
         if cached is None:
             cached = self._text_records(*key)
         atlas, base = cached
-        if len(base):
+        if len(base) and math.isfinite(x) and math.isfinite(y):      # nowhere: not drawn
             self._queue("text", atlas, (base, math.floor(x + 0.5), math.floor(y + 0.5)))
 
     def _text_records(self, s, size, anchor, valign, color):

@@ -59,7 +59,7 @@ def cloud_sdf(cloud, r):
 
 
 def trefoil(m=360):
-    """m points along a trefoil knot that fits in a ball of radius 3.1: (m, 3)."""
+    """m points along a trefoil knot, at most 2.7 from the centre: (m, 3)."""
     s = np.linspace(0.0, 2 * np.pi, m, endpoint=False)
     return 0.9 * np.stack([np.sin(s) + 2 * np.sin(2 * s), np.cos(s) - 2 * np.cos(2 * s),
                            -np.sin(3 * s)], 1)

@@ -21,6 +21,12 @@ MAX_RADIUS = 13.0
 LABEL_SIZE = 11
 
 
+def trimmed(arch):
+    """Whether some layer pair of `arch` has more than MAX_EDGES weights, so the diagram draws
+    only the largest."""
+    return max(n * m for n, m in zip(arch, arch[1:])) > MAX_EDGES
+
+
 def layer_ranges(acts_names, values, input_range=(-1.0, 1.0)):
     """(lo, hi, cmap) per layer for the activations `values` (list of (n_l,) arrays);
     layer 0 is the input."""
@@ -96,7 +102,8 @@ class NetGraph:
         s = np.nan_to_num(mag / scale[layer])                         # (E,) in [0, 1]
         sizes = np.diff(np.append(starts, len(w)))
         if sizes.max() > MAX_EDGES:                                   # each layer's strongest
-            keep = np.concatenate([a + (np.argpartition(s[a:a + n], -MAX_EDGES)[-MAX_EDGES:]
+            rank = np.where(np.isfinite(w), s, np.inf)               # non-finite: grey, kept
+            keep = np.concatenate([a + (np.argpartition(rank[a:a + n], -MAX_EDGES)[-MAX_EDGES:]
                                         if n > MAX_EDGES else np.arange(n))
                                    for a, n in zip(starts, sizes)])
             i, j, layer, p0, p1, w, s = (v[keep] for v in (i, j, layer, p0, p1, w, s))

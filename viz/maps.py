@@ -155,10 +155,12 @@ class LayerMaps:
             edges[highlight], widths[highlight] = (1.0, 0.85, 0.2), 2.0
         painter.frames(b + [-1, -1, 2, 2], edges, widths)
         for i, (x, y, w, h) in enumerate(b if label_h else ()):  # too small: hover enlarges
-            label = f"h{i + 1}"
-            if self.probe is not None and w >= 44:
-                label += f" {self.probe[i]:+.2f}"
-            painter.text(label, x, y - label_h, size=10, color=TITLE)
+            name = f"h{i + 1}"                          # name and value apart: both recur, so
+            painter.text(name, x, y - label_h, size=10, color=TITLE)   # their layouts are
+            if self.probe is not None and w >= 44:                      # cached
+                value = f"{self.probe[i]:+.2f}"
+                painter.text(value, x + painter.text_width(name + " ", 10), y - label_h,
+                             size=10, color=TITLE)
         if enlarge is not None and 0 <= enlarge < len(self.values):
             x, y, w, h = self.boxes[enlarge]
             bx, by, bw, bh = box

@@ -466,3 +466,23 @@ def test_app_close_stops_headless_loop():
 def test_has_display_false_without_display(monkeypatch):
     monkeypatch.delenv("DISPLAY", raising=False)
     assert gl.has_display() is False
+
+
+def test_a_text_drawn_every_frame_stays_in_the_layout_cache(ctx, monkeypatch):
+    monkeypatch.setattr(gl, "MAX_LAYOUTS", 3)
+    laid_out = []
+    layout = gl._layout
+    monkeypatch.setattr(gl, "_layout", lambda atlas, s, *a: laid_out.append(s) or
+                        layout(atlas, s, *a))
+    painter = gl.Painter(ctx)
+    fbo = gl.offscreen(ctx, 8, 8)
+    try:
+        painter.begin(fbo)
+        for other in ("b", "c", "d", "e", "f", "g"):     # a new text each frame beside "a"
+            painter.text("a", 0, 0)
+            painter.text(other, 0, 0)
+        painter.flush()
+    finally:
+        gl.release_offscreen(fbo)
+        painter.release()
+    assert laid_out.count("a") == 1 and len(laid_out) == 7

@@ -594,7 +594,8 @@ def _placed(texts):
 
 
 def _remember(cache, key, value):
-    """cache[key] = value, dropping the oldest entry once the cache holds MAX_LAYOUTS."""
+    """cache[key] = value, dropping the first entry (the least recently used, when hits are
+    moved to the end) once the cache holds MAX_LAYOUTS."""
     if len(cache) >= MAX_LAYOUTS:
         del cache[next(iter(cache))]
     cache[key] = value
@@ -856,9 +857,12 @@ class Painter:
         the line box."""
         key = (str(s), size, anchor, valign,
                color if isinstance(color, tuple) else tuple(np.ravel(color).tolist()))
-        cached = self._texts.get(key)
+        cached = self._texts.pop(key, None)
         if cached is None:
             cached = self._text_records(*key)
+        else:                                  # most recently used: last to be dropped
+            self._texts[key] = cached
+            self._atlases.move_to_end(cached[0].pixels)
         atlas, base = cached
         if len(base) and math.isfinite(x) and math.isfinite(y):      # nowhere: not drawn
             self._queue("text", atlas, (base, math.floor(x + 0.5), math.floor(y + 0.5)))

@@ -51,10 +51,14 @@ def _sdf_blobs(p):
     return _smooth_min(_smooth_min(d[0], d[1]), d[2])
 
 
-def cloud_sdf(cloud, r):
+def cloud_sdf(cloud, r=None):
     """The signed distance of a point cloud (m, 3) grown into balls of radius r: p (n, 3) ->
-    min_i |p - cloud_i| - r (negative inside the union of the balls)."""
+    min_i |p - cloud_i| - r (negative inside the union of the balls). r defaults to twice the
+    median distance from a point to its nearest neighbour, so neighbouring balls merge into
+    one surface."""
     tree = cKDTree(cloud)
+    if r is None:
+        r = max(2.0 * float(np.median(tree.query(cloud, k=2)[0][:, 1])), 0.05)
     return lambda p: tree.query(p)[0] - r
 
 
@@ -87,13 +91,6 @@ def load_cloud(path, fit=CLOUD_FIT):
     return cloud * (fit / reach if reach > 0 else 1.0)
 
 
-def cloud_radius(cloud):
-    """Ball radius for a cloud's signed distance: twice the median nearest-neighbour spacing,
-    so neighbouring balls merge into one surface."""
-    spacing = cKDTree(cloud).query(cloud, k=2)[0][:, 1]
-    return max(2.0 * float(np.median(spacing)), 0.05)
-
-
 TARGETS = {"sphere": _sdf_sphere, "torus": _sdf_torus, "box": _sdf_box, "blobs": _sdf_blobs,
            "knot": cloud_sdf(trefoil(), 0.7)}
 
@@ -106,8 +103,7 @@ def target_sdf(target):
     if not any(str(target).endswith(ext) for ext in CLOUD_FILES):
         raise ValueError(f"target must be one of {tuple(TARGETS)} or a point cloud file "
                          f"({', '.join(CLOUD_FILES)}), got {target!r}")
-    cloud = load_cloud(target)
-    return cloud_sdf(cloud, cloud_radius(cloud))
+    return cloud_sdf(load_cloud(target))
 
 
 def target_data(target, n=4096, radius=5.0, seed=0):

@@ -11,6 +11,9 @@
 // weights change) is evaluated with the exact net instead, so the scan decides exactly what the
 // exact scan decides. The crossing is then refined with u_refine exact regula-falsi steps.
 // NAIVE: every sample uses the exact net.
+// PREVIEW (= the gradient step): the texture stands in for the exact net everywhere, so the cost
+// does not grow with the net; for frames whose weights change every frame (training), where the
+// exact path could not reuse anything. Its error is the texture's (u_band measures it).
 //
 // CACHE: a per-pixel image carries the scan's progress from frame to frame (see below).
 // DATA_OUT: write (t, k, hit, exact evaluations) to a float target instead of a colour.
@@ -40,11 +43,23 @@ uniform ivec2 u_origin;             // the viewport's corner: pixel = gl_FragCoo
 uniform int u_cache_valid;          // 1: camera, viewport and weights as in the last frame
 #endif
 
+#ifdef PREVIEW
+const float EPS = PREVIEW;          // forward-difference step: about a texel of the field
+#else
 const float EPS = 2e-3;             // forward-difference step of the gradient
+#endif
 const int MAX_RUNS = 16;          // texture runs per ray (each ends in an exact check)
 
 float field(vec3 p) {
     return texture(u_field, 0.5 + p * u_field_scale).r;
+}
+
+float exact(vec3 p) {
+#ifdef PREVIEW
+    return field(p);
+#else
+    return net_eval(p);
+#endif
 }
 
 // The regula-falsi point between (ta, ga) and (tb, gb), values of opposite sign.
@@ -76,7 +91,7 @@ void main() {
 
     // The exact value at the entry point starts the scan (and, evaluated before the loops, lets
     // the compiler keep the weights in registers for the evaluations inside them).
-    float fa = net_eval(u_eye + t0 * d) - u_level;
+    float fa = exact(u_eye + t0 * d) - u_level;
     float sa = floor(fa);            // level cell of the samples so far
     float ta = t0, tb = t0, fb = fa; // last sample in cell sa, current sample
     bool crossed = false;
@@ -84,7 +99,7 @@ void main() {
 #ifdef NAIVE
     for (; i <= u_steps; i++) {
         tb = min(t0 + float(i) * h, t1);
-        fb = net_eval(u_eye + tb * d) - u_level;
+        fb = exact(u_eye + tb * d) - u_level;
         evals++;
         if (floor(fb) != sa) {
             crossed = true;
@@ -141,7 +156,7 @@ void main() {
         }
         if (!check) break;
         clean = false;
-        fb = net_eval(u_eye + tb * d) - u_level;
+        fb = exact(u_eye + tb * d) - u_level;
         evals++;
         if (floor(fb) != sa) {
             crossed = true;
@@ -172,7 +187,7 @@ void main() {
         int axis = n - u_refine;
         vec3 q = u_eye + (axis < 0 ? tq : tb) * d;
         if (axis >= 0) q[axis] += EPS;
-        float fq = net_eval(q) - u_level;
+        float fq = exact(q) - u_level;
         evals++;
         if (axis < 0) {
             float gc = fq - target;

@@ -141,6 +141,20 @@ def test_shader_march_matches_reference(ctx, arch, seed, level, az, naive, const
         assert out["evals"][out["hit"]].mean() < 16
 
 
+@pytest.mark.parametrize("arch", [[3, 8, 1], [3, 16, 16, 1]])
+def test_preview_march_of_the_field_alone_agrees_with_the_exact_march(ctx, arch):
+    net = uniform_net(arch, seed=2)
+    m = march.Marcher(ctx, net)
+    cam = march.Camera(azimuth=0.7, elevation=0.3)
+    exact = m.data(cam, 96, 96, 0.4)
+    preview = m.data(cam, 96, 96, 0.4, preview=True)
+    assert (exact["hit"] == preview["hit"]).mean() > 0.995 and exact["hit"].mean() > 0.2
+    both = exact["hit"] & preview["hit"] & (exact["k"] == preview["k"])
+    assert both.mean() > 0.99 * exact["hit"].mean()
+    # the field is within `band` of f, so the surfaces move by about band / |grad f|
+    assert np.median(np.abs(exact["t"] - preview["t"])[both]) < 0.01
+
+
 def test_scan_cache_gives_the_same_picture(ctx, net):
     m = march.Marcher(ctx, net)
     cam = march.Camera()

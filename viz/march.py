@@ -343,15 +343,18 @@ class Marcher:
         self.field.use(0)
         self.lut.use(1)
 
-    def _program(self, kind, const):
-        """The march program of `kind` ("render" or "data"); const: weights compiled in."""
-        key = (kind, self.version if const else None)
+    def _program(self, kind, const, preview=False):
+        """The march program of `kind` ("render" or "data"); const: weights compiled in;
+        preview: the sampled field stands in for the net."""
+        key = (kind, preview, self.version if const else None)
         if key not in self.progs:
-            for old in [k for k in self.progs if k[0] == kind and k[1] is not None]:
+            for old in [k for k in self.progs if k[:2] == key[:2] and k[2] is not None]:
                 self.vaos.pop(old).release()
                 self.progs.pop(old).release()
             defines = dict(self.defines)
-            if self.naive:
+            if preview:
+                defines["PREVIEW"] = f"{2.0 * self.radius / (self.grid - 1):.6f}"  # a texel
+            elif self.naive:
                 defines["NAIVE"] = 1
             elif kind == "render":
                 defines["CACHE"] = 1
@@ -363,18 +366,22 @@ class Marcher:
             self.vaos[key] = self.ctx.vertex_array(self.progs[key], [])
         return self.progs[key], self.vaos[key]
 
-    def render(self, fbo, viewport, camera, level, alpha=0.8):
+    def render(self, fbo, viewport, camera, level, alpha=0.8, preview=False):
         """Draw the surfaces into `viewport` (x, y, w, h from the bottom-left) of `fbo`,
         alpha-blended over what is there, writing their depth for the sparks. Weights that
         stayed the same for `settle` frames are compiled into the shader (a one-off compile,
-        about 0.1-0.5 s), which makes every frame after that faster."""
+        about 0.1-0.5 s), which makes every frame after that faster. preview: march the sampled
+        field alone (within `band` of the exact surfaces; a cost that does not grow with the
+        net), for weights that change every frame."""
         ctx = self.ctx
         self.still += 1
-        prog, vao = self._program("render", const=self.still > self.settle)
+        prog, vao = self._program("render", not preview and self.still > self.settle, preview)
         fbo.use()
         fbo.viewport = viewport
         self._uniforms(prog, camera, viewport[2] / viewport[3], level, alpha)
-        if not self.naive:
+        if preview:
+            _set(prog, "u_band", 0.0)                   # no sample needs the exact net
+        elif not self.naive:
             self._use_cache(prog, viewport, camera)
         ctx.enable(moderngl.BLEND | moderngl.DEPTH_TEST)
         ctx.blend_func = moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA
@@ -398,17 +405,20 @@ class Marcher:
         _set(prog, "u_cache_valid", int(key == self.cache_key))
         self.cache_key = key
 
-    def data(self, camera, width, height, level, const=False):
+    def data(self, camera, width, height, level, const=False, preview=False):
         """Per pixel, row 0 at the top: dict of t, k (nan where no hit), hit (bool) and evals
-        (exact net evaluations the ray needed). const: with the weights compiled in."""
+        (exact net evaluations the ray needed). const: with the weights compiled in; preview:
+        the sampled field alone, as render(preview=True)."""
         ctx = self.ctx
-        prog, vao = self._program("data", const)
+        prog, vao = self._program("data", const and not preview, preview)
         tex = ctx.texture((width, height), 4, dtype="f4")
         fbo = ctx.framebuffer(color_attachments=[tex])
         try:
             fbo.use()
             fbo.clear(0.0, 0.0, 0.0, 0.0)
             self._uniforms(prog, camera, width / height, level, 1.0)
+            if preview:
+                _set(prog, "u_band", 0.0)
             ctx.disable(moderngl.BLEND | moderngl.DEPTH_TEST)
             vao.render(moderngl.TRIANGLES, vertices=3)
             out = gl.read_texture(tex)

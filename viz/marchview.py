@@ -312,6 +312,12 @@ class MarchView:
                                 batch_size=self.batch, seed=self.seed)
         self.step = 0
 
+    @property
+    def previewing(self):
+        """Whether the surfaces come from the sampled field alone: while training changes the
+        weights every frame (the exact march could reuse nothing and grows with the net)."""
+        return self.training and self.train_target is not None
+
     def weights_changed(self):
         self.dirty = True
 
@@ -378,7 +384,7 @@ class MarchView:
             if self.show["axes"]:
                 self.draw_axes(p, b["render"], labels=False)
         if self.show["surfaces"]:
-            m.render(fbo, viewport, self.camera, self.level)
+            m.render(fbo, viewport, self.camera, self.level, preview=self.previewing)
         if self.show["sparks"]:
             fbo.viewport = viewport
             self.sparks.draw(self.camera.view_proj(1.0), self.level, m.lo, m.hi)
@@ -479,6 +485,8 @@ class MarchView:
         acts = ",".join(dict.fromkeys(net.acts[:-1]))
         parts = [f"net {'-'.join(map(str, net.arch))} {acts}",
                  f"f in [{self.marcher.lo:.2f}, {self.marcher.hi:.2f}]",
+                 f"preview: {self.options['grid']}^3 field, ±{self.marcher.band:.3f}"
+                 if self.previewing else
                  "naive march" if self.options["naive"] else
                  f"field {self.options['grid']}^3, band {self.marcher.band:.3f}"]
         if self.train_target is not None:

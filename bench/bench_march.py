@@ -13,7 +13,8 @@ and the camera
   orbit          moving every frame (every pixel scans from scratch)
   + sparks       with the 512 sparks drawn too
 and what a weight change costs (field resampling + error band, sparks retraced) and the first
-frame after new weights were compiled in (compile included).
+frame after new weights were compiled in (compile included); and a training frame (new weights,
+orbit, sparks) marched exactly or as the preview (the sampled field alone) the view uses then.
 Wall-clock medians of `repeats` frames (glFinish'ed); "cpu" is the process CPU time per frame,
 which on 2 cores is up to twice the wall time and does not depend on other load.
 """
@@ -40,7 +41,7 @@ def timed(fn, repeats):
 
 def bench_arch(ctx, arch, size, repeats):
     net = nn.MLP(arch, init="uniform", low=-1.0, high=1.0, seed=0)
-    fbo = gl.offscreen(ctx, size, size)
+    fbo = gl.offscreen(ctx, size, size, depth=True)
     viewport = (0, 0, size, size)
     sparks = Sparks(ctx)
     sparks.update(net)
@@ -52,13 +53,13 @@ def bench_arch(ctx, arch, size, repeats):
                 cam = march.Camera()
                 state = {"level": 0.3}
 
-                def frame(orbit, with_sparks=False):
+                def frame(orbit, with_sparks=False, preview=False):
                     state["level"] = (state["level"] + 1 / 300) % 1.0    # 5 s period, 60 fps
                     if orbit:
                         cam.orbit(0.01, 0.0)
                     fbo.use()
                     fbo.clear(0, 0, 0, 1, depth=1.0)
-                    m.render(fbo, viewport, cam, state["level"])
+                    m.render(fbo, viewport, cam, state["level"], preview=preview)
                     if with_sparks:
                         fbo.viewport = viewport
                         sparks.draw(cam.view_proj(1.0), state["level"], m.lo, m.hi)
@@ -82,6 +83,16 @@ def bench_arch(ctx, arch, size, repeats):
                     out = m.data(cam, size, size, 0.3)
                     rows["evals"] = (float(out["evals"][out["hit"]].mean()),
                                      float(out["hit"].mean()))
+                if not naive and not const:
+                    for preview in (False, True):
+                        def training_frame(preview=preview):
+                            m.set_net(net)
+                            sparks.update(net)
+                            frame(True, True, preview)
+
+                        training_frame()                          # compile, warm up
+                        label = "training frame, " + ("preview" if preview else "exact")
+                        rows[label] = timed(training_frame, repeats)
     finally:
         gl.release_offscreen(fbo)
     return rows

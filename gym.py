@@ -444,13 +444,13 @@ class GymView:
         for name, r in zip(["input"] + self.net.acts, ranges):
             shown.setdefault((r[2], round(r[0], 3), round(r[1], 3)), []).append(name)
         lx = x + w - 4
-        bar = min(100.0, (lx - key_end) / len(shown) - 18)     # narrower to fit them all
+        bar = max(min(100.0, (lx - key_end) / len(shown) - 18), 60.0)  # narrower to fit all
         for (cmap, lo, hi), names in shown.items():
-            if lx - max(bar, 60) < key_end:             # no room left beside the edge key
+            if lx - bar < key_end:                      # no room left beside the edge key
                 break
-            self.colorbar.draw(p, cmap, lo, hi, (lx - max(bar, 60), ly, max(bar, 60), 9),
+            self.colorbar.draw(p, cmap, lo, hi, (lx - bar, ly, bar, 9),
                                label="/".join(dict.fromkeys(names)))
-            lx -= max(bar, 60) + 18
+            lx -= bar + 18
 
     def draw_curves(self, p, box):
         """Train / test cost over steps, and accuracy below it for classification."""

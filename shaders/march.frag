@@ -136,11 +136,13 @@ void main() {
         for (; i <= u_steps; i++) {
             tb = min(t0 + float(i) * h, t1);
             fb = field(u_eye + tb * d) - u_level;
+#ifndef PREVIEW                     // the preview takes the texture as the surface
             float frac = fb - floor(fb);
             if (frac < u_band || frac > 1.0 - u_band) {
                 check = true;
                 break;
             }
+#endif
             if (floor(fb) != sa) {
                 crossed = true;
                 break;

@@ -601,11 +601,18 @@ def _remember(cache, key, value):
     cache[key] = value
 
 
-def _image_record(x, y, w, h, uv):
-    rec = np.empty((1, 8), np.float32)
-    rec[0, :4] = x, y, w, h
-    rec[0, 4:] = uv
-    return rec
+def _image_records(xywh, uvs):
+    """Instance records (n, 8) float32 of image parts: box x, y, w, h, then uv."""
+    records = np.empty((len(xywh), 8), np.float32)
+    records[:, :4], records[:, 4:] = xywh, uvs
+    return records
+
+
+def _boxes(xywh, name="xywh"):
+    xywh = np.asarray(xywh, np.float32)
+    if xywh.ndim != 2 or xywh.shape[1] != 4:
+        raise ValueError(f"{name} must have shape (n, 4), got {xywh.shape}")
+    return xywh
 
 
 class Painter:
@@ -740,9 +747,7 @@ class Painter:
 
     def rects(self, xywh, colors, radius=0.0, outline=None, outline_width=1.0):
         """Many rectangles: xywh (n, 4), colors (3|4,) or (n, 3|4)."""
-        xywh = np.asarray(xywh, np.float32)
-        if xywh.ndim != 2 or xywh.shape[1] != 4:
-            raise ValueError(f"xywh must have shape (n, 4), got {xywh.shape}")
+        xywh = _boxes(xywh)
         n = len(xywh)
         if n:
             self._queue("shape", None, _shapes(
@@ -752,9 +757,7 @@ class Painter:
     def frames(self, xywh, colors, width=1.0):
         """Outlines of rectangles xywh (n, 4), `width` (scalar or (n,)) pixels wide inside each
         box; four strips per box, so the inside costs no pixels."""
-        xywh = np.asarray(xywh, np.float32)
-        if xywh.ndim != 2 or xywh.shape[1] != 4:
-            raise ValueError(f"xywh must have shape (n, 4), got {xywh.shape}")
+        xywh = _boxes(xywh)
         n = len(xywh)
         if n:
             t = np.minimum(_per_item(width, n, "width"), xywh[:, 2:].min(1) / 2)
@@ -796,8 +799,8 @@ class Painter:
         """Draw an RGB/RGBA texture (or a 1-channel one as grey) into the box (x, y, w, h);
         uv = (left, top, right, bottom) picks a part of the image (fractions, top = 0)."""
         mode = 1 if tex.components == 1 else 0
-        self._queue("image", (tex, mode, 0.0, 1.0, None, float(alpha)), _image_record(x, y, w,
-                                                                                      h, uv))
+        self._queue("image", (tex, mode, 0.0, 1.0, None, float(alpha)),
+                    _image_records([[x, y, w, h]], [uv]))
 
     def scalar_image(self, tex, x, y, w, h, lo, hi, cmap, alpha=1.0, uv=(0.0, 0.0, 1.0, 1.0)):
         """Draw a 1-channel float texture through colormap `cmap` over [lo, hi]; the same math
@@ -811,9 +814,8 @@ class Painter:
         if tex.components != 1:
             raise ValueError(f"tex must have 1 component, got {tex.components}")
         colors.lut(cmap)
-        records = np.empty((len(xywh), 8), np.float32)
-        records[:, :4], records[:, 4:] = xywh, uvs
-        self._queue("image", (tex, 2, float(lo), float(hi), cmap, float(alpha)), records)
+        self._queue("image", (tex, 2, float(lo), float(hi), cmap, float(alpha)),
+                    _image_records(xywh, uvs))
 
     def _lut(self, name):
         if name not in self._luts:

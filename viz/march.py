@@ -379,9 +379,7 @@ class Marcher:
         fbo.use()
         fbo.viewport = viewport
         self._uniforms(prog, camera, viewport[2] / viewport[3], level, alpha)
-        if preview:
-            _set(prog, "u_band", 0.0)                   # no sample needs the exact net
-        elif not self.naive:
+        if not (preview or self.naive):
             self._use_cache(prog, viewport, camera)
         ctx.enable(moderngl.BLEND | moderngl.DEPTH_TEST)
         ctx.blend_func = moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA
@@ -417,8 +415,6 @@ class Marcher:
             fbo.use()
             fbo.clear(0.0, 0.0, 0.0, 0.0)
             self._uniforms(prog, camera, width / height, level, 1.0)
-            if preview:
-                _set(prog, "u_band", 0.0)
             ctx.disable(moderngl.BLEND | moderngl.DEPTH_TEST)
             vao.render(moderngl.TRIANGLES, vertices=3)
             out = gl.read_texture(tex)

@@ -95,7 +95,7 @@ class NetGraph:
     def _edges(self, painter, edges, ws, radius, hover):
         """Every layer's edges in one batch, each layer's strongest on top."""
         i, j, layer, p0, p1, starts = edges
-        w = np.concatenate([w.ravel() for w in ws])
+        w = np.concatenate([layer_w.ravel() for layer_w in ws])
         mag = np.abs(w)
         scale = np.maximum.reduceat(mag, starts)                     # per layer; NaN stays NaN
         scale[~np.isfinite(scale) | (scale == 0)] = 1.0

@@ -17,7 +17,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 import nn
-from viz import chrome, colors, data, gl, maps, netgraph, plot
+from viz import chrome, theme, data, gl, maps, netgraph, plot
 
 
 def main(argv=None):
@@ -179,7 +179,7 @@ class Config:
                    args.bits, args.steps_per_frame)
 
 
-class GymView:
+class GymView(gl.View):
     """The gym window: diagram, first-layer maps, output map, cost plot, status line."""
 
     def __init__(self, cfg):
@@ -283,7 +283,8 @@ class GymView:
 
     # -- the frame loop ----------------------------------------------------------------------
 
-    def setup(self, ctx):
+    def setup(self):
+        ctx = self.ctx
         self.painter = gl.Painter(ctx)
         self.layer_maps = maps.LayerMaps(ctx, res=64)
         self.out_map = maps.OutputMap(ctx, res=64)
@@ -507,7 +508,7 @@ class GymView:
         lo, hi, cmap = om.range
         if om.values.ndim == 3:
             p.text("class", lx, ly, size=11, color=DIM)
-            for k, c in enumerate(colors.class_colors(self.net.arch[-1])):
+            for k, c in enumerate(theme.class_colors(self.net.arch[-1])):
                 p.discs([[lx + 6, ly + 24 + 18 * k]], 5, c)
                 p.text(f"{k}", lx + 16, ly + 24 + 18 * k, size=11, color=TEXT, valign="middle")
         elif ds.image_shape is not None:

@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from viz import colors, gl
+from viz import theme, gl
 
 W, H = 800, 600
 
@@ -33,11 +33,11 @@ def scene(kind="random", n_discs=500, n_lines=5000, n_labels=20, seed=0):
     return dict(
         centers=centers,
         radii=rng.uniform(3, 12, n_discs),
-        disc_colors=colors.colormap("diverging", rng.uniform(-1, 1, n_discs), -1, 1),
+        disc_colors=theme.colormap("diverging", rng.uniform(-1, 1, n_discs), -1, 1),
         p0=p0,
         p1=p1,
         widths=rng.uniform(0.5, 3, n_lines),
-        line_colors=np.concatenate([colors.colormap("diverging", rng.uniform(-1, 1, n_lines),
+        line_colors=np.concatenate([theme.colormap("diverging", rng.uniform(-1, 1, n_lines),
                                                     -1, 1), np.full((n_lines, 1), 0.4)], 1),
         labels=[(f"neuron {i}: {rng.normal():+.3f}", rng.uniform(0, W - 120),
                  rng.uniform(0, H - 20)) for i in range(n_labels)],

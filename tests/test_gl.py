@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from viz import colors, gl
+from viz import theme, gl
 
 BG = np.array([0.1, 0.2, 0.3], np.float32)
 
@@ -204,10 +204,10 @@ def test_scalar_image_equals_numpy_colormap(ctx, painter):
     values[3, 4], values[5, 6], values[7, 8] = np.nan, np.inf, -np.inf
     values[0, :11] = np.linspace(-1, 1, 11)
     tex = gl.texture(ctx, values, filter="nearest")
-    for name in colors.NAMES:
+    for name in theme.NAMES:
         rgb = render(ctx, painter, 31, 24,
                      lambda p: p.scalar_image(tex, 0, 0, 31, 24, -1.0, 1.0, name))
-        expected = 255 * colors.colormap(name, values, -1.0, 1.0)
+        expected = 255 * theme.colormap(name, values, -1.0, 1.0)
         assert_close(rgb, expected, 2)
         assert_close(rgb[3, 4], [127.5] * 3, 1)
     tex.release()
@@ -282,8 +282,8 @@ def test_more_text_sizes_in_one_frame_than_atlases(ctx, painter):
 
 @pytest.fixture
 def shader_dir(tmp_path, monkeypatch):
-    dirs = gl._shader_dirs()
-    monkeypatch.setattr(gl, "_shader_dirs", lambda: [tmp_path] + dirs)
+    dirs = gl.shaders._shader_dirs()
+    monkeypatch.setattr(gl.shaders, "_shader_dirs", lambda: [tmp_path] + dirs)
     (tmp_path / "quad.vert").write_text(
         "#version 330 core\n"
         "void main() {\n"
@@ -384,11 +384,39 @@ def test_recorder_png_suffix_and_errors(tmp_path):
     np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "last.png")), frames(3)[2])
     with pytest.raises(ValueError, match="suffix|end in"):
         gl.Recorder(tmp_path / "a.avi")
-    with gl.Recorder(tmp_path / "b.gif") as rec:
+    with pytest.raises(ValueError, match="folder"):
+        gl.Recorder(tmp_path / "missing" / "a.gif")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["last.png"]
+
+
+def test_a_recording_survives_a_resize(tmp_path):
+    """Frames of another size are cropped or padded to the first frame's: one valid file."""
+    with gl.Recorder(tmp_path / "b.gif", fps=10) as rec:
         rec.add(frames(1)[0])
-        with pytest.raises(ValueError, match="first frame"):
-            rec.add(frames(1, h=10)[0])
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.gif", "last.png"]
+        rec.add(frames(2, h=10, w=40)[1])            # shorter and wider
+    back = iio.imread(tmp_path / "b.gif", index=None)
+    assert back.shape[:3] == (2, 21, 33) and rec.refitted == 1
+    assert_close(back[1, :10, :, :3].astype(int), frames(2, h=10, w=33)[1], 2)
+    assert (back[1, 10:, :, :3] < 3).all()           # padded with black below
+
+
+def test_recording_streams_with_bounded_memory(tmp_path):
+    """A long recording keeps at most Recorder.QUEUE frames in memory: the encoder takes them
+    as they come, and close(wait=False) returns before the file is finished."""
+    import tracemalloc
+
+    frame = np.zeros((240, 320, 3), np.uint8)
+    rec = gl.Recorder(tmp_path / "long.gif", fps=30)
+    tracemalloc.start()
+    for k in range(300):
+        frame[:, k % 320] = 255
+        rec.add(frame)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    rec.close(wait=False)
+    assert peak < (gl.Recorder.QUEUE + 4) * frame.nbytes     # 300 frames would be 69 MB
+    rec.close()
+    assert rec.done and iio.imread(tmp_path / "long.gif", index=None).shape[0] == 300
 
 
 def test_save_png_is_atomic(tmp_path, monkeypatch):
@@ -411,15 +439,15 @@ def test_save_png_is_atomic(tmp_path, monkeypatch):
 
 # -- app loop -----------------------------------------------------------------------------------
 
-class TinyView:
+class TinyView(gl.View):
     def __init__(self):
         self.updates, self.draws, self.setups, self.sizes = [], 0, 0, []
         self.shot = None
 
-    def setup(self, ctx):
-        assert self.ctx is ctx and self.app is not None
+    def setup(self):
+        assert self.ctx is not None and self.app is not None
         self.setups += 1
-        self.painter = gl.Painter(ctx)
+        self.painter = gl.Painter(self.ctx)
 
     def on_resize(self, w, h):
         self.sizes.append((w, h))
@@ -469,10 +497,10 @@ def test_has_display_false_without_display(monkeypatch):
 
 
 def test_a_text_drawn_every_frame_stays_in_the_layout_cache(ctx, monkeypatch):
-    monkeypatch.setattr(gl, "MAX_LAYOUTS", 3)
+    monkeypatch.setattr(gl.painter, "MAX_LAYOUTS", 3)
     laid_out = []
-    layout = gl._layout
-    monkeypatch.setattr(gl, "_layout", lambda atlas, s, *a: laid_out.append(s) or
+    layout = gl.painter._layout
+    monkeypatch.setattr(gl.painter, "_layout", lambda atlas, s, *a: laid_out.append(s) or
                         layout(atlas, s, *a))
     painter = gl.Painter(ctx)
     fbo = gl.offscreen(ctx, 8, 8)

@@ -11,7 +11,7 @@ from PIL import Image
 
 import gym
 import nn
-from viz import colors, data, gl, maps, netgraph, plot
+from viz import theme, data, gl, maps, netgraph, plot
 
 ROOT = Path(__file__).resolve().parents[1]
 W, H = 320, 240
@@ -42,11 +42,11 @@ def test_neuron_discs_have_the_colormap_color_of_their_activation(ctx, painter):
     img = render(ctx, painter, lambda p: graph.draw(p, net, acts, box))
     centres, radius = graph.layout(net.arch, box)
     assert radius > 5
-    expected = {(0, 0): colors.colormap("diverging", x[0], -1, 1),
-                (0, 1): colors.colormap("diverging", x[1], -1, 1),
-                (2, 0): colors.colormap("sequential", acts[2][0], 0, 1)}
+    expected = {(0, 0): theme.colormap("diverging", x[0], -1, 1),
+                (0, 1): theme.colormap("diverging", x[1], -1, 1),
+                (2, 0): theme.colormap("sequential", acts[2][0], 0, 1)}
     for i in range(3):
-        expected[(1, i)] = colors.colormap("diverging", acts[1][i], -1, 1)   # tanh: [-1, 1]
+        expected[(1, i)] = theme.colormap("diverging", acts[1][i], -1, 1)   # tanh: [-1, 1]
     for (l, i), rgb in expected.items():
         cx, cy = np.floor(centres[l][i]).astype(int)
         got = img[cy, cx]
@@ -119,11 +119,11 @@ def test_output_map_equals_forward_over_the_grid(ctx, painter, arch, out_act):
     if comps == 1:
         np.testing.assert_allclose(got[..., 0], y.reshape(32, 32), atol=1e-6)
     else:
-        blend = y @ colors.class_colors(3)
+        blend = y @ theme.class_colors(3)
         np.testing.assert_allclose(got, blend.reshape(32, 32, 3), atol=1e-6)
     # drawn at its own size, the pixels are the map through its colormap
     img = render(ctx, painter, lambda p: om.draw(p, (0, 0, 32, 32)), size=(32, 32))
-    want = (colors.colormap("diverging", y.reshape(32, 32), 0, 1) if comps == 1
+    want = (theme.colormap("diverging", y.reshape(32, 32), 0, 1) if comps == 1
             else blend.reshape(32, 32, 3))
     assert np.abs(img[1:-1, 1:-1] - np.round(want[1:-1, 1:-1] * 255)).max() <= 3
 
@@ -243,6 +243,7 @@ def test_key_commands_do_what_the_help_says(tmp_path, monkeypatch):
         view.draw(fbo, 320, 240)
         view.app._frame_done(lambda: gl.read_rgb(fbo))
     view.command("gif")
+    view.app._finish()                      # the file is finished in the background
     gl.release_offscreen(fbo)
     (png_path,) = tmp_path.glob("nn-gym-adder-*.png")
     png = np.asarray(Image.open(png_path))
@@ -273,7 +274,7 @@ def test_layer_maps_draw_each_neuron_through_its_colormap(ctx, painter):
     assert (lm.boxes[:, 2:] == 64).all()
     lo, hi, cmap = lm.range
     for k, (x, y, w, h) in enumerate(lm.boxes.astype(int)):
-        want = np.round(colors.colormap(cmap, lm.values[k], lo, hi) * 255)
+        want = np.round(theme.colormap(cmap, lm.values[k], lo, hi) * 255)
         got = img[y:y + 64, x:x + 64]
         assert np.abs(got[2:-2, 2:-2] - want[2:-2, 2:-2]).max() <= 3, k
 

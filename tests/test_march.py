@@ -6,7 +6,7 @@ import pytest
 
 import gym
 import nn
-from viz import colors, gl, march, marchview, sparks
+from viz import theme, gl, march, marchview, sparks
 
 
 def uniform_net(arch, seed=0, act="tanh"):
@@ -201,7 +201,7 @@ def test_sparks_flash_when_the_level_passes(ctx, net):
     pix, _ = cam.project(sp.pos.reshape(-1, 3), size, size)
     pix = pix.reshape(sp.pos.shape[0], -1, 2)
     seg_len = np.linalg.norm(np.diff(pix, axis=1), axis=2)                # (n, V-1) pixels
-    lum = colors.colormap("level", sp.values, lo, hi).sum(axis=2)   # (n, V)
+    lum = theme.colormap("level", sp.values, lo, hi).sum(axis=2)   # (n, V)
     fbo = gl.offscreen(ctx, size, size)
     rendered, model, backwards = [], [], []
     try:
@@ -243,7 +243,7 @@ def test_sparks_behind_the_surfaces_are_dimmed(ctx, net):
 
 
 def test_the_run_loop_gives_a_depth_buffer_to_a_view_that_asks(ctx):
-    class Probe:
+    class Probe(gl.View):
         def __init__(self, depth):
             self.depth, self.seen = depth, None
 
@@ -315,7 +315,7 @@ def test_headless_view_draws_surfaces_sparks_and_diagram(ctx, tmp_path):
     dx, dy, dw, dh = (int(v) for v in view.boxes["diagram"])
     n = 0
     cx, cy = view.diagram.centers[n].astype(int)
-    expect = colors.colormap("diverging", view.diagram.value(net, n), -1, 1) * 255
+    expect = theme.colormap("diverging", view.diagram.value(net, n), -1, 1) * 255
     assert np.abs(rgb[cy, cx].astype(int) - expect).max() <= 3
     view.show["surfaces"] = False
     bare = gl.run(view, 800, 500, headless=True, frames=1, ctx=ctx)[y:y + h, x:x + w]

@@ -1,15 +1,94 @@
 """Window chrome shared by the views: a status line, a key bar that can show a passing message,
-and a help overlay listing every key. All drawn with a gl.Painter in pixel coordinates.
+a help overlay, and the key table all three come from. All drawn with a gl.Painter in pixel
+coordinates.
 
+    KEYS = Keys([Key("space", "pause", "pause / resume training", short="pause"),
+                 Key("h", "help", "show / hide this help", short="help")])
+    KEYS.lookup(symbol, modifiers)              # -> ("pause", None), or None for other keys
     chrome.status_bar(p, (0, 0, w, 26), ["spiral", "2-16-16-1", "60 fps"])
-    chrome.key_bar(p, (0, h - 20, w, 20), "space pause  h help", message=None)
-    chrome.help_overlay(p, w, h, [("space", "pause"), ("h", "this help")])
+    chrome.key_bar(p, (0, h - 20, w, 20), KEYS.bar(), message=None)
+    chrome.help_overlay(p, w, h, KEYS.rows())
 """
 
-PANEL = (0.09, 0.09, 0.11)
-TEXT = (0.86, 0.86, 0.9)
-DIM = (0.6, 0.6, 0.66)
-ACCENT = (1.0, 0.85, 0.4)
+from dataclasses import dataclass
+
+from viz.theme import ACCENT, DIM, PANEL, TEXT
+
+# key names as the table spells them -> pyglet's names in pyglet.window.key
+_PYGLET_NAMES = {".": "PERIOD", ",": "COMMA", "+": "PLUS", "-": "MINUS", "=": "EQUAL",
+                 "up": "UP", "down": "DOWN", "left": "LEFT", "right": "RIGHT",
+                 "space": "SPACE", "tab": "TAB", "enter": "ENTER", "[": "BRACKETLEFT",
+                 "]": "BRACKETRIGHT"}
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key: its name ("space", "s", "up", "1"), the command it sends (with arg), what it
+    does for the help overlay, and its word in the key bar (None: only in the help)."""
+
+    name: str
+    command: str
+    help: str
+    arg: object = None
+    short: str = None
+    shift: bool = False
+
+    @property
+    def label(self):
+        return ("shift+" if self.shift else "") + self.name
+
+
+def pyglet_symbol(name):
+    """The pyglet key symbol of a key name ("s", "space", "1", "up")."""
+    from pyglet.window import key
+
+    spelled = _PYGLET_NAMES.get(name, name.upper() if not name.isdigit() else "_" + name)
+    return getattr(key, spelled)
+
+
+class Keys:
+    """A view's key table: key -> command -> help. The handlers (lookup), the key bar (bar) and
+    the help overlay (rows) all read it, so a key is listed in one place."""
+
+    def __init__(self, keys, extra_help=()):
+        self.keys = list(keys)
+        self.extra_help = list(extra_help)      # (what, help) rows for the mouse and the like
+        seen = {}
+        for k in self.keys:
+            if (k.name, k.shift) in seen:
+                raise ValueError(f"key {k.label!r} is bound twice: {seen[k.name, k.shift]!r} "
+                                 f"and {k.command!r}")
+            seen[k.name, k.shift] = k.command
+        self._symbols = None
+
+    def lookup(self, symbol, modifiers=0):
+        """(command, arg) of the key pressed, or None."""
+        from pyglet.window import key
+
+        if self._symbols is None:
+            self._symbols = {(pyglet_symbol(k.name), k.shift): k for k in self.keys}
+        k = self._symbols.get((symbol, bool(modifiers & key.MOD_SHIFT)))
+        if k is None:
+            k = self._symbols.get((symbol, False))
+        return None if k is None else (k.command, k.arg)
+
+    def bar(self):
+        """The key bar's text: 'space pause  . step ...', grouping runs of one command."""
+        parts, grouped = [], {}
+        for k in self.keys:
+            if k.short is None:
+                continue
+            if k.command in grouped and k.arg is not None:
+                grouped[k.command][1] = k.label
+                continue
+            entry = [k.label, k.label, k.short]
+            grouped[k.command] = entry
+            parts.append(entry)
+        return "  ".join(f"{a}-{b} {s}" if a != b else f"{a} {s}" for a, b, s in parts)
+
+    def rows(self):
+        """(key, help) rows for the help overlay, in table order, then the extra rows."""
+        return [(k.label, k.help) for k in self.keys] + self.extra_help
 
 
 def status_bar(p, box, parts):
@@ -27,13 +106,18 @@ def key_bar(p, box, keys, message=None):
            valign="middle")
 
 
-def help_overlay(p, width, height, keys):
-    """A centred box listing (key, what it does) pairs."""
-    key_w = max(p.text_width(k, 13) for k, _ in keys) + 24
-    box_w = key_w + max(p.text_width(what, 13) for _, what in keys) + 32
-    box_h = 24 + 20 * len(keys)
-    bx, by = (width - box_w) / 2, (height - box_h) / 2
+def help_overlay(p, width, height, rows):
+    """A centred box listing (key, what it does) rows, in two columns when they do not fit."""
+    line = 18
+    per_col = max(int((height - 40) // line), 1)
+    cols = [rows[i:i + per_col] for i in range(0, len(rows), per_col)]
+    key_w = max(p.text_width(k, 12) for k, _ in rows) + 18
+    col_w = key_w + max(p.text_width(what, 12) for _, what in rows) + 24
+    box_w, box_h = col_w * len(cols) + 16, 24 + line * len(cols[0])
+    bx, by = (width - box_w) / 2, max((height - box_h) / 2, 0)
     p.rect(bx, by, box_w, box_h, (0.04, 0.04, 0.05, 0.94), outline=(0.5, 0.5, 0.55))
-    for i, (k, what) in enumerate(keys):
-        p.text(k, bx + 16, by + 12 + 20 * i, size=13, color=ACCENT)
-        p.text(what, bx + 16 + key_w, by + 12 + 20 * i, size=13, color=TEXT)
+    for c, col in enumerate(cols):
+        for i, (k, what) in enumerate(col):
+            x = bx + 16 + c * col_w
+            p.text(k, x, by + 12 + line * i, size=12, color=ACCENT)
+            p.text(what, x + key_w, by + 12 + line * i, size=12, color=TEXT)

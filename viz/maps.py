@@ -15,7 +15,7 @@ Grids are row-major from the top-left, x to the right and y up, over data.EXTENT
 
 import numpy as np
 
-from viz import colors, gl
+from viz import theme, gl
 from viz.data import EXTENT, pixel_grid
 
 TITLE = (0.8, 0.8, 0.85)
@@ -88,7 +88,7 @@ class LayerMaps:
             if a1 is None:
                 a1 = net.forward(self.points, trace=True)[1]              # (res*res, k)
             self.values = np.ascontiguousarray(a1.T.reshape(-1, self.res, self.res))
-            self.range = colors.data_range(self.act, self.values)
+            self.range = theme.data_range(self.act, self.values)
         else:
             shape = input_shape or (1, net.arch[0])
             self.values = np.ascontiguousarray(net.ws[0].T.reshape(-1, *shape))  # (k, h, w)
@@ -194,7 +194,7 @@ class OutputMap:
             y = net.forward(self.points)                                   # (res*res, out)
         self.image, self.classes = image, classes
         if net.arch[-1] > 1:
-            blend = np.nan_to_num(y) @ colors.class_colors(net.arch[-1])   # (n, k) @ (k, 3)
+            blend = np.nan_to_num(y) @ theme.class_colors(net.arch[-1])   # (n, k) @ (k, 3)
             self.values = np.clip(blend, 0, 1).reshape(res, res, 3).astype(np.float32)
             self.range = (0.0, 1.0, None)
         else:
@@ -202,7 +202,7 @@ class OutputMap:
             if net.acts[-1] in ("sigmoid", "softmax") or image:
                 self.range = (0.0, 1.0, "diverging" if classes == 2 else "sequential")
             else:
-                self.range = colors.data_range(net.acts[-1], self.values)
+                self.range = theme.data_range(net.acts[-1], self.values)
         self.staged.set(self.values)
 
     @property
@@ -216,8 +216,8 @@ class OutputMap:
     def point_colors(self, labels, classes):
         """The colour of each training point's class, matching the map's colours."""
         if classes > 2 or (classes == 2 and self.values.ndim == 3):
-            return colors.class_colors(classes)[labels]
-        return colors.colormap("diverging", labels.astype(np.float64), 0, 1)
+            return theme.class_colors(classes)[labels]
+        return theme.colormap("diverging", labels.astype(np.float64), 0, 1)
 
     def draw(self, painter, box):
         x, y, w, h = box

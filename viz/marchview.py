@@ -13,7 +13,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 import nn
-from viz import chrome, colors, gl, plot
+from viz import chrome, theme, gl, plot
 from viz.march import Camera, Marcher, check_net
 from viz.sparks import Sparks, ball_points
 
@@ -207,7 +207,7 @@ class WeightDiagram:
 
     def draw(self, p, net, hover=None):
         values = np.array([self.value(net, n) for n in range(len(self.refs))])
-        fill = colors.colormap("diverging", values, -1.0, 1.0)
+        fill = theme.colormap("diverging", values, -1.0, 1.0)
         p.discs(self.centers, self.radius, fill, outline=(0.0, 0.0, 0.0, 0.35),
                 outline_width=max(self.radius * 0.12, 0.6))
         if hover is not None:
@@ -269,7 +269,7 @@ def fit(painter, texts, width, size):
     return texts[-1]
 
 
-class MarchView:
+class MarchView(gl.View):
     """Level surfaces of `net` (3 inputs, 1 output) beside its weight diagram; optionally
     trains the net live towards a target shape (`train` = a TARGETS name or a point cloud
     file)."""
@@ -326,7 +326,8 @@ class MarchView:
 
     # -- frame loop -------------------------------------------------------------------------
 
-    def setup(self, ctx):
+    def setup(self):
+        ctx = self.ctx
         self.painter = gl.Painter(ctx)
         self.colorbar = plot.Colorbar(ctx)
         self.marcher = Marcher(ctx, self.net, **self.options)

@@ -5,17 +5,17 @@ segment per weight with hue by sign and width / opacity by |w| (scaled per layer
     graph.draw(painter, net, acts, (x, y, w, h), hover=(layer, i))   # acts = forward(p, trace)
 
 Input neurons show the input values. Each layer uses the colormap that fits its activation
-(colors.act_range): diverging for tanh / sin / linear, sequential for sigmoid / relu / softmax;
+(theme.act_range): diverging for tanh / sin / linear, sequential for sigmoid / relu / softmax;
 NaN or inf activations are grey. Layers wider than the box get smaller discs; a layer pair with
 more than MAX_EDGES weights draws only its MAX_EDGES largest.
 """
 
 import numpy as np
 
-from viz import colors
+from viz import theme
 
-POSITIVE = colors.hex_rgb("#e0533d")      # red for w > 0
-NEGATIVE = colors.hex_rgb("#3d8fe0")      # blue for w < 0
+POSITIVE = theme.hex_rgb("#e0533d")      # red for w > 0
+NEGATIVE = theme.hex_rgb("#3d8fe0")      # blue for w < 0
 MAX_EDGES = 1024            # per layer pair: more draw as a haze and cost the renderer
 MAX_RADIUS = 13.0
 LABEL_SIZE = 11
@@ -32,7 +32,7 @@ def layer_ranges(acts_names, values, input_range=(-1.0, 1.0)):
     layer 0 is the input."""
     ranges = [(input_range[0], input_range[1], "diverging")]
     for name, v in zip(acts_names, values[1:]):
-        ranges.append(colors.data_range(name, v))
+        ranges.append(theme.data_range(name, v))
     return ranges
 
 
@@ -76,7 +76,7 @@ class NetGraph:
         self._edges(painter, edges, net.ws, radius, hover)
         if ranges is None:
             ranges = layer_ranges(net.acts, acts)
-        rgb = np.concatenate([colors.colormap(cmap, np.asarray(a, np.float64), lo, hi)
+        rgb = np.concatenate([theme.colormap(cmap, np.asarray(a, np.float64), lo, hi)
                               for a, (lo, hi, cmap) in zip(acts, ranges)])
         outline = np.tile(np.float32([0.85, 0.85, 0.88]), (len(rgb), 1))
         if hover is not None:

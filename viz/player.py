@@ -131,7 +131,7 @@ TITLE = 16          # font sizes
 TEXT = 13
 
 
-class Player:
+class Player(gl.View):
     """The view: scrub with the mouse, plays on its own when the mouse is still."""
 
     def __init__(self, coded, meta=None, speed=30.0, idle=0.5):
@@ -154,7 +154,8 @@ class Player:
     def frame(self):
         return int(self.position) % self.frames
 
-    def setup(self, ctx):
+    def setup(self):
+        ctx = self.ctx
         self.painter = gl.Painter(ctx)
         self.decoder = Decoder(ctx, self.coded)
 

@@ -1,4 +1,4 @@
-"""Colormaps for the views, numpy only.
+"""The views' colours, numpy only: UI colours, the class palette and the colormaps.
 
     rgb = colormap("diverging", acts, -1, 1)     # (..., 3) float32 in [0, 1]
     table = lut("sequential")                    # (256, 3) float32, what gl.lut_texture uploads
@@ -10,6 +10,12 @@ to within 8-bit quantisation. Non-finite values map to grey.
 """
 
 import numpy as np
+
+BG = (0.06, 0.06, 0.075)          # window background
+PANEL = (0.09, 0.09, 0.11)        # status and key bars
+TEXT = (0.86, 0.86, 0.9)
+DIM = (0.6, 0.6, 0.66)
+ACCENT = (1.0, 0.85, 0.4)         # highlights, messages, the probe ring
 
 N = 256
 NAN_RGB = (0.5, 0.5, 0.5)

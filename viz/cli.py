@@ -1,0 +1,207 @@
+"""The command line of every app, generated from its Config dataclass: one source of defaults
+and help. A field's metadata says how it appears (`opt(default, help, ...)`); a Config's check()
+raises ValueError naming the option, which becomes one line and exit code 2.
+
+    @dataclass
+    class Config(cli.Output):
+        lr: float = cli.opt(0.03, "learning rate")
+        arch: str = cli.opt(None, "layer sizes, e.g. 2,16,16,1", metavar="SIZES")
+
+        def check(self):
+            super().check()
+            cli.require(self.lr > 0, "--lr", "a positive number", self.lr)
+
+    APP = cli.AppSpec("nn-gym", "Train a net live.", Config, run)    # run(cfg) -> exit code
+
+Every run ends by printing one `summary: key=value ...` line (see `summary`).
+"""
+
+import argparse
+import dataclasses
+import math
+import os
+import sys
+from dataclasses import dataclass, field
+
+
+def opt(default, help, *, metavar=None, choices=None, flag=None, positional=False):
+    """A Config field shown as an option: `--name` (underscores as dashes) unless `flag` gives
+    another spelling, or a positional argument."""
+    meta = {"help": help, "metavar": metavar, "choices": choices, "flag": flag,
+            "positional": positional}
+    return field(default=default, metadata=meta)
+
+
+def flag(name):
+    """The option spelling of a field name: 'n_train' -> '--n-train'."""
+    return "--" + name.replace("_", "-")
+
+
+def require(ok, name, expected, got):
+    """Raise ValueError('NAME must be EXPECTED, got GOT') unless ok."""
+    if not ok:
+        raise ValueError(f"{name} must be {expected}, got {got!r}")
+
+
+def finite(value):
+    return isinstance(value, (int, float)) and math.isfinite(value)
+
+
+@dataclass
+class AppSpec:
+    """One subcommand: its program name, description, Config class and run(cfg) -> exit code."""
+
+    prog: str
+    description: str
+    config: type
+    run: object
+
+
+def _kind(f):
+    kinds = {"int": int, "float": float, "str": str, "bool": bool}
+    t = f.type if isinstance(f.type, type) else kinds.get(str(f.type).split("|")[0].strip())
+    return t or str
+
+
+def parser(spec):
+    """An argparse parser for spec.config's fields: the app's own in their order, then the
+    output options."""
+    p = argparse.ArgumentParser(prog=spec.prog, description=spec.description)
+    shared = {f.name for f in dataclasses.fields(Output)}
+    fields = dataclasses.fields(spec.config)
+    for f in sorted(fields, key=lambda f: f.name in shared):      # the app's own first
+        meta = f.metadata
+        if "help" not in meta:
+            continue
+        kind = _kind(f)
+        text = meta["help"]
+        if f.default not in (None, False, "") and kind is not bool:
+            text += f" (default {f.default})"
+        text = text.replace("%", "%%")
+        if meta["positional"]:
+            p.add_argument(f.name, help=text, metavar=meta["metavar"])
+            continue
+        names = [meta["flag"]] if meta["flag"] else [flag(f.name)]
+        if kind is bool:
+            p.add_argument(*names, dest=f.name, action="store_true", help=text)
+            continue
+        p.add_argument(*names, dest=f.name, type=kind, default=f.default, help=text,
+                       metavar=meta["metavar"], choices=meta["choices"])
+    return p
+
+
+def parse(spec, argv):
+    """argv -> a checked Config; bad input exits with code 2 and one line (argparse's way)."""
+    p = parser(spec)
+    args = p.parse_args(argv)
+    try:
+        cfg = spec.config(**vars(args))
+        cfg.check()
+    except (ValueError, TypeError, OSError) as e:
+        p.error(str(e))
+    return cfg, p
+
+
+def main(spec, argv):
+    """Parse, check and run one app; the exit code. Errors found while the app builds its model
+    (before any window opens) exit with code 2 and one line, like bad options."""
+    cfg, p = parse(spec, argv)
+    try:
+        return spec.run(cfg)
+    except UsageError as e:
+        p.error(str(e))
+
+
+class UsageError(ValueError):
+    """Bad input found while an app builds what it runs: reported like a bad option."""
+
+
+def parse_size(text):
+    """'800x600' -> (800, 600)."""
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except (ValueError, AttributeError):
+        raise ValueError(f"--size must look like 800x600, got {text!r}") from None
+    if not (64 <= w <= 8192 and 64 <= h <= 8192):
+        raise ValueError(f"--size must be between 64x64 and 8192x8192, got {text!r}")
+    return w, h
+
+
+def parse_ints(text, name, example):
+    """'2,16,1' -> [2, 16, 1]; anything else is a ValueError naming the option."""
+    try:
+        return [int(v) for v in text.split(",")]
+    except (ValueError, AttributeError):
+        raise ValueError(f"{name} must be comma-separated integers like {example}, got "
+                         f"{text!r}") from None
+
+
+@dataclass
+class Output:
+    """The options every window shares: headless rendering, screenshots and recordings."""
+
+    headless: bool = opt(False, "render offscreen (EGL) instead of opening a window")
+    frames: int = opt(None, "render this many frames, then exit (headless default 120)",
+                      metavar="N")
+    screenshot: str = opt(None, "write the last frame to this PNG", metavar="PATH.png")
+    record: str = opt(None, "record every frame to a GIF or MP4 (.png keeps the last frame)",
+                      metavar="PATH.gif|PATH.mp4")
+    size: str = opt("800x600", "window size WxH", metavar="WxH")
+
+    def check(self):
+        """The output options, checked; a window also needs a display."""
+        from viz.gl.media import Recorder
+
+        self.window_size = parse_size(self.size)
+        if self.frames is not None and self.frames < 1:
+            raise ValueError(f"--frames must be >= 1, got {self.frames}")
+        for name, path, suffixes in (("--screenshot", self.screenshot, (".png",)),
+                                     ("--record", self.record, Recorder.SUFFIXES)):
+            if path is None:
+                continue
+            if not path.lower().endswith(suffixes):
+                raise ValueError(f"{name} must end in {' or '.join(suffixes)}, got {path!r}")
+            folder = os.path.dirname(os.path.abspath(path))
+            if not os.path.isdir(folder):
+                raise ValueError(f"{name}: folder {folder} does not exist")
+        if self.wants_window():
+            from viz.gl import has_display
+
+            if not has_display():
+                raise ValueError("no display to open a window on (DISPLAY is unset or "
+                                 "unreachable); use --headless (with --frames N --screenshot "
+                                 "out.png or --record out.gif)")
+
+    def wants_window(self):
+        return not self.headless
+
+    def run(self, view, title):
+        """Run a view as these options say: a window, or headless frames (default 120)."""
+        from viz import gl
+
+        frames = self.frames if self.frames or not self.headless else 120
+        return gl.run(view, *self.window_size, title=title, headless=self.headless,
+                      frames=frames, screenshot=self.screenshot, record=self.record)
+
+
+def _value(v):
+    if isinstance(v, float):
+        return "nan" if math.isnan(v) else f"{v:.4g}"
+    return str(v).replace(" ", "_")
+
+
+def summary(**values):
+    """Print the run's `summary: key=value ...` line to stdout (floats to 4 significant
+    digits; None values left out) and return it. Keys: frames, fps, and for apps that train
+    task, arch, step, epoch, cost, acc, test_acc."""
+    line = "summary: " + " ".join(f"{k}={_value(v)}" for k, v in values.items()
+                                  if v is not None)
+    print(line, flush=True)
+    return line
+
+
+def progress(phase, done, total):
+    """A progress line on stderr, redrawn about every 5%."""
+    if done == total or done % max(1, total // 20) == 0:
+        print(f"\r{phase} {done}/{total}   ", end="" if done < total else "\n",
+              file=sys.stderr, flush=True)

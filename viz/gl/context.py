@@ -1,0 +1,316 @@
+"""Contexts and the frame loop: a window (pyglet) or headless EGL, the View base class every
+view subclasses, and the App handle a view gets for screenshots, recordings and its frame rate.
+
+Conventions
+    - Drawing coordinates are pixels with the origin at the TOP-LEFT of the target; mouse
+      positions handed to views use the same convention.
+    - Viewport tuples (x, y, w, h) are moderngl's own: x, y from the bottom-left of the target.
+
+A view subclasses View, builds its GL objects in setup() (self.ctx and self.app are set by then)
+and draws in draw(fbo, w, h); the handlers it does not override do nothing:
+
+    class Clock(gl.View):
+        def setup(self):
+            self.painter = gl.Painter(self.ctx)
+            self.t = 0.0
+
+        def update(self, dt):
+            self.t += dt
+
+        def draw(self, fbo, width, height):
+            fbo.clear(0.1, 0.1, 0.12)
+            with self.painter.target(fbo) as p:
+                p.discs([[width / 2, height / 2]], [40 + 20 * math.sin(self.t)], (1, 0.5, 0))
+                p.text(f"t = {self.t:.2f} s  {self.app.fps:.0f} fps", 10, 10)
+
+    gl.run(Clock(), headless=True, frames=60, record="clock.gif")   # or a window: headless=False
+
+Key symbols are pyglet's (`from pyglet.window import key` inside a handler, never at import
+time); a key handler returns True when it used the key, and Escape closes otherwise.
+"""
+
+import ctypes
+import ctypes.util
+import os
+import time
+
+import moderngl
+
+from viz.gl.media import Recorder, save_png
+from viz.gl.textures import offscreen, read_rgb, release_offscreen
+
+# ---------------------------------------------------------------------------------------------
+# contexts
+
+_headless = None
+
+
+def headless_context():
+    """The process's standalone EGL context (created once, shared: no X server needed)."""
+    global _headless
+    if _headless is None:
+        _headless = moderngl.create_context(standalone=True, backend="egl", require=330)
+    return _headless
+
+
+_gl_flush = None
+
+
+def flush():
+    """glFlush on the headless context: the renderer (llvmpipe's threads) starts on the queued
+    frame at once and works while Python prepares the next one. moderngl has no flush, so the
+    function comes from EGL; where EGL does not hand it out this does nothing."""
+    global _gl_flush
+    if _gl_flush is None:
+        egl = ctypes.CDLL(ctypes.util.find_library("EGL") or "libEGL.so.1")
+        egl.eglGetProcAddress.restype = ctypes.c_void_p
+        egl.eglGetProcAddress.argtypes = [ctypes.c_char_p]
+        address = egl.eglGetProcAddress(b"glFlush")
+        _gl_flush = ctypes.CFUNCTYPE(None)(address) if address else (lambda: None)
+    _gl_flush()
+
+
+def has_display():
+    """Whether a real window can be opened: DISPLAY is set and its X server answers."""
+    if not os.environ.get("DISPLAY"):
+        return False
+    name = ctypes.util.find_library("X11")
+    if name is None:
+        return False
+    xlib = ctypes.CDLL(name)
+    xlib.XOpenDisplay.restype = ctypes.c_void_p
+    xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    xlib.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    display = xlib.XOpenDisplay(None)
+    if not display:
+        return False
+    xlib.XCloseDisplay(display)
+    return True
+
+# the app loop
+
+class View:
+    """What `run` drives. Override what the view needs; every handler here does nothing.
+
+    depth: True for a view that depth-tests (its framebuffer gets a depth buffer).
+    ctx, app: the moderngl context and the App handle, set before setup() is called."""
+
+    depth = False
+    ctx = None
+    app = None
+
+    def open(self, ctx, app):
+        """Called once by `run` before the first frame: sets ctx and app, then setup()."""
+        self.ctx, self.app = ctx, app
+        self.setup()
+
+    def setup(self):
+        """Build programs, textures and Painters (self.ctx is the context)."""
+
+    def update(self, dt):
+        """Advance by dt seconds; called once per frame, after the frame is handed to the
+        renderer (so it runs while the renderer works)."""
+
+    def draw(self, fbo, width, height):
+        """Draw one frame into fbo (width x height pixels)."""
+
+    def on_key_press(self, symbol, modifiers):
+        """A key went down; return True when the view used it."""
+        return False
+
+    def on_key_release(self, symbol, modifiers):
+        """A key went up."""
+
+    def on_mouse_motion(self, x, y, dx, dy):
+        """The mouse moved to (x, y), pixels from the top-left."""
+
+    def on_mouse_drag(self, x, y, dx, dy, buttons, modifiers):
+        """The mouse moved with buttons held."""
+
+    def on_mouse_press(self, x, y, button, modifiers):
+        """A mouse button went down at (x, y)."""
+
+    def on_mouse_release(self, x, y, button, modifiers):
+        """A mouse button went up at (x, y)."""
+
+    def on_mouse_scroll(self, x, y, scroll_x, scroll_y):
+        """The wheel turned over (x, y)."""
+
+    def on_resize(self, width, height):
+        """The framebuffer is now width x height pixels."""
+
+    def on_notice(self, text):
+        """The app has something to say (a file saved, a recording failed); views show it."""
+
+
+class App:
+    """The handle a view gets as `view.app`: screenshots, recording, measured fps, close.
+
+    fps: frames per second, smoothed. frame: frames drawn so far. work: seconds the last frame
+    kept the loop busy (update, draw, handing it to the renderer), without a window's idle wait
+    for its next tick. run_fps(): frames per second over the run after its first second."""
+
+    WARMUP = 1.0
+
+    def __init__(self, fps=60):
+        self.target_fps = fps
+        self.fps = 0.0
+        self.frame = 0
+        self.work = None
+        self.closed = False
+        self.view = None
+        self._shots = []
+        self._recorder = None
+        self._finishing = []           # recorders closed, their files still being written
+        self._last = None
+        self._start = None             # (time, frame) of the first frame after WARMUP
+        self._first = None
+
+    def screenshot(self, path):
+        """Save the next drawn frame as PNG at `path`; a notice says when it is saved."""
+        self._shots.append(str(path))
+
+    def toggle_record(self, path=None):
+        """Start recording to `path` (.gif/.mp4/.png), or stop if recording: the file is then
+        finished in the background and a notice says where it went. Returns True when recording
+        is now on."""
+        if self._recorder is not None:
+            self._recorder.close(wait=False)
+            self._finishing.append(self._recorder)
+            self._recorder = None
+            return False
+        if path is None:
+            raise ValueError("path is needed to start recording, got None")
+        self._recorder = Recorder(path, fps=self.target_fps)
+        return True
+
+    @property
+    def recording(self):
+        return self._recorder is not None
+
+    @property
+    def saving(self):
+        """Whether a recording's file is still being finished."""
+        return bool(self._finishing)
+
+    def close(self):
+        """Stop the loop after the next frame (which still feeds screenshots and recordings)."""
+        self.closed = True
+
+    def run_fps(self):
+        """Frames drawn per second, measured over the run after its first WARMUP seconds (over
+        the whole run if it was shorter)."""
+        if self._last is None:
+            return 0.0
+        start = self._start or self._first
+        if start is None or self._last <= start[0]:
+            return self.fps
+        return (self.frame - start[1]) / (self._last - start[0])
+
+    def _notice(self, text):
+        if self.view is not None:
+            self.view.on_notice(text)
+
+    def _frame_done(self, read):
+        """After a draw: measure fps, feed screenshots and the recorder (read() -> rgb)."""
+        now = time.perf_counter()
+        if self._last is not None and now > self._last:
+            rate = 1.0 / (now - self._last)
+            self.fps = rate if self.fps == 0.0 else 0.9 * self.fps + 0.1 * rate
+        if self._first is None:
+            self._first = (now, 1)
+        elif self._start is None and now - self._first[0] >= self.WARMUP:
+            self._start = (now, self.frame + 1)
+        self._last = now
+        self.frame += 1
+        if self._shots or self._recorder is not None:
+            rgb = read()
+            for path in self._shots:
+                save_png(path, rgb)
+                self._notice(f"saved {path}")
+            self._shots.clear()
+            if self._recorder is not None:
+                self._recorder.add(rgb)
+        self._poll()
+
+    def _poll(self):
+        for rec in [r for r in self._finishing if r.done]:
+            self._finishing.remove(rec)
+            self._notice(f"saved {rec.path}" if rec.error is None else
+                         f"recording to {rec.path} failed: {rec.error}")
+
+    def _finish(self):
+        """At the end of the run: finish every recording (waiting for its file)."""
+        if self._recorder is not None:
+            self._finishing.append(self._recorder)
+            self._recorder = None
+        for rec in self._finishing:
+            rec.close()
+        self._finishing.clear()
+
+
+def run(view, width=800, height=600, title="nn", headless=False, frames=None, screenshot=None,
+        record=None, fps=60, ctx=None):
+    """Run `view` (a View) in a window, or headless into an offscreen framebuffer; returns the
+    last frame as (height, width, 3) uint8 (None if a window closed before its first frame).
+
+    frames: stop after this many frames (headless default 1; a window runs until closed).
+    screenshot: PNG of the last frame, however the run ends. record: .gif/.mp4/.png path
+    receiving every frame. fps: update and draw rate (headless steps use dt = 1/fps). ctx:
+    headless context to use (default headless_context())."""
+    if headless:
+        return _run_headless(view, width, height, frames, screenshot, record, fps, ctx)
+    return _run_window(view, width, height, title, frames, screenshot, record, fps)
+
+
+def _start(view, ctx, app, record):
+    app.view = view
+    view.open(ctx, app)
+    if record:
+        app.toggle_record(record)
+
+
+def _run_headless(view, width, height, frames, screenshot, record, fps, ctx):
+    ctx = ctx or headless_context()
+    fbo = offscreen(ctx, width, height, depth=view.depth)
+    app = App(fps)
+    try:
+        _start(view, ctx, app, record)
+        view.on_resize(width, height)
+        for _ in range(1 if frames is None else frames):
+            start = time.perf_counter()
+            view.update(1.0 / fps)
+            fbo.use()
+            view.draw(fbo, width, height)
+            flush()
+            app.work = time.perf_counter() - start
+            app._frame_done(lambda: read_rgb(fbo))
+            if app.closed:
+                break
+        last = read_rgb(fbo)
+        if screenshot:
+            save_png(screenshot, last)
+        return last
+    finally:
+        app._finish()
+        release_offscreen(fbo)
+
+
+def _run_window(view, width, height, title, frames, screenshot, record, fps):
+    import pyglet
+
+    from viz.gl.window import Window
+
+    window = Window(view, width, height, title, frames, fps)
+    app = App(fps)
+    window._loop = app
+    try:
+        _start(view, window.ctx, app, record)      # pyglet sends the first on_resize
+        view.update(1.0 / fps)
+        pyglet.app.run(1.0 / fps)
+    finally:
+        app._finish()
+        window.close()
+    if window.last is not None and screenshot:
+        save_png(screenshot, window.last)
+    return window.last

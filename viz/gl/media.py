@@ -1,0 +1,190 @@
+"""Files a view writes: PNG screenshots, GIF and MP4 recordings, all atomic (a temporary file
+beside the target, then a rename), and the numbered names that keep an existing file.
+
+    with atomic_path("out.npz") as tmp:      # write tmp; it becomes out.npz only on success
+        np.savez(tmp, a=a)
+    path = numbered("nn-gym-spiral.png")     # nn-gym-spiral-2.png if the first exists
+
+A Recorder streams frames to an encoder in a thread of its own (ffmpeg for GIF and MP4), so
+memory stays bounded however long it records, and close(wait=False) lets the caller keep
+drawing while the file is finished.
+"""
+
+import os
+import queue
+import threading
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+
+def _check_rgb(rgb, name="rgb"):
+    rgb = np.asarray(rgb)
+    if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] not in (3, 4):
+        raise ValueError(f"{name} must be a uint8 (h, w, 3|4) array, got {rgb.dtype} {rgb.shape}")
+    return rgb
+
+
+@contextmanager
+def atomic_path(path):
+    """A temporary path beside `path` (same suffix) to write; renamed onto `path` when the block
+    ends without an exception, removed otherwise, so a failed write leaves an old file intact."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}{path.suffix}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def numbered(path):
+    """`path` if no file is there, else the first free NAME-2.EXT, NAME-3.EXT, ..., absolute."""
+    path = candidate = Path(path).absolute()
+    k = 1
+    while candidate.exists():
+        k += 1
+        candidate = path.with_name(f"{path.stem}-{k}{path.suffix}")
+    return candidate
+
+
+def save_png(path, rgb):
+    """Write a uint8 (h, w, 3|4) array as PNG atomically (temporary file + rename)."""
+    rgb = _check_rgb(rgb)
+    with atomic_path(path) as tmp:
+        Image.fromarray(rgb).save(tmp, format="PNG")
+
+
+def fit_frame(rgb, size):
+    """rgb cropped or padded (black, at the bottom and right) to (h, w) = size."""
+    h, w = size
+    if rgb.shape[:2] == (h, w):
+        return rgb
+    out = np.zeros((h, w, rgb.shape[2]), np.uint8)
+    ch, cw = min(h, rgb.shape[0]), min(w, rgb.shape[1])
+    out[:ch, :cw] = rgb[:ch, :cw]
+    return out
+
+
+# Per-frame palettes: a GIF stream can't wait for the whole recording to choose one palette.
+_GIF_FILTER = ("split[a][b];[a]palettegen=stats_mode=single[p];"
+               "[b][p]paletteuse=new=1:dither=bayer:bayer_scale=3")
+
+
+class Recorder:
+    """Frames to a file: .gif and .mp4 through ffmpeg (imageio-ffmpeg; MP4 is libx264 yuv420p,
+    odd sizes padded to even, quality 1..10 as imageio-ffmpeg's, 7 is crf 15), or .png (keeps the
+    last frame). Frames go through a queue of at most QUEUE frames to a writer thread, so memory
+    is bounded and the encoder runs beside the caller. Every frame takes the first frame's size
+    (cropped or padded), so a window resized while recording still makes one valid file
+    (`refitted` counts such frames). The file appears, atomically, once the recorder is closed and
+    `done`. GIF delays below 1/GIF_MAX_FPS play unevenly, so above it every k-th frame is kept
+    with a k times longer delay: the GIF plays at the recorded speed."""
+
+    GIF_MAX_FPS = 30
+    QUEUE = 16
+    SUFFIXES = (".gif", ".mp4", ".png")
+
+    def __init__(self, path, fps=30, quality=7):
+        self.path = Path(path).absolute()
+        if self.path.suffix.lower() not in self.SUFFIXES:
+            raise ValueError(f"path must end in one of {self.SUFFIXES}, got {str(path)!r}")
+        if not fps > 0:
+            raise ValueError(f"fps must be > 0, got {fps}")
+        if not self.path.parent.is_dir():
+            raise ValueError(f"path: folder {self.path.parent} does not exist")
+        self.fps, self.quality = fps, quality
+        self.frames = self.refitted = 0
+        self.error = None                         # what failed in the writer thread, if anything
+        self._kind = self.path.suffix.lower()
+        self._every = -(-int(fps) // self.GIF_MAX_FPS) if self._kind == ".gif" else 1
+        self._size = None
+        self._last = None
+        self._queue = queue.Queue(self.QUEUE)
+        self._thread = None
+        self._finished = threading.Event()
+        self._closed = False
+
+    def add(self, rgb):
+        """Append one (h, w, 3|4) uint8 frame."""
+        rgb = _check_rgb(rgb)[:, :, :3]
+        if self.error is not None:
+            raise OSError(f"recording to {self.path} failed: {self.error}")
+        if self._closed:
+            raise ValueError("the recorder is closed")
+        if self._size is None:
+            self._size = rgb.shape[:2]
+            if self._kind != ".png":
+                self._thread = threading.Thread(target=self._write, daemon=True,
+                                                name=f"record {self.path.name}")
+                self._thread.start()
+        elif rgb.shape[:2] != self._size:
+            rgb = fit_frame(rgb, self._size)
+            self.refitted += 1
+        if self._kind == ".png":
+            self._last = rgb.copy()
+        elif self.frames % self._every == 0:
+            self._queue.put(np.ascontiguousarray(rgb))
+        self.frames += 1
+
+    def _writer(self, tmp):
+        import imageio_ffmpeg
+
+        h, w = self._size
+        if self._kind == ".gif":
+            return imageio_ffmpeg.write_frames(
+                str(tmp), (w, h), fps=self.fps / self._every, codec="gif", pix_fmt_out="pal8",
+                quality=None, macro_block_size=1, ffmpeg_log_level="error",
+                output_params=["-filter_complex", _GIF_FILTER, "-f", "gif"])
+        return imageio_ffmpeg.write_frames(
+            str(tmp), (w + w % 2, h + h % 2), fps=self.fps, codec="libx264",
+            pix_fmt_out="yuv420p", quality=self.quality, macro_block_size=1,
+            ffmpeg_log_level="error", output_params=["-f", "mp4"])
+
+    def _write(self):
+        """The writer thread: frames from the queue into ffmpeg until None, then the rename."""
+        try:
+            with atomic_path(self.path) as tmp:
+                writer = self._writer(tmp)
+                writer.send(None)
+                while (rgb := self._queue.get()) is not None:
+                    if self._kind == ".mp4":
+                        h, w = rgb.shape[:2]
+                        rgb = np.pad(rgb, ((0, h % 2), (0, w % 2), (0, 0)), mode="edge")
+                    writer.send(rgb)
+                writer.close()
+        except Exception as e:                    # reported through .error and close()
+            self.error = f"{type(e).__name__}: {e}"
+            while self._queue.get() is not None:  # let add() and close() go on
+                pass
+        finally:
+            self._finished.set()
+
+    @property
+    def done(self):
+        """Whether the file is finished (or nothing was recorded) after close()."""
+        return self._thread is None or self._finished.is_set()
+
+    def close(self, wait=True):
+        """Finish the file (nothing is written when no frame was added). wait=False returns at
+        once; `done` then says when the file is there. Raises OSError if writing failed."""
+        if self._closed:
+            pass
+        elif self._thread is not None:
+            self._queue.put(None)
+        elif self._last is not None:
+            save_png(self.path, self._last)
+        self._closed = True
+        if wait and self._thread is not None:
+            self._thread.join()
+        if self.error is not None and wait:
+            raise OSError(f"recording to {self.path} failed: {self.error}")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,89 @@
+"""The real window: a pyglet window whose frames a View draws through moderngl.
+
+Each frame: draw, hand the frame to the renderer (glFlush), feed the App (fps, screenshots,
+recording), then update the view for the next frame while the renderer works; pyglet presents
+the frame after on_draw. The window is paced by pyglet's clock, not vsync, so app.work is a
+frame's busy time. Closing (Escape or the window's close button) draws one more frame, so a
+screenshot asked for at the start is of the window as it was left.
+"""
+
+import time
+
+import moderngl
+import pyglet
+from pyglet.window import key
+
+from viz.gl.textures import read_rgb
+
+
+class Window(pyglet.window.Window):
+    def __init__(self, view, width, height, title, frames, fps):
+        config = pyglet.gl.Config(red_size=8, green_size=8, blue_size=8, alpha_size=8,
+                                  depth_size=24 if view.depth else 0, double_buffer=True)
+        super().__init__(width, height, title, resizable=True, config=config, vsync=False)
+        self.ctx = moderngl.create_context()
+        self._scene, self._frames, self._fps = view, frames, fps
+        self._loop = None
+        self.last = None                  # the last frame drawn, read when the run ends
+        self._start = self._previous = None
+
+    def to_pixels(self, x, y, dx=0, dy=0):
+        """pyglet window coordinates (origin bottom-left) -> framebuffer pixels, top-left."""
+        fw, fh = self.get_framebuffer_size()
+        sx, sy = fw / max(self.width, 1), fh / max(self.height, 1)
+        return x * sx, fh - 1 - y * sy, dx * sx, -dy * sy
+
+    def on_draw(self):
+        now = self._start = time.perf_counter()
+        fw, fh = self.get_framebuffer_size()
+        screen = self.ctx.screen
+        screen.viewport = (0, 0, fw, fh)
+        screen.use()
+        self._scene.draw(screen, fw, fh)
+        pyglet.gl.glFlush()
+        read = lambda: read_rgb(screen, (0, 0, fw, fh))      # noqa: E731
+        self._loop._frame_done(read)
+        if self._loop.closed or (self._frames is not None and self._loop.frame >= self._frames):
+            self.last = read()
+            pyglet.app.exit()
+            return
+        dt = now - self._previous if self._previous is not None else 1.0 / self._fps
+        self._scene.update(dt)
+        self._previous = now
+
+    def flip(self):
+        super().flip()
+        if self._start is not None:
+            self._loop.work = time.perf_counter() - self._start
+            self._start = None
+
+    def on_close(self):
+        self._loop.close()                  # the next frame is the last
+        return pyglet.event.EVENT_HANDLED
+
+    def on_key_press(self, symbol, modifiers):
+        if not self._scene.on_key_press(symbol, modifiers) and symbol == key.ESCAPE:
+            self._loop.close()
+        return pyglet.event.EVENT_HANDLED
+
+    def on_key_release(self, symbol, modifiers):
+        self._scene.on_key_release(symbol, modifiers)
+
+    def on_mouse_motion(self, x, y, dx, dy):
+        self._scene.on_mouse_motion(*self.to_pixels(x, y, dx, dy))
+
+    def on_mouse_drag(self, x, y, dx, dy, buttons, modifiers):
+        self._scene.on_mouse_drag(*self.to_pixels(x, y, dx, dy), buttons, modifiers)
+
+    def on_mouse_press(self, x, y, button, modifiers):
+        self._scene.on_mouse_press(*self.to_pixels(x, y)[:2], button, modifiers)
+
+    def on_mouse_release(self, x, y, button, modifiers):
+        self._scene.on_mouse_release(*self.to_pixels(x, y)[:2], button, modifiers)
+
+    def on_mouse_scroll(self, x, y, scroll_x, scroll_y):
+        self._scene.on_mouse_scroll(*self.to_pixels(x, y)[:2], scroll_x, scroll_y)
+
+    def on_resize(self, width, height):
+        self._scene.on_resize(*self.get_framebuffer_size())
+        return pyglet.event.EVENT_HANDLED

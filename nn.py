@@ -20,12 +20,16 @@ Conventions
     ce  = mean over samples of -sum(t * log softmax(z_L))            (needs out_act="softmax")
 
 Contents, in reading order
-    activations   ACTIVATIONS: name -> (f(z), df(z, y)), value and derivative side by side
-    the net       MLP: __init__, from_arrays, forward, cost, backprop, input_grad, copy
+    activations   ACTIVATIONS: name -> (f(z, out), df(z, y), df_needs_z), value and derivative
+                  side by side; looked up at every call, so an entry added later works
+    the net       MLP: __init__, from_arrays, copy; forward, cost, accuracy, evaluate and the one
+                  forward pass they share (_layers); backprop, input_grad; save (atomic), load
+                  (checked before any data is read, no pickle)
     checks        finite_diff
     optimizers    SGD, Adam: step(net, gws, gbs); weight decay acts on weights only
-    training      train (a generator: one yield per step), fit (the loop, with history)
-    io            MLP.save (atomic), MLP.load (validated, no pickle)
+    training      train (a generator: one Step per optimizer step), fit (the loop, with history),
+                  and the loop they share (_steps)
+    helpers       argument checks: one clear ValueError / TypeError naming the argument
 
 All parameters of a net live in one flat array (weights first, then biases); `net.ws[l]` and
 `net.bs[l]` are views into it, so optimizers update every layer in a few numpy calls.
@@ -51,7 +55,8 @@ __all__ = [
 # f writes into `out` when given (out may be z itself). df uses z or y, whichever is exact
 # everywhere (sin needs z: cos(asin(y)) is wrong past pi/2; the others use y), and may overwrite
 # that argument: backprop hands it arrays it no longer needs. softmax is output-only: its
-# Jacobian is applied in backprop, so it has no elementwise df.
+# Jacobian is applied in backprop, so it has no elementwise df. An entry may also be a pair
+# (f(z), df(z, y)): it is then called out of place, with z kept for df.
 # ---------------------------------------------------------------------------------------------
 
 LEAKY_SLOPE = 0.01
@@ -110,8 +115,29 @@ ACTIVATIONS = {
     "linear":     (_linear,        _one,                                             False),
     "softmax":    (_softmax,       None,                                             False),
 }
+
+
+def _activation(name):
+    """(f, df, df_needs_z) for an activation name, looked up in ACTIVATIONS at the call. An
+    entry registered as a pair (f(z), df(z, y)) is called out of place, keeping z for df."""
+    try:
+        f, df, *needs_z = ACTIVATIONS[name]
+    except KeyError:
+        raise ValueError(f"activation {name!r} is not in nn.ACTIVATIONS "
+                         f"({sorted(ACTIVATIONS)})") from None
+    except (TypeError, ValueError):
+        raise TypeError(f"nn.ACTIVATIONS[{name!r}] must be (f, df) or (f, df, df_needs_z), got "
+                        f"{ACTIVATIONS[name]!r}") from None
+    if needs_z:
+        return f, df, needs_z[0]
+    return (lambda z, out=None: _linear(f(z), out)), df, True
+
+
 INITS = ("xavier", "he", "uniform", "normal")
 LOSSES = ("mse", "ce")
+
+
+_Work = namedtuple("_Work", "n z h d ones")
 
 
 class DivergedError(ValueError):
@@ -158,7 +184,7 @@ class MLP:
             raise ValueError(f"init must be one of {INITS}, got {init!r}")
         if init != "normal" and (sigma_w is not None or sigma_b is not None):
             raise ValueError(f"sigma_w and sigma_b apply to init='normal', got init={init!r}")
-        for w, b, name in zip(self.ws, self.bs, self.acts):
+        for w, b, name in zip(self.ws, self.bs, self.acts, strict=True):
             fan_in, fan_out = w.shape
             kind = init or ("he" if name in ("relu", "leaky_relu") else "xavier")
             if kind == "xavier":
@@ -178,18 +204,16 @@ class MLP:
 
     def _alloc(self):
         """The flat parameter array and the per-layer views into it (weights, then biases)."""
-        shapes = list(zip(self.arch[:-1], self.arch[1:]))
+        shapes = list(zip(self.arch[:-1], self.arch[1:], strict=True))
         n_w = sum(i * o for i, o in shapes)
         self._flat = np.zeros(n_w + sum(o for _, o in shapes), self.dtype)
         self._n_weights = n_w
         self.ws, self.bs = self._views(self._flat)
-        self._fs = [ACTIVATIONS[a][0] for a in self.acts]
-        self._dfs = [ACTIVATIONS[a][1] for a in self.acts]
-        self._keep_z = [ACTIVATIONS[a][2] for a in self.acts]
+        self._works = {}
 
     def _views(self, flat):
         ws, bs, ow, ob = [], [], 0, self._n_weights
-        for i, o in zip(self.arch[:-1], self.arch[1:]):
+        for i, o in zip(self.arch[:-1], self.arch[1:], strict=True):
             ws.append(flat[ow:ow + i * o].reshape(i, o))
             bs.append(flat[ob:ob + o])
             ow, ob = ow + i * o, ob + o
@@ -207,7 +231,7 @@ class MLP:
         ws = [_check_array(w, f"ws[{i}]", ndim=2) for i, w in enumerate(ws)]
         bs = [_check_array(b, f"bs[{i}]", ndim=1) for i, b in enumerate(bs)]
         arch = [ws[0].shape[0]]
-        for i, (w, b) in enumerate(zip(ws, bs)):
+        for i, (w, b) in enumerate(zip(ws, bs, strict=True)):
             if w.shape[0] != arch[-1]:
                 raise ValueError(f"ws[{i}] has {w.shape[0]} rows, layer {i} has {arch[-1]} "
                                  f"inputs")
@@ -216,9 +240,9 @@ class MLP:
             arch.append(w.shape[1])
         dtype = np.float64 if any(a.dtype == np.float64 for a in ws + bs) else np.float32
         net = cls(arch, act=act, out_act=out_act, dtype=dtype, dropout=dropout)
-        for l in range(len(ws)):
-            net.ws[l] = ws[l]
-            net.bs[l] = bs[l]
+        for k in range(len(ws)):
+            net.ws[k] = ws[k]
+            net.bs[k] = bs[k]
         return net
 
     @property
@@ -244,21 +268,14 @@ class MLP:
         """Outputs (n, out) for x (n, in); a single sample (in,) gives (out,).
         trace=True returns [x, a_1, ..., a_L], every layer's post-activations."""
         x, single = self._check_x(x)
-        a, acts = x, [x]
-        for w, b, f in zip(self.ws, self.bs, self._fs):
-            z = a @ w           # (n, in) @ (in, out) -> (n, out)
-            z += b
-            a = f(z)
-            if trace:
-                acts.append(a)
-        if single:
-            return [v[0] for v in acts] if trace else a[0]
-        return acts if trace else a
+        hs = self._layers(x)[2]
+        if trace:
+            return [v[0] for v in [x] + hs] if single else [x] + hs
+        return hs[-1][0] if single else hs[-1]
 
     def cost(self, x, t, loss="mse"):
-        x, t, _ = self._check_xt(x, t, loss)
-        z = self._pre_out(x)
-        return float(self._cost(z, self._fs[-1](z), t, loss))
+        x, t, loss = self._check_xt(x, t, loss)
+        return float(self._cost(x, t, loss)[0])
 
     def accuracy(self, x, t):
         """Fraction of samples whose predicted class matches t's: argmax over outputs, or
@@ -268,68 +285,34 @@ class MLP:
     def evaluate(self, x, t, loss="mse"):
         """(cost, accuracy) of the net on (x, t) from one forward pass."""
         x, t, loss = self._check_xt(x, t, loss)
-        z = self._pre_out(x)
-        y = self._fs[-1](z)
-        cost = float(self._cost(z, y, t, loss))
+        cost, y = self._cost(x, t, loss)
         if y.shape[1] == 1:
-            return cost, float(np.mean((y[:, 0] > 0.5) == (t[:, 0] > 0.5)))
-        return cost, float(np.mean(y.argmax(1) == t.argmax(1)))
+            return float(cost), float(np.mean((y[:, 0] > 0.5) == (t[:, 0] > 0.5)))
+        return float(cost), float(np.mean(y.argmax(1) == t.argmax(1)))
 
-    def _pre_out(self, x):
-        """The last layer's pre-activation z_L."""
-        a = x
-        for w, b, f in zip(self.ws[:-1], self.bs[:-1], self._fs[:-1]):
-            z = a @ w           # (n, in) @ (in, out) -> (n, out)
-            z += b
-            a = f(z)
-        z = a @ self.ws[-1]     # (n, in) @ (in, out) -> (n, out)
-        z += self.bs[-1]
-        return z
-
-    @staticmethod
-    def _cost(z, y, t, loss):
-        n = len(z)
-        if loss == "mse":
-            d = y - t
-            return np.vdot(d, d) / n
-        zmax = z.max(axis=1, keepdims=True)
-        logp = z - zmax - np.log(np.exp(z - zmax).sum(axis=1, keepdims=True))
-        return -np.vdot(t, logp) / n
-
-    # --- backprop ---------------------------------------------------------------------------
-
-    def backprop(self, x, t, loss="mse", rng=None):
-        """Gradients (gws, gbs) of cost(x, t, loss), shaped like (ws, bs).
-        With rng (a numpy Generator) and dropout > 0, dropout masks are drawn from it."""
-        x, t, _ = self._check_xt(x, t, loss)
-        grads = self._views(np.empty_like(self._flat))
-        self._grads(x, t, loss, rng, grads, self._buffers(len(x)))
-        return grads
-
-    def _buffers(self, n):
-        """Work arrays for batches of n samples: per layer the pre-activations, the outputs
-        and the deltas (n, fan_out), and a row of ones for the bias gradients."""
-        return ([np.empty((n, o), self.dtype) for o in self.arch[1:]],
-                [np.empty((n, o), self.dtype) for o in self.arch[1:]],
-                [np.empty((n, o), self.dtype) for o in self.arch[1:]],
-                np.ones((1, n), self.dtype))
-
-    def _grads(self, x, t, loss, rng, grads, buffers):
-        """Write the gradients of one batch into grads = (gws, gbs), using buffers from
-        _buffers(len(x)); return (cost, outputs). One forward pass is kept, then one backward
-        pass that consumes it (derivatives overwrite the activations they come from)."""
-        zs, hs, ds, ones = buffers
-        n, last = len(x), len(self.ws) - 1
+    def _layers(self, x, work=None, rng=None, out_act=True):
+        """The forward pass, every layer kept: lists (ins, zs, hs, masks), with ins[l] the input
+        of layer l, zs[l] = ins[l] @ W_l + b_l and hs[l] = act_l(zs[l]). hs[l] is zs[l] itself
+        (computed in place) unless act_l's derivative needs z; out_act=False leaves the last
+        activation out (hs[-1] is zs[-1]). With `work` (from _work) the arrays are written into
+        it; with rng and dropout > 0, hidden outputs are dropped (masks[l], ins[l + 1] = hs[l] *
+        masks[l]). The one forward pass: forward, cost, backprop and input_grad all use it."""
+        acts = [_activation(a) for a in self.acts]
         p = self.dropout if rng is not None else 0.0
-        ins, outs, masks = [], [], []
+        last = len(self.ws) - 1
+        ins, zs, hs, masks = [], [], [], []
         a = x
-        for l in range(last):
+        for k, (w, b, (f, _, keep_z)) in enumerate(zip(self.ws, self.bs, acts, strict=True)):
             ins.append(a)
-            z = np.matmul(a, self.ws[l], out=zs[l])     # (n, in) @ (in, out) -> (n, out)
-            z += self.bs[l]
-            h = self._fs[l](z, hs[l] if self._keep_z[l] else z)
-            outs.append(h)
-            if p > 0:
+            z = np.matmul(a, w, out=None if work is None else work.z[k])  # (n, in) @ (in, out)
+            z += b
+            if k == last and not out_act:
+                h = z
+            else:
+                h = f(z, (None if work is None else work.h[k]) if keep_z else z)
+            zs.append(z)
+            hs.append(h)
+            if p > 0 and k < last:
                 m = (rng.random(h.shape) >= p).astype(self.dtype)
                 m *= 1.0 / (1.0 - p)
                 masks.append(m)
@@ -337,13 +320,67 @@ class MLP:
             else:
                 masks.append(None)
                 a = h
-        ins.append(a)
-        z = np.matmul(a, self.ws[last], out=zs[last])   # (n, in) @ (in, out) -> (n, out)
-        z += self.bs[last]
-        delta = ds[last]
+        return ins, zs, hs, masks
+
+    def _cost(self, x, t, loss):
+        """The cost of (x, t) and the outputs y, from one forward pass (x, t checked)."""
+        n = len(x)
+        z = self._layers(x, out_act=False)[2][-1]
+        if loss == "ce":                       # stable: log softmax from z's max and sum
+            logp = z - z.max(axis=1, keepdims=True)
+            y = np.exp(logp)
+            total = y.sum(axis=1, keepdims=True)
+            y /= total
+            logp -= np.log(total)
+            return -np.vdot(t, logp) / n, y
+        y = _activation(self.acts[-1])[0](z, z)
+        d = y - t
+        return np.vdot(d, d) / n, y
+
+    # --- backprop ---------------------------------------------------------------------------
+
+    def backprop(self, x, t, loss="mse", rng=None):
+        """Gradients (gws, gbs) of cost(x, t, loss), shaped like (ws, bs).
+        With rng (a numpy Generator) and dropout > 0, dropout masks are drawn from it."""
+        x, t, loss = self._check_xt(x, t, loss)
+        grads = self._views(np.empty_like(self._flat))
+        work = self._take_work(len(x))
+        try:
+            self._grads(x, t, loss, rng, grads, work)
+        finally:
+            self._give_work(work)
+        return grads
+
+    def _take_work(self, n):
+        """Work arrays for a batch of n samples: per layer the pre-activations z, the outputs h
+        (where they cannot overwrite z) and the deltas d, all (n, fan_out), and a row of ones
+        for the bias gradients. The net keeps the sets of its last two batch sizes; a set is
+        taken out while in use, so a concurrent call makes its own."""
+        work = self._works.pop(n, None)
+        if work is None:
+            shapes = [(n, o) for o in self.arch[1:]]
+            work = _Work(n, [np.empty(s, self.dtype) for s in shapes],
+                         [np.empty(s, self.dtype) for s in shapes],
+                         [np.empty(s, self.dtype) for s in shapes], np.ones((1, n), self.dtype))
+        return work
+
+    def _give_work(self, work):
+        self._works[work.n] = work
+        while len(self._works) > 2:
+            del self._works[next(iter(self._works))]
+
+    def _grads(self, x, t, loss, rng, grads, work):
+        """Write the gradients of one batch into grads = (gws, gbs); return (cost, y), y the
+        softmax outputs for loss "ce" (None for "mse"). One forward pass is kept, then one
+        backward pass consumes it (derivatives overwrite the activations they come from)."""
+        ins, zs, hs, masks = self._layers(x, work, rng, out_act=False)
+        n, last = len(x), len(self.ws) - 1
+        z, delta = zs[last], work.d[last]
+        f, df, _ = _activation(self.acts[last])
+        y = None
         if loss == "ce":                     # softmax output; cost from its max and sum
             zmax = z.max(axis=1, keepdims=True)
-            y = np.subtract(z, zmax, out=hs[last])
+            y = np.subtract(z, zmax, out=work.h[last])
             np.exp(y, out=y)
             total = y.sum(axis=1, keepdims=True)
             y /= total
@@ -353,53 +390,50 @@ class MLP:
             delta -= t
             delta *= 1.0 / n
         else:
-            y = z if self.acts[last] == "linear" else self._fs[last](z, hs[last])
-            np.subtract(y, t, out=delta)
+            out = z if df is _one else f(z, work.h[last])
+            np.subtract(out, t, out=delta)
             cost = np.vdot(delta, delta) / n
             delta *= 2.0 / n
             if self.acts[last] == "softmax":
-                delta -= (delta * y).sum(axis=1, keepdims=True)
-                delta *= y
-            elif self._dfs[last] is not _one:
-                delta *= self._dfs[last](z, y.copy())
+                delta -= (delta * out).sum(axis=1, keepdims=True)
+                delta *= out
+            elif df is not _one:
+                delta *= df(z, out)
 
         gws, gbs = grads
-        for l in range(last, -1, -1):
-            np.matmul(ins[l].T, delta, out=gws[l])      # (in, n) @ (n, out) -> (in, out)
+        for k in range(last, -1, -1):
+            np.matmul(ins[k].T, delta, out=gws[k])      # (in, n) @ (n, out) -> (in, out)
             if delta.shape[1] == 1:
-                np.add.reduce(delta, axis=0, out=gbs[l])
+                np.add.reduce(delta, axis=0, out=gbs[k])
             else:
-                np.matmul(ones, delta, out=gbs[l][None])   # (1, n) @ (n, out) -> (1, out)
-            if l == 0:
+                np.matmul(work.ones, delta, out=gbs[k][None])   # (1, n) @ (n, out) -> (1, out)
+            if k == 0:
                 break
-            delta = np.matmul(delta, self.ws[l].T, out=ds[l - 1])   # (n, out) @ (out, in)
-            if masks[l - 1] is not None:
-                delta *= masks[l - 1]
-            if self._dfs[l - 1] is not _one:
-                delta *= self._dfs[l - 1](zs[l - 1], outs[l - 1])
+            delta = np.matmul(delta, self.ws[k].T, out=work.d[k - 1])   # (n, out) @ (out, in)
+            if masks[k - 1] is not None:
+                delta *= masks[k - 1]
+            df = _activation(self.acts[k - 1])[1]
+            if df is not _one:
+                delta *= df(zs[k - 1], hs[k - 1])
         return cost, y
 
     def input_grad(self, x):
         """d outputs / d inputs for every sample: (n, out, in); a single sample gives (out, in)."""
         x, single = self._check_x(x)
-        zs, hs, a = [], [], x
-        for w, b, f in zip(self.ws, self.bs, self._fs):
-            z = a @ w           # (n, in) @ (in, out) -> (n, out)
-            z += b
-            a = f(z)
-            zs.append(z)
-            hs.append(a)
+        _, zs, hs, _ = self._layers(x)
+        a = hs[-1]
         n, k = a.shape
         if self.acts[-1] == "softmax":           # J = diag(y) - y y^T
             jac = -a[:, :, None] * a[:, None, :]
             jac[:, np.arange(k), np.arange(k)] += a
         else:
             jac = np.zeros((n, k, k), self.dtype)
-            jac[:, np.arange(k), np.arange(k)] = self._dfs[-1](zs[-1], a)
-        for l in range(len(self.ws) - 1, -1, -1):
-            jac = jac @ self.ws[l].T                    # (n, out, fo) @ (fo, fi) -> (n, out, fi)
-            if l > 0 and self._dfs[l - 1] is not _one:
-                jac *= self._dfs[l - 1](zs[l - 1], hs[l - 1])[:, None, :]
+            jac[:, np.arange(k), np.arange(k)] = _activation(self.acts[-1])[1](zs[-1], a)
+        for k in range(len(self.ws) - 1, -1, -1):
+            jac = jac @ self.ws[k].T                    # (n, out, fo) @ (fo, fi) -> (n, out, fi)
+            df = _activation(self.acts[k - 1])[1] if k > 0 else _one
+            if df is not _one:
+                jac *= df(zs[k - 1], hs[k - 1])[:, None, :]
         return jac[0] if single else jac
 
     # --- input checks -----------------------------------------------------------------------
@@ -447,8 +481,8 @@ class MLP:
         path = os.fspath(path)
         arrays = {"format": np.array(_FORMAT), "arch": np.array(self.arch, np.int64),
                   "acts": np.array(self.acts), "dropout": np.array(self.dropout)}
-        for l, (w, b) in enumerate(zip(self.ws, self.bs)):
-            arrays[f"w{l}"], arrays[f"b{l}"] = w, b
+        for k, (w, b) in enumerate(zip(self.ws, self.bs, strict=True)):
+            arrays[f"w{k}"], arrays[f"b{k}"] = w, b
         folder = os.path.dirname(os.path.abspath(path))
         fd, tmp = tempfile.mkstemp(prefix=".nn-", suffix=".npz.tmp", dir=folder)
         try:
@@ -483,18 +517,7 @@ class MLP:
                              f"{arch!r}")
         if acts.dtype.kind != "U" or acts.shape != (len(arch) - 1,):
             raise ValueError(f"{path}: acts must be {len(arch) - 1} names, got {acts!r}")
-        ws, bs = [], []
-        for l, (i, o) in enumerate(zip(arch[:-1], arch[1:])):
-            for key, shape, out in ((f"w{l}", (i, o), ws), (f"b{l}", (o,), bs)):
-                if key not in data:
-                    raise ValueError(f"{path}: missing array {key!r}")
-                a = data[key]
-                if a.dtype not in (np.float32, np.float64) or a.shape != tuple(shape):
-                    raise ValueError(f"{path}: {key} must be float32/float64 of shape "
-                                     f"{tuple(int(s) for s in shape)}, got {a.dtype} {a.shape}")
-                if not np.isfinite(a).all():
-                    raise ValueError(f"{path}: {key} holds NaN or inf")
-                out.append(a)
+        ws, bs = _layer_arrays(data, arch, path)
         acts = [str(a) for a in acts]
         try:
             return cls.from_arrays(ws, bs, act=acts[:-1] or "tanh", out_act=acts[-1],
@@ -504,6 +527,23 @@ class MLP:
 
 
 _FORMAT = "nn.MLP/1"
+
+def _layer_arrays(data, arch, path):
+    """The weight and bias arrays of a loaded file, checked against its arch."""
+    ws, bs = [], []
+    for k, (i, o) in enumerate(zip(arch[:-1], arch[1:], strict=True)):
+        for key, shape, out in ((f"w{k}", (i, o), ws), (f"b{k}", (o,), bs)):
+            if key not in data:
+                raise ValueError(f"{path}: missing array {key!r}")
+            a = data[key]
+            if a.dtype not in (np.float32, np.float64) or a.shape != tuple(shape):
+                raise ValueError(f"{path}: {key} must be float32/float64 of shape "
+                                 f"{tuple(int(s) for s in shape)}, got {a.dtype} {a.shape}")
+            if not np.isfinite(a).all():
+                raise ValueError(f"{path}: {key} holds NaN or inf")
+            out.append(a)
+    return ws, bs
+
 
 
 # ---------------------------------------------------------------------------------------------
@@ -520,9 +560,9 @@ def finite_diff(net, x, t, loss="mse", eps=1e-6):
     for i in range(flat.size):
         saved = flat[i]
         flat[i] = saved + eps
-        cp = net._cost(z := net._pre_out(x), net._fs[-1](z), t, loss)
+        cp = net._cost(x, t, loss)[0]
         flat[i] = saved - eps
-        cm = net._cost(z := net._pre_out(x), net._fs[-1](z), t, loss)
+        cm = net._cost(x, t, loss)[0]
         flat[i] = saved
         g[i] = (cp - cm) / (2 * eps)
     gws, gbs = net._views(g.astype(net.dtype))
@@ -575,7 +615,8 @@ class SGD(_Optimizer):
 
 
 class Adam(_Optimizer):
-    """Adam (Kingma & Ba 2015) with bias correction."""
+    """Adam (Kingma & Ba 2015): m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
+    p -= lr * mhat / (sqrt(vhat) + eps) with mhat = m / (1 - b1^t), vhat = v / (1 - b2^t)."""
 
     def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         super().__init__(lr, weight_decay)
@@ -585,8 +626,6 @@ class Adam(_Optimizer):
         self.eps = _check_positive(eps, "eps")
 
     def _reset(self, g):
-        # moments kept scaled: m' = m / (1 - b1), v' = v / (1 - b2), so each update is
-        # m' = b1 m' + g, v' = b2 v' + g^2 and every constant folds into two scalars
         self._m, self._v, self._tmp = np.zeros_like(g), np.zeros_like(g), np.empty_like(g)
         self._t = 0
 
@@ -594,18 +633,18 @@ class Adam(_Optimizer):
         b1, b2 = self.betas
         self._t += 1
         m, v, tmp = self._m, self._v, self._tmp
-        m *= b1
-        m += g
-        v *= b2
-        v += np.multiply(g, g, out=tmp)
-        # lr * mhat / (sqrt(vhat) + eps) = scale * m' / (sqrt(v') + eps / c)
-        c = math.sqrt((1.0 - b2) / (1.0 - b2 ** self._t))
-        scale = self.lr * (1.0 - b1) / ((1.0 - b1 ** self._t) * c)
-        den = np.sqrt(v, out=tmp)
-        den += self.eps / c
-        np.divide(m, den, out=den)
-        den *= scale
-        p -= den
+        m *= b1                                          # m = b1 m + (1 - b1) g
+        m += np.multiply(g, 1.0 - b1, out=tmp)
+        v *= b2                                          # v = b2 v + (1 - b2) g^2
+        np.multiply(g, g, out=tmp)
+        tmp *= 1.0 - b2
+        v += tmp
+        den = np.sqrt(v, out=tmp)                        # sqrt(vhat) + eps
+        den *= 1.0 / math.sqrt(1.0 - b2 ** self._t)
+        den += self.eps
+        step = np.divide(m, den, out=den)                # lr * mhat / (sqrt(vhat) + eps)
+        step *= self.lr / (1.0 - b1 ** self._t)
+        p -= step
 
 
 def _flat_grads(net, gws, gbs):
@@ -617,9 +656,9 @@ def _flat_grads(net, gws, gbs):
         raise ValueError(f"gws/gbs must hold {len(net.ws)} arrays each, got {len(gws)} and "
                          f"{len(gbs)}")
     for name, gs, ps in (("gws", gws, net.ws), ("gbs", gbs, net.bs)):
-        for l, (g, p) in enumerate(zip(gs, ps)):
+        for k, (g, p) in enumerate(zip(gs, ps, strict=True)):
             if np.shape(g) != p.shape:
-                raise ValueError(f"{name}[{l}] must have shape {p.shape}, got {np.shape(g)}")
+                raise ValueError(f"{name}[{k}] must have shape {p.shape}, got {np.shape(g)}")
     return np.concatenate([np.ravel(g) for g in list(gws) + list(gbs)]).astype(net.dtype)
 
 
@@ -630,49 +669,13 @@ def _flat_grads(net, gws, gbs):
 Step = namedtuple("Step", "step epoch cost")
 
 
-def train(net, x, t, loss="mse", opt=None, epochs=1, batch_size=None, shuffle=True, seed=None,
-          _stats=None):
+def train(net, x, t, loss="mse", opt=None, epochs=1, batch_size=None, shuffle=True, seed=None):
     """The training loop as a generator: yields Step(step, epoch, cost) after every optimizer
-    step (cost is that batch's cost before the update). batch_size=None: the full batch.
-    A non-finite cost raises DivergedError after restoring the last finite weights."""
-    x, t, loss = net._check_xt(x, t, loss)
-    opt = Adam() if opt is None else opt
-    if not hasattr(opt, "step"):
-        raise TypeError(f"opt must be an optimizer such as nn.SGD or nn.Adam, got "
-                        f"{type(opt).__name__}")
-    epochs = _check_count(epochs, "epochs", allow_none=True)
-    n = len(x)
-    bs = n if batch_size is None else min(_check_count(batch_size, "batch_size"), n)
-    rng = np.random.default_rng(seed)
-    dropout_rng = rng if net.dropout > 0 else None
-    last_good = net._flat.copy()
-    grads = net._views(np.empty_like(net._flat))       # reused: each step overwrites it
-    buffers = {}                                       # batch size -> work arrays (at most 2)
-    step, epoch = 0, 0
-    while epochs is None or epoch < epochs:
-        if shuffle and bs < n:
-            perm = rng.permutation(n)
-            xe, te = x[perm], t[perm]
-        else:
-            xe, te = x, t
-        for i in range(0, n, bs):
-            xb, tb = xe[i:i + bs], te[i:i + bs]
-            if len(xb) not in buffers:
-                buffers[len(xb)] = net._buffers(len(xb))
-            cost, y = net._grads(xb, tb, loss, dropout_rng, grads, buffers[len(xb)])
-            if not math.isfinite(cost):
-                net._flat[...] = last_good
-                raise DivergedError(
-                    f"training diverged: cost became {cost} at step {step} (epoch {epoch}); "
-                    f"the net holds the weights of the last finite step, try a smaller lr "
-                    f"(opt.lr = {getattr(opt, 'lr', '?')})")
-            last_good[...] = net._flat
-            opt.step(net, *grads)
-            if _stats is not None:
-                _stats(len(xb), cost, y, tb)
-            yield Step(step, epoch, float(cost))
-            step += 1
-        epoch += 1
+    step (cost is that batch's cost before the update). batch_size=None: the full batch,
+    epochs=None: no end. A non-finite cost raises DivergedError after restoring the last finite
+    weights. The arguments are checked at the call, before the first step."""
+    _, run = _steps(net, x, t, loss, opt, epochs, batch_size, shuffle, seed)
+    return (s for s, _ in run)
 
 
 def fit(net, x, t, loss="mse", opt=None, epochs=1, batch_size=None, shuffle=True, seed=None,
@@ -686,41 +689,92 @@ def fit(net, x, t, loss="mse", opt=None, epochs=1, batch_size=None, shuffle=True
     if x_val is not None:
         x_val, t_val, _ = net._check_xt(x_val, t_val, loss, names=("x_val", "t_val"))
     epochs = _check_count(epochs, "epochs")
+    n, run = _steps(net, x, t, loss, opt, epochs, batch_size, shuffle, seed)
     hist = {"cost": [], "val_cost": []}
     if loss == "ce":
         hist["acc"], hist["val_acc"] = [], []
     tally = [0, 0.0, 0]        # samples, cost * samples, correct
-
-    def stats(nb, cost, y, tb):
-        tally[0] += nb
-        tally[1] += cost * nb
-        if loss == "ce":
-            tally[2] += int(np.count_nonzero(y.argmax(1) == tb.argmax(1)))
-
     start = time.perf_counter()
-    epoch = 0
-    for s in train(net, x, t, loss, opt, epochs, batch_size, shuffle, seed, _stats=stats):
-        if tally[0] < len(x):
+    for s, (tb, y) in run:
+        tally[0] += len(tb)
+        tally[1] += s.cost * len(tb)
+        if y is not None:
+            tally[2] += int(np.count_nonzero(y.argmax(1) == tb.argmax(1)))
+        if tally[0] < n:
             continue
-        epoch = s.epoch + 1
-        hist["cost"].append(tally[1] / tally[0])
-        if loss == "ce":
-            hist["acc"].append(tally[2] / tally[0])
-        if x_val is not None:
-            cost, acc = net.evaluate(x_val, t_val, loss)
-            hist["val_cost"].append(cost)
-            if loss == "ce":
-                hist["val_acc"].append(acc)
+        _record_epoch(hist, net, tally, x_val, t_val, loss)
         tally[:] = [0, 0.0, 0]
         if verbose:
-            line = f"epoch {epoch}/{epochs}  cost {hist['cost'][-1]:.6g}"
-            for key in ("acc", "val_cost", "val_acc"):
-                if hist.get(key):
-                    line += f"  {key} {hist[key][-1]:.4g}"
-            print(f"{line}  ({time.perf_counter() - start:.2f} s)", flush=True)
-        if callback is not None and callback(epoch, hist) is False:
+            print(_epoch_line(hist, s.epoch + 1, epochs, start), flush=True)
+        if callback is not None and callback(s.epoch + 1, hist) is False:
             break
     return hist
+
+
+def _steps(net, x, t, loss, opt, epochs, batch_size, shuffle, seed):
+    """Check the arguments of train / fit; return the number of samples and the loop, a
+    generator of (Step, (tb, y)) with tb the batch's targets and y its outputs for loss "ce"."""
+    x, t, loss = net._check_xt(x, t, loss)
+    opt = Adam() if opt is None else opt
+    if not hasattr(opt, "step"):
+        raise TypeError(f"opt must be an optimizer such as nn.SGD or nn.Adam, got "
+                        f"{type(opt).__name__}")
+    epochs = _check_count(epochs, "epochs", allow_none=True)
+    n = len(x)
+    bs = n if batch_size is None else min(_check_count(batch_size, "batch_size"), n)
+    rng = np.random.default_rng(seed)
+    return n, _loop(net, x, t, loss, opt, epochs, bs, shuffle, rng)
+
+
+def _loop(net, x, t, loss, opt, epochs, bs, shuffle, rng):
+    n = len(x)
+    dropout_rng = rng if net.dropout > 0 else None
+    last_good = net._flat.copy()
+    grads = net._views(np.empty_like(net._flat))       # reused: each step overwrites it
+    step, epoch = 0, 0
+    while epochs is None or epoch < epochs:
+        if shuffle and bs < n:
+            perm = rng.permutation(n)
+            xe, te = x[perm], t[perm]
+        else:
+            xe, te = x, t
+        for i in range(0, n, bs):
+            xb, tb = xe[i:i + bs], te[i:i + bs]
+            work = net._take_work(len(xb))
+            try:
+                cost, y = net._grads(xb, tb, loss, dropout_rng, grads, work)
+            finally:
+                net._give_work(work)
+            if not math.isfinite(cost):
+                net._flat[...] = last_good
+                raise DivergedError(
+                    f"training diverged: cost became {cost} at step {step} (epoch {epoch}); "
+                    f"the net holds the weights of the last finite step, try a smaller lr "
+                    f"(opt.lr = {getattr(opt, 'lr', '?')})")
+            last_good[...] = net._flat
+            opt.step(net, *grads)
+            yield Step(step, epoch, float(cost)), (tb, y)
+            step += 1
+        epoch += 1
+
+
+def _record_epoch(hist, net, tally, x_val, t_val, loss):
+    hist["cost"].append(tally[1] / tally[0])
+    if loss == "ce":
+        hist["acc"].append(tally[2] / tally[0])
+    if x_val is not None:
+        cost, acc = net.evaluate(x_val, t_val, loss)
+        hist["val_cost"].append(cost)
+        if loss == "ce":
+            hist["val_acc"].append(acc)
+
+
+def _epoch_line(hist, epoch, epochs, start):
+    line = f"epoch {epoch}/{epochs}  cost {hist['cost'][-1]:.6g}"
+    for key in ("acc", "val_cost", "val_acc"):
+        if hist.get(key):
+            line += f"  {key} {hist[key][-1]:.4g}"
+    return f"{line}  ({time.perf_counter() - start:.2f} s)"
 
 
 # ---------------------------------------------------------------------------------------------

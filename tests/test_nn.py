@@ -10,7 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn
-from viz.data import adder
+
+
+def adder(bits):
+    """Every pair of `bits`-bit numbers (little-endian bits, a then b) and the bits of a + b."""
+    a, b = np.divmod(np.arange(1 << 2 * bits), 1 << bits)
+    to_bits = lambda v, k: (v[:, None] >> np.arange(k)) & 1      # noqa: E731
+    x = np.concatenate([to_bits(b, bits), to_bits(a, bits)], 1).astype(np.float32)
+    return x, to_bits(a + b, bits + 1).astype(np.float32)
 
 HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "sin", "linear"]
 OUT_LOSS = [("linear", "mse"), ("sigmoid", "mse"), ("tanh", "mse"), ("sin", "mse"),
@@ -98,6 +105,30 @@ def test_ce_is_stable_for_huge_logits():
     net.ws[0] = [[1000.0, -1000.0]]
     c = net.cost([[1.0]], [[0.0, 1.0]], "ce")
     assert c == pytest.approx(2000.0)
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def test_activations_are_looked_up_when_called(monkeypatch):
+    # an activation registered after import, as a pair (f, df): forward, backprop and
+    # input_grad must use it, with its derivative right
+    swish = (lambda z: z * sigmoid(z),
+             lambda z, y: sigmoid(z) * (1 + z * (1 - sigmoid(z))))
+    monkeypatch.setitem(nn.ACTIVATIONS, "swish", swish)
+    net, x, t = random_problem([3, 5, 2], "swish", "swish", seed=2)
+    h = swish[0](x @ net.ws[0] + net.bs[0])
+    np.testing.assert_allclose(net.forward(x), swish[0](h @ net.ws[1] + net.bs[1]), rtol=1e-12)
+    gws, gbs = net.backprop(x, t)
+    assert rel_err(flat(gws, gbs), flat(*nn.finite_diff(net, x, t))) < 1e-6
+    # an entry replaced after the net was built takes effect at the next call
+    before = net.forward(x)
+    monkeypatch.setitem(nn.ACTIVATIONS, "swish", (np.tanh, lambda z, y: 1 - y * y, False))
+    after = net.forward(x)
+    np.testing.assert_allclose(after, np.tanh(np.tanh(x @ net.ws[0] + net.bs[0]) @ net.ws[1]
+                                              + net.bs[1]), rtol=1e-12)
+    assert not np.allclose(before, after)
 
 
 # --- forward --------------------------------------------------------------------------------

@@ -96,27 +96,6 @@ def test_class_colors_distinct():
         theme.class_colors(-1)
 
 
-def test_act_range():
-    assert theme.act_range("tanh") == (-1.0, 1.0, "diverging")
-    assert theme.act_range("sin") == (-1.0, 1.0, "diverging")
-    assert theme.act_range("sigmoid") == (0.0, 1.0, "sequential")
-    assert theme.act_range("softmax") == (0.0, 1.0, "sequential")
-    assert theme.act_range("relu") == (0.0, None, "sequential")
-    assert theme.act_range("linear") == (None, None, "diverging")
-    assert theme.act_range("leaky_relu") == (None, None, "diverging")
-    with pytest.raises(ValueError, match="act_name"):
-        theme.act_range("swish")
-
-
-def test_data_range_fills_the_open_ends():
-    values = np.array([-0.5, 2.0, np.nan, 3.0])
-    assert theme.data_range("linear", values) == (-3.0, 3.0, "diverging")
-    assert theme.data_range("relu", values) == (0.0, 3.0, "sequential")
-    assert theme.data_range("tanh", values) == (-1.0, 1.0, "diverging")
-    assert theme.data_range("relu", np.zeros(4)) == (0.0, 1.0, "sequential")
-    assert theme.data_range("leaky_relu", np.zeros(4)) == (-1.0, 1.0, "diverging")
-
-
 def test_gl_lut_sampling_matches_numpy(ctx, painter):
     """colormap.glsl sampling the LUT texture agrees with theme.colormap within 1/255."""
     values = np.linspace(-0.2, 1.2, 997, dtype=np.float32).reshape(1, -1)

@@ -15,7 +15,7 @@ Grids are row-major from the top-left, x to the right and y up, over data.EXTENT
 
 import numpy as np
 
-from viz import theme, gl
+from viz import activations, gl, theme
 from viz.data import EXTENT, pixel_grid
 
 TITLE = (0.8, 0.8, 0.85)
@@ -88,7 +88,7 @@ class LayerMaps:
             if a1 is None:
                 a1 = net.forward(self.points, trace=True)[1]              # (res*res, k)
             self.values = np.ascontiguousarray(a1.T.reshape(-1, self.res, self.res))
-            self.range = theme.data_range(self.act, self.values)
+            self.range = activations.data_range(self.act, self.values)
         else:
             shape = input_shape or (1, net.arch[0])
             self.values = np.ascontiguousarray(net.ws[0].T.reshape(-1, *shape))  # (k, h, w)
@@ -202,7 +202,7 @@ class OutputMap:
             if net.acts[-1] in ("sigmoid", "softmax") or image:
                 self.range = (0.0, 1.0, "diverging" if classes == 2 else "sequential")
             else:
-                self.range = theme.data_range(net.acts[-1], self.values)
+                self.range = activations.data_range(net.acts[-1], self.values)
         self.staged.set(self.values)
 
     @property

@@ -5,14 +5,14 @@ segment per weight with hue by sign and width / opacity by |w| (scaled per layer
     graph.draw(painter, net, acts, (x, y, w, h), hover=(layer, i))   # acts = forward(p, trace)
 
 Input neurons show the input values. Each layer uses the colormap that fits its activation
-(theme.act_range): diverging for tanh / sin / linear, sequential for sigmoid / relu / softmax;
+(activations.act_range): diverging for tanh / sin / linear, sequential for sigmoid / relu / softmax;
 NaN or inf activations are grey. Layers wider than the box get smaller discs; a layer pair with
 more than MAX_EDGES weights draws only its MAX_EDGES largest.
 """
 
 import numpy as np
 
-from viz import theme
+from viz import activations, theme
 
 POSITIVE = theme.hex_rgb("#e0533d")      # red for w > 0
 NEGATIVE = theme.hex_rgb("#3d8fe0")      # blue for w < 0
@@ -32,7 +32,7 @@ def layer_ranges(acts_names, values, input_range=(-1.0, 1.0)):
     layer 0 is the input."""
     ranges = [(input_range[0], input_range[1], "diverging")]
     for name, v in zip(acts_names, values[1:]):
-        ranges.append(theme.data_range(name, v))
+        ranges.append(activations.data_range(name, v))
     return ranges
 
 

@@ -2,7 +2,6 @@
 
     rgb = colormap("diverging", acts, -1, 1)     # (..., 3) float32 in [0, 1]
     table = lut("sequential")                    # (256, 3) float32, what gl.lut_texture uploads
-    lo, hi, name = act_range("tanh")             # (-1, 1, "diverging")
 
 `colormap` samples the 256-entry LUT exactly as a GL texture with LINEAR filtering does when a
 shader (shaders/colormap.glsl) reads it at u = (t * 255 + 0.5) / 256, so a shader and numpy agree
@@ -38,15 +37,6 @@ NAMES = tuple(_ANCHORS)
 _CLASS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
           "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#393b79"]
 
-_ACT_RANGES = {
-    "tanh": (-1.0, 1.0, "diverging"),
-    "sin": (-1.0, 1.0, "diverging"),
-    "sigmoid": (0.0, 1.0, "sequential"),
-    "softmax": (0.0, 1.0, "sequential"),
-    "relu": (0.0, None, "sequential"),
-    "linear": (None, None, "diverging"),
-    "leaky_relu": (None, None, "diverging"),
-}
 
 
 def hex_rgb(code):
@@ -124,27 +114,3 @@ def _hsv_to_rgb(h, s, v):
     k = (np.array([5.0, 3.0, 1.0]) + h[:, None] * 6.0) % 6.0          # (n, 3)
     v = np.broadcast_to(v, h.shape)[:, None]
     return v - v * s * np.clip(np.minimum(k, 4.0 - k), 0.0, 1.0)
-
-
-def act_range(act_name):
-    """(lo, hi, cmap) for showing an activation's values; None means "scale to the data"."""
-    if act_name not in _ACT_RANGES:
-        raise ValueError(f"act_name must be one of {tuple(_ACT_RANGES)}, got {act_name!r}")
-    return _ACT_RANGES[act_name]
-
-
-def data_range(act_name, values):
-    """act_range with the None ends filled from `values` -> (lo, hi, cmap), always lo < hi."""
-    lo, hi, name = act_range(act_name)
-    if lo is not None and hi is not None:
-        return lo, hi, name
-    values = np.asarray(values)
-    finite = values[np.isfinite(values)]
-    peak = float(np.abs(finite).max()) if finite.size else 0.0
-    if lo is None and hi is None:                       # symmetric about 0
-        peak = peak if peak > 0 else 1.0
-        return -peak, peak, name
-    if hi is None:
-        top = float(finite.max()) if finite.size else 0.0
-        return lo, top if top > lo else lo + 1.0, name
-    return lo, hi, name

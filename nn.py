@@ -36,10 +36,15 @@ All parameters of a net live in one flat array (weights first, then biases); `ne
 Assigning `net.ws[l] = array` copies the array into place (its shape must match).
 """
 
+import contextlib
 import math
 import os
-import tempfile
+import secrets
+import signal
+import stat
+import threading
 import time
+import weakref
 import zipfile
 from collections import namedtuple
 
@@ -150,74 +155,114 @@ class DivergedError(ValueError):
 
 
 class _Params(list):
-    """A list of views into a net's flat parameter array; item assignment copies into place."""
+    """A list of views into a net's flat parameter array; item assignment copies into place,
+    after the same checks as any input (shape, real and finite in the net's dtype). `arch` says
+    whose layout the views follow."""
 
-    def __init__(self, views, flat, name):
+    def __init__(self, views, flat, name, arch):
         super().__init__(views)
-        self.flat = flat
-        self.name = name
+        self.flat, self.name, self.arch = flat, name, arch
 
     def __setitem__(self, i, value):
         if isinstance(i, slice):
             raise TypeError(f"{self.name} takes one array at a time, got a slice")
         view = list.__getitem__(self, i)
-        value = np.asarray(value)
+        view[...] = self._checked(i, value)
+
+    def _checked(self, i, value):
+        view = list.__getitem__(self, i)
+        value = _check_array(value, f"{self.name}[{i}]", dtype=view.dtype)
         if value.shape != view.shape:
             raise ValueError(f"{self.name}[{i}] must have shape {view.shape}, got {value.shape}")
-        view[...] = value
+        return value
+
+    def assign(self, arrays):
+        """Copy a whole list of arrays into place (all checked before any is copied)."""
+        if isinstance(arrays, np.ndarray) or not isinstance(arrays, (list, tuple)):
+            raise TypeError(f"{self.name} must be set to a list of {len(self)} arrays, got "
+                            f"{type(arrays).__name__}")
+        if len(arrays) != len(self):
+            raise ValueError(f"{self.name} must be set to a list of {len(self)} arrays, got "
+                             f"{len(arrays)}")
+        checked = [self._checked(i, a) for i, a in enumerate(arrays)]
+        for view, value in zip(self, checked, strict=True):
+            view[...] = value
 
 
 class MLP:
     """A fully connected net: arch = (inputs, hidden..., outputs)."""
 
     def __init__(self, arch, act="tanh", out_act="linear", init=None, sigma_w=None, sigma_b=None,
-                 seed=None, dtype=np.float32, dropout=0.0, low=0.0, high=1.0):
-        self.arch = _check_arch(arch)
-        self.dtype = _check_dtype(dtype)
-        self.acts = _check_acts(act, out_act, len(self.arch) - 1)
-        self.dropout = _check_dropout(dropout)
+                 seed=None, dtype=np.float32, dropout=0.0, low=None, high=None):
+        self._arch = _check_arch(arch)
+        self._dtype = _check_dtype(dtype)
+        self.acts = _check_acts(act, out_act, len(self._arch) - 1)
+        self.dropout = dropout
+        init, params = _check_init(init, sigma_w, sigma_b, low, high)
+        rng = _check_seed(seed, "seed")
+        _check_size(self._arch, self._dtype)
         self._alloc()
-        rng = np.random.default_rng(seed)
-        if init is None and (sigma_w is not None or sigma_b is not None):
-            init = "normal"
-        if init is not None and init not in INITS:
-            raise ValueError(f"init must be one of {INITS}, got {init!r}")
-        if init != "normal" and (sigma_w is not None or sigma_b is not None):
-            raise ValueError(f"sigma_w and sigma_b apply to init='normal', got init={init!r}")
-        for w, b, name in zip(self.ws, self.bs, self.acts, strict=True):
-            fan_in, fan_out = w.shape
-            kind = init or ("he" if name in ("relu", "leaky_relu") else "xavier")
-            if kind == "xavier":
-                w[...] = rng.normal(0.0, math.sqrt(2.0 / (fan_in + fan_out)), w.shape)
-                b[...] = 0.0
-            elif kind == "he":
-                w[...] = rng.normal(0.0, math.sqrt(2.0 / fan_in), w.shape)
-                b[...] = 0.0
-            elif kind == "uniform":
-                w[...] = rng.uniform(low, high, w.shape)
-                b[...] = rng.uniform(low, high, b.shape)
-            else:
-                sw = 1.0 if sigma_w is None else float(sigma_w)
-                sb = 0.0 if sigma_b is None else float(sigma_b)
-                w[...] = rng.normal(0.0, sw / math.sqrt(fan_in), w.shape)
-                b[...] = rng.normal(0.0, sb, b.shape)
+        with np.errstate(over="ignore"):
+            for w, b, name in zip(self.ws, self.bs, self.acts, strict=True):
+                _init_layer(w, b, init or ("he" if name in ("relu", "leaky_relu") else "xavier"),
+                            rng, *params)
+        if not np.isfinite(self._flat).all():
+            given = ", ".join(f"{k}={v!r}" for k, v in zip(
+                ("sigma_w", "sigma_b", "low", "high"), (sigma_w, sigma_b, low, high), strict=True)
+                if v is not None)
+            raise ValueError(f"{given} gives parameters beyond {np.dtype(self._dtype).name}'s "
+                             f"range (|v| <= {np.finfo(self._dtype).max:.3g})")
+
+    arch = property(lambda self: self._arch, doc="(inputs, hidden..., outputs), read-only")
+    dtype = property(lambda self: self._dtype, doc="np.float32 or np.float64, read-only")
+
+    @property
+    def ws(self):
+        """Weights per layer (fan_in, fan_out): views into the net's parameters. Assigning to
+        ws[l] or to ws as a whole copies into place."""
+        return self._ws
+
+    @ws.setter
+    def ws(self, arrays):
+        self._ws.assign(arrays)
+
+    @property
+    def bs(self):
+        """Biases per layer (fan_out,), views like ws."""
+        return self._bs
+
+    @bs.setter
+    def bs(self, arrays):
+        self._bs.assign(arrays)
+
+    @property
+    def dropout(self):
+        """Inverted dropout on hidden layers while training, a probability in [0, 1)."""
+        return self._dropout
+
+    @dropout.setter
+    def dropout(self, p):
+        self._dropout = _check_dropout(p)
 
     def _alloc(self):
         """The flat parameter array and the per-layer views into it (weights, then biases)."""
-        shapes = list(zip(self.arch[:-1], self.arch[1:], strict=True))
+        shapes = list(zip(self._arch[:-1], self._arch[1:], strict=True))
         n_w = sum(i * o for i, o in shapes)
-        self._flat = np.zeros(n_w + sum(o for _, o in shapes), self.dtype)
+        try:
+            self._flat = np.zeros(n_w + sum(o for _, o in shapes), self._dtype)
+        except MemoryError:
+            raise ValueError(_size_message(self._arch, self._dtype, None)) from None
         self._n_weights = n_w
-        self.ws, self.bs = self._views(self._flat)
+        self._ws, self._bs = self._views(self._flat)
         self._works = {}
 
     def _views(self, flat):
         ws, bs, ow, ob = [], [], 0, self._n_weights
-        for i, o in zip(self.arch[:-1], self.arch[1:], strict=True):
+        for i, o in zip(self._arch[:-1], self._arch[1:], strict=True):
             ws.append(flat[ow:ow + i * o].reshape(i, o))
             bs.append(flat[ob:ob + o])
             ow, ob = ow + i * o, ob + o
-        return _Params(ws, flat, "ws"), _Params(bs, flat, "bs")
+        return _Params(ws, flat, "ws", self._arch), _Params(bs, flat, "bs", self._arch)
 
     @classmethod
     def from_arrays(cls, ws, bs, act="tanh", out_act="linear", dropout=0.0):
@@ -251,7 +296,8 @@ class MLP:
 
     def copy(self):
         net = MLP.__new__(MLP)
-        net.arch, net.dtype, net.acts, net.dropout = self.arch, self.dtype, self.acts, self.dropout
+        net._arch, net._dtype, net.acts = self._arch, self._dtype, list(self.acts)
+        net.dropout = self.dropout
         net._alloc()
         net._flat[...] = self._flat
         return net
@@ -343,6 +389,7 @@ class MLP:
         """Gradients (gws, gbs) of cost(x, t, loss), shaped like (ws, bs).
         With rng (a numpy Generator) and dropout > 0, dropout masks are drawn from it."""
         x, t, loss = self._check_xt(x, t, loss)
+        rng = _check_rng(rng)
         grads = self._views(np.empty_like(self._flat))
         work = self._take_work(len(x))
         try:
@@ -440,7 +487,7 @@ class MLP:
 
     def _check_x(self, x, name="x"):
         """x as a C-contiguous (n, in) array of the net's dtype, and whether it was one sample."""
-        x = _check_array(x, name)
+        x = _check_array(x, name, dtype=self._dtype)
         single = x.ndim == 1
         if single:
             x = x[None, :]
@@ -452,16 +499,16 @@ class MLP:
                              f"inputs (shape {x.shape})")
         if x.shape[0] == 0:
             raise ValueError(f"{name} has no samples (shape {x.shape})")
-        return np.ascontiguousarray(x, self.dtype), single
+        return np.ascontiguousarray(x), single
 
     def _check_xt(self, x, t, loss, names=("x", "t")):
-        if loss not in LOSSES:
+        if not isinstance(loss, str) or loss not in LOSSES:
             raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
         if loss == "ce" and self.acts[-1] != "softmax":
             raise ValueError(f"loss 'ce' needs out_act='softmax', the net's out_act is "
                              f"{self.acts[-1]!r}")
         x, _ = self._check_x(x, names[0])
-        t = _check_array(t, names[1])
+        t = _check_array(t, names[1], dtype=self._dtype)
         out = self.arch[-1]
         if t.ndim == 1 and len(x) == 1 and t.shape[0] == out:
             t = t[None, :]
@@ -472,78 +519,41 @@ class MLP:
                              f"outputs, got {t.shape}")
         if len(t) != len(x):
             raise ValueError(f"{names[0]} has {len(x)} samples but {names[1]} has {len(t)}")
-        return x, np.ascontiguousarray(t, self.dtype), loss
+        if loss == "ce":
+            _check_probabilities(t, names[1])
+        return x, np.ascontiguousarray(t), loss
 
     # --- io ---------------------------------------------------------------------------------
 
     def save(self, path):
-        """Write the net to `path` (.npz) atomically: a failed save leaves an old file intact."""
-        path = os.fspath(path)
+        """Write the net to `path` (.npz) atomically: a temporary file beside it, renamed over
+        it when complete, so a failed or killed save leaves an old file intact. An old file's
+        mode is kept (a new file gets the umask's). Temporary files of the same path that dead
+        processes left are removed first."""
+        name = _path_name(path, files=False)
+        for group, ps in (("ws", self.ws), ("bs", self.bs)):
+            for k, p in enumerate(ps):
+                if not np.isfinite(p).all():
+                    raise ValueError(f"{group}[{k}] holds NaN or inf: a file load would refuse "
+                                     f"is not written to {name}")
         arrays = {"format": np.array(_FORMAT), "arch": np.array(self.arch, np.int64),
                   "acts": np.array(self.acts), "dropout": np.array(self.dropout)}
         for k, (w, b) in enumerate(zip(self.ws, self.bs, strict=True)):
             arrays[f"w{k}"], arrays[f"b{k}"] = w, b
-        folder = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(prefix=".nn-", suffix=".npz.tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, **arrays)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        _save_atomic(name, arrays)
 
     @classmethod
     def load(cls, path):
-        """A net read from a file written by save; anything else raises ValueError."""
-        try:
-            with np.load(path, allow_pickle=False) as f:
-                data = {k: f[k] for k in f.files}
-        except FileNotFoundError:
-            raise
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as e:
-            raise ValueError(f"{path}: not a readable nn model file ({e})") from None
-        if "format" not in data or data["format"].shape != () or str(data["format"]) != _FORMAT:
-            raise ValueError(f"{path}: not an nn model file (expected format {_FORMAT!r}, got "
-                             f"{data.get('format')!r})")
-        for key in ("arch", "acts", "dropout"):
-            if key not in data:
-                raise ValueError(f"{path}: missing {key!r}")
-        arch, acts = data["arch"], data["acts"]
-        if arch.ndim != 1 or arch.dtype.kind not in "iu" or len(arch) < 2:
-            raise ValueError(f"{path}: arch must be a 1-D integer array of length >= 2, got "
-                             f"{arch!r}")
-        if acts.dtype.kind != "U" or acts.shape != (len(arch) - 1,):
-            raise ValueError(f"{path}: acts must be {len(arch) - 1} names, got {acts!r}")
-        ws, bs = _layer_arrays(data, arch, path)
-        acts = [str(a) for a in acts]
+        """A net read from a file written by save (a path or a binary file object). Its member
+        list and every array's declared dtype and shape are checked against its arch before
+        any data is read; anything but a model file raises ValueError naming the file."""
+        name = _path_name(path)
+        arch, acts, dropout, ws, bs = _read_model(path if hasattr(path, "read") else name, name)
         try:
             return cls.from_arrays(ws, bs, act=acts[:-1] or "tanh", out_act=acts[-1],
-                                   dropout=float(data["dropout"]))
+                                   dropout=dropout)
         except (TypeError, ValueError) as e:
-            raise ValueError(f"{path}: {e}") from None
-
-
-_FORMAT = "nn.MLP/1"
-
-def _layer_arrays(data, arch, path):
-    """The weight and bias arrays of a loaded file, checked against its arch."""
-    ws, bs = [], []
-    for k, (i, o) in enumerate(zip(arch[:-1], arch[1:], strict=True)):
-        for key, shape, out in ((f"w{k}", (i, o), ws), (f"b{k}", (o,), bs)):
-            if key not in data:
-                raise ValueError(f"{path}: missing array {key!r}")
-            a = data[key]
-            if a.dtype not in (np.float32, np.float64) or a.shape != tuple(shape):
-                raise ValueError(f"{path}: {key} must be float32/float64 of shape "
-                                 f"{tuple(int(s) for s in shape)}, got {a.dtype} {a.shape}")
-            if not np.isfinite(a).all():
-                raise ValueError(f"{path}: {key} holds NaN or inf")
-            out.append(a)
-    return ws, bs
-
+            raise ValueError(f"{name}: {e}") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -554,7 +564,10 @@ def _layer_arrays(data, arch, path):
 def finite_diff(net, x, t, loss="mse", eps=1e-6):
     """Central-difference gradients of net.cost(x, t, loss), shaped like (ws, bs).
     Use a float64 net: in float32 the differences drown in rounding."""
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an nn.MLP, got {type(net).__name__}")
     x, t, loss = net._check_xt(x, t, loss)
+    eps = _check_positive(eps, "eps")
     flat = net._flat
     g = np.empty(flat.shape, np.float64)
     for i in range(flat.size):
@@ -576,23 +589,39 @@ def finite_diff(net, x, t, loss="mse", eps=1e-6):
 
 
 class _Optimizer:
+    """step(net, gws, gbs) for any number of nets: each net has its own moments and buffers,
+    kept as long as the net lives."""
+
     def __init__(self, lr, weight_decay):
-        self.lr = _check_positive(lr, "lr")
+        self.lr = lr
         self.weight_decay = _check_nonneg(weight_decay, "weight_decay")
-        self._owner = None
+        self._state = weakref.WeakKeyDictionary()        # net -> its buffers and moments
+
+    @property
+    def lr(self):
+        """The learning rate, settable (a positive finite number)."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, lr):
+        self._lr = _check_positive(lr, "lr")
 
     def step(self, net, gws, gbs):
+        if not isinstance(net, MLP):
+            raise TypeError(f"net must be an nn.MLP, got {type(net).__name__}")
         g = _flat_grads(net, gws, gbs)
-        if self._owner is not net._flat:
-            self._owner = net._flat
-            self._decayed = np.empty_like(g) if self.weight_decay else None
-            self._reset(g)
-        if self.weight_decay:                    # g + wd * W, in a buffer of the optimizer's
-            nw = net._n_weights
-            np.copyto(self._decayed, g)
-            g = self._decayed
-            g[:nw] += self.weight_decay * net._flat[:nw]
-        self._update(net._flat, g)
+        state = self._state.get(net)
+        if state is None:
+            state = self._state[net] = self._new_state(g)
+        if self.weight_decay:                    # g + wd * W, in a buffer of the net's state
+            if "decayed" not in state:
+                state["decayed"] = np.empty_like(g)
+            d, nw = state["decayed"], net._n_weights
+            np.multiply(net._flat[:nw], self.weight_decay, out=d[:nw])
+            d[:nw] += g[:nw]
+            d[nw:] = g[nw:]
+            g = d
+        self._update(net._flat, g, state)
 
 
 class SGD(_Optimizer):
@@ -602,16 +631,16 @@ class SGD(_Optimizer):
         super().__init__(lr, weight_decay)
         self.momentum = _check_nonneg(momentum, "momentum")
 
-    def _reset(self, g):
-        self._v = np.zeros_like(g) if self.momentum else None
-        self._tmp = np.empty_like(g)
+    def _new_state(self, g):
+        return {"v": np.zeros_like(g), "tmp": np.empty_like(g)}
 
-    def _update(self, p, g):
+    def _update(self, p, g, state):
         if self.momentum:
-            self._v *= self.momentum
-            self._v += g
-            g = self._v
-        p -= np.multiply(g, self.lr, out=self._tmp)
+            v = state["v"]
+            v *= self.momentum
+            v += g
+            g = v
+        p -= np.multiply(g, self.lr, out=state["tmp"])
 
 
 class Adam(_Optimizer):
@@ -620,19 +649,19 @@ class Adam(_Optimizer):
 
     def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         super().__init__(lr, weight_decay)
-        if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2 or not all(
+                _is_real(b) and 0.0 <= b < 1.0 for b in betas):
             raise ValueError(f"betas must be two numbers in [0, 1), got {betas!r}")
         self.betas = tuple(float(b) for b in betas)
         self.eps = _check_positive(eps, "eps")
 
-    def _reset(self, g):
-        self._m, self._v, self._tmp = np.zeros_like(g), np.zeros_like(g), np.empty_like(g)
-        self._t = 0
+    def _new_state(self, g):
+        return {"m": np.zeros_like(g), "v": np.zeros_like(g), "tmp": np.empty_like(g), "t": 0}
 
-    def _update(self, p, g):
+    def _update(self, p, g, state):
         b1, b2 = self.betas
-        self._t += 1
-        m, v, tmp = self._m, self._v, self._tmp
+        state["t"] += 1
+        t, m, v, tmp = state["t"], state["m"], state["v"], state["tmp"]
         m *= b1                                          # m = b1 m + (1 - b1) g
         m += np.multiply(g, 1.0 - b1, out=tmp)
         v *= b2                                          # v = b2 v + (1 - b2) g^2
@@ -640,26 +669,33 @@ class Adam(_Optimizer):
         tmp *= 1.0 - b2
         v += tmp
         den = np.sqrt(v, out=tmp)                        # sqrt(vhat) + eps
-        den *= 1.0 / math.sqrt(1.0 - b2 ** self._t)
+        den *= 1.0 / math.sqrt(1.0 - b2 ** t)
         den += self.eps
         step = np.divide(m, den, out=den)                # lr * mhat / (sqrt(vhat) + eps)
-        step *= self.lr / (1.0 - b1 ** self._t)
+        step *= self.lr / (1.0 - b1 ** t)
         p -= step
 
 
 def _flat_grads(net, gws, gbs):
-    """The gradients as one flat array in the net's layout (no copy when backprop made them)."""
+    """The gradients as one flat array in the net's layout: no copy when backprop made them
+    for a net of this arch and dtype, else checked array by array against the net's shapes."""
     flat = getattr(gws, "flat", None)
-    if flat is not None and flat is getattr(gbs, "flat", None) and flat.shape == net._flat.shape:
+    if (flat is not None and flat is getattr(gbs, "flat", None) and gws.arch == net.arch
+            and flat.dtype == net.dtype):
         return flat
-    if len(gws) != len(net.ws) or len(gbs) != len(net.bs):
-        raise ValueError(f"gws/gbs must hold {len(net.ws)} arrays each, got {len(gws)} and "
-                         f"{len(gbs)}")
     for name, gs, ps in (("gws", gws, net.ws), ("gbs", gbs, net.bs)):
+        if isinstance(gs, np.ndarray) or not isinstance(gs, (list, tuple)):
+            raise TypeError(f"{name} must be a list of {len(ps)} arrays, got "
+                            f"{type(gs).__name__}")
+        if len(gs) != len(ps):
+            raise ValueError(f"gws/gbs must hold {len(net.ws)} arrays each, got {len(gws)} and "
+                             f"{len(gbs)}")
         for k, (g, p) in enumerate(zip(gs, ps, strict=True)):
             if np.shape(g) != p.shape:
                 raise ValueError(f"{name}[{k}] must have shape {p.shape}, got {np.shape(g)}")
-    return np.concatenate([np.ravel(g) for g in list(gws) + list(gbs)]).astype(net.dtype)
+    arrays = [_check_array(g, f"{name}[{k}]", dtype=net.dtype)
+              for name, gs in (("gws", gws), ("gbs", gbs)) for k, g in enumerate(gs)]
+    return np.concatenate([a.ravel() for a in arrays])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -686,6 +722,9 @@ def fit(net, x, t, loss="mse", opt=None, epochs=1, batch_size=None, shuffle=True
     if (x_val is None) != (t_val is None):
         raise ValueError("x_val and t_val must be given together, got only "
                          f"{'x_val' if t_val is None else 't_val'}")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable as callback(epoch, history), got "
+                        f"{type(callback).__name__} {callback!r}")
     if x_val is not None:
         x_val, t_val, _ = net._check_xt(x_val, t_val, loss, names=("x_val", "t_val"))
     epochs = _check_count(epochs, "epochs")
@@ -714,15 +753,20 @@ def fit(net, x, t, loss="mse", opt=None, epochs=1, batch_size=None, shuffle=True
 def _steps(net, x, t, loss, opt, epochs, batch_size, shuffle, seed):
     """Check the arguments of train / fit; return the number of samples and the loop, a
     generator of (Step, (tb, y)) with tb the batch's targets and y its outputs for loss "ce"."""
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an nn.MLP, got {type(net).__name__}")
     x, t, loss = net._check_xt(x, t, loss)
     opt = Adam() if opt is None else opt
-    if not hasattr(opt, "step"):
+    if isinstance(opt, type):
+        raise TypeError(f"opt must be an optimizer object such as nn.Adam(1e-3), got the class "
+                        f"{opt.__name__}")
+    if not callable(getattr(opt, "step", None)):
         raise TypeError(f"opt must be an optimizer such as nn.SGD or nn.Adam, got "
                         f"{type(opt).__name__}")
     epochs = _check_count(epochs, "epochs", allow_none=True)
     n = len(x)
     bs = n if batch_size is None else min(_check_count(batch_size, "batch_size"), n)
-    rng = np.random.default_rng(seed)
+    rng = _check_seed(seed, "seed")
     return n, _loop(net, x, t, loss, opt, epochs, bs, shuffle, rng)
 
 
@@ -747,15 +791,21 @@ def _loop(net, x, t, loss, opt, epochs, bs, shuffle, rng):
                 net._give_work(work)
             if not math.isfinite(cost):
                 net._flat[...] = last_good
-                raise DivergedError(
-                    f"training diverged: cost became {cost} at step {step} (epoch {epoch}); "
-                    f"the net holds the weights of the last finite step, try a smaller lr "
-                    f"(opt.lr = {getattr(opt, 'lr', '?')})")
+                raise _diverged(f"cost became {cost}", step, epoch, opt)
             last_good[...] = net._flat
             opt.step(net, *grads)
+            if not math.isfinite(net._flat.sum(dtype=np.float64)):
+                net._flat[...] = last_good
+                raise _diverged("its update made weights non-finite", step, epoch, opt)
             yield Step(step, epoch, float(cost)), (tb, y)
             step += 1
         epoch += 1
+
+
+def _diverged(what, step, epoch, opt):
+    return DivergedError(
+        f"training diverged: {what} at step {step} (epoch {epoch}); the net holds the weights "
+        f"of the last finite step, try a smaller lr (opt.lr = {getattr(opt, 'lr', '?')})")
 
 
 def _record_epoch(hist, net, tally, x_val, t_val, loss):
@@ -778,6 +828,241 @@ def _epoch_line(hist, epoch, epochs, start):
 
 
 # ---------------------------------------------------------------------------------------------
+# Files: the model format (np.savez members), reading it checked, writing it atomically
+# ---------------------------------------------------------------------------------------------
+
+_FORMAT = "nn.MLP/1"
+_META = ("format", "arch", "acts", "dropout")
+_TMP_SUFFIX = ".nn-tmp"
+
+
+def _path_name(path, files=True):
+    """path as a str for opening and messages; a file object's name when files=True."""
+    if isinstance(path, (str, bytes, os.PathLike)):
+        return os.fsdecode(os.fspath(path))
+    if files and hasattr(path, "read") and hasattr(path, "seek"):
+        return str(getattr(path, "name", repr(path)))
+    what = "a file path (str or os.PathLike)" + (" or a binary file object" if files else "")
+    raise TypeError(f"path must be {what}, got {type(path).__name__} {path!r}")
+
+
+def _read_model(src, name):
+    """(arch, acts, dropout, ws, bs) of a model file, every member checked before it is read."""
+    try:
+        zf = zipfile.ZipFile(src)
+    except FileNotFoundError:
+        raise
+    except zipfile.BadZipFile:
+        raise ValueError(f"{name}: not an nn model file ({_not_zip(src)})") from None
+    except OSError as e:
+        raise ValueError(f"{name}: not a readable nn model file ({e})") from None
+    with zf:
+        members = _members(zf, name)
+        arch, acts, dropout = _read_meta(zf, members, name)
+        layers = [f"{g}{k}" for k in range(len(arch) - 1) for g in "wb"]
+        extra = sorted(set(members) - set(_META) - set(layers))
+        missing = [k for k in layers if k not in members]
+        if extra or missing:
+            raise ValueError(f"{name}: a {len(arch) - 1}-layer model holds {list(_META)} and "
+                             f"w0, b0, ... b{len(arch) - 2}; this file has "
+                             + "; ".join(([f"unexpected {extra}"] if extra else [])
+                                         + ([f"no {missing}"] if missing else [])))
+        try:
+            _check_size(arch, np.float32)
+        except ValueError as e:
+            raise ValueError(f"{name}: {e}") from None
+        ws, bs = [], []
+        for k, (i, o) in enumerate(zip(arch[:-1], arch[1:], strict=True)):
+            ws.append(_read_member(zf, members[f"w{k}"], name, "f", (i, o)))
+            bs.append(_read_member(zf, members[f"b{k}"], name, "f", (o,)))
+        return arch, acts, dropout, ws, bs
+
+
+def _members(zf, name):
+    """The archive's members by key ("w0" for "w0.npy"); every one must be a .npy array."""
+    members = {}
+    for info in zf.infolist():
+        if not info.filename.endswith(".npy") or info.filename[:-4] in members:
+            raise ValueError(f"{name}: not an nn model file (member {info.filename!r} is not "
+                             f"one .npy array as np.savez writes)")
+        members[info.filename[:-4]] = info
+    missing = [k for k in _META if k not in members]
+    if missing:
+        raise ValueError(f"{name}: not an nn model file (no {', '.join(missing)}; it holds "
+                         f"{sorted(members)[:8]})")
+    return members
+
+
+def _not_zip(src):
+    """What a file that is no zip archive looks like."""
+    try:
+        if hasattr(src, "read"):
+            src.seek(0)
+            head = src.read(6)
+        else:
+            with open(src, "rb") as f:
+                head = f.read(6)
+    except OSError:
+        return "not a zip archive"
+    if head == b"\x93NUMPY":
+        return "a single .npy array, not the .npz archive MLP.save writes"
+    return "not a zip archive" + (" (a pickle?)" if head[:1] == b"\x80" else "")
+
+
+def _read_meta(zf, members, name):
+    fmt = _read_member(zf, members["format"], name, "U", ())
+    if str(fmt) != _FORMAT:
+        raise ValueError(f"{name}: not an nn model file (expected format {_FORMAT!r}, got "
+                         f"{str(fmt)!r})")
+    arch = _read_member(zf, members["arch"], name, "iu", None, max_items=4096)
+    if arch.ndim != 1:
+        raise ValueError(f"{name}: arch must be 1-D, got shape {arch.shape}")
+    try:
+        arch = _check_arch([int(v) for v in arch])
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{name}: {e}") from None
+    acts = _read_member(zf, members["acts"], name, "U", (len(arch) - 1,))
+    dropout = _read_member(zf, members["dropout"], name, "f", ())
+    return arch, [str(a) for a in acts], float(dropout)
+
+
+def _read_member(zf, info, name, kinds, shape, max_items=None):
+    """One .npy member: its header checked (dtype kind, shape, the size its data must have)
+    before the data is read."""
+    key = info.filename[:-4]
+    with zf.open(info) as f:
+        got, fortran, dtype = _npy_header(f, name, key)
+        if dtype.kind not in kinds or dtype.hasobject or (kinds == "f"
+                                                          and dtype.itemsize not in (4, 8)):
+            want = {"f": "float32/float64", "U": "a string", "iu": "integers"}[kinds]
+            raise ValueError(f"{name}: {key} must hold {want}, got dtype {dtype}")
+        if shape is not None and tuple(got) != tuple(shape):
+            raise ValueError(f"{name}: {key} must have shape {tuple(shape)}, got {tuple(got)}")
+        count = math.prod(got)
+        if max_items is not None and count > max_items:
+            raise ValueError(f"{name}: {key} declares {count} values, at most {max_items} fit")
+        size, have = count * dtype.itemsize, info.file_size - f.tell()
+        if size != have:
+            raise ValueError(f"{name}: {key} declares {count} values of {dtype} ({size} bytes) "
+                             f"but holds {have} bytes")
+        data = f.read(size)
+    if len(data) != size:
+        raise ValueError(f"{name}: {key} is truncated ({len(data)} of {size} bytes)")
+    a = np.frombuffer(data, dtype).reshape(got, order="F" if fortran else "C")
+    a = a.astype(dtype.newbyteorder("="))
+    if kinds == "f" and not np.isfinite(a).all():
+        raise ValueError(f"{name}: {key} holds NaN or inf")
+    return a
+
+
+def _npy_header(f, name, key):
+    try:
+        version = np.lib.format.read_magic(f)
+        if version == (1, 0):
+            return np.lib.format.read_array_header_1_0(f)
+        if version == (2, 0):
+            return np.lib.format.read_array_header_2_0(f)
+        raise ValueError(f".npy format version {version} is not supported")
+    except ValueError as e:
+        raise ValueError(f"{name}: {key} is not a readable .npy array ({e})") from None
+
+
+def _save_atomic(path, arrays):
+    """np.savez(path, **arrays) through a temporary file renamed over path when complete."""
+    folder, base = os.path.split(os.path.abspath(path))
+    _remove_stale_temps(folder, base)
+    tmp = os.path.join(folder, f".{base}.{os.getpid()}.{secrets.token_hex(4)}{_TMP_SUFFIX}")
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = None                              # a new file: the umask decides
+    restore = _sigterm_raises()
+    try:
+        try:
+            _write_replace(tmp, path, arrays, mode)
+        finally:
+            if restore is not None:
+                signal.signal(signal.SIGTERM, restore)
+    except _Terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.raise_signal(signal.SIGTERM)      # end as the SIGTERM would have
+        raise SystemExit(128 + signal.SIGTERM) from None
+
+
+def _write_replace(tmp, path, arrays, mode):
+    try:                        # the open too: a signal may be handled as soon as it returns
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o666)
+        with os.fdopen(fd, "wb") as f:
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), mode)
+            np.savez(f, **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _remove_stale_temps(folder, base):
+    """Remove .{base}.{pid}.{token}.nn-tmp files whose writing process is dead (POSIX only:
+    elsewhere a pid cannot be probed safely)."""
+    if os.name != "posix":
+        return
+    prefix = f".{base}."
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for entry in names:
+        if not (entry.startswith(prefix) and entry.endswith(_TMP_SUFFIX)):
+            continue
+        parts = entry[len(prefix):-len(_TMP_SUFFIX)].split(".")
+        if len(parts) != 2 or not parts[0].isdigit() or len(parts[1]) != 8:
+            continue
+        pid = int(parts[0])
+        if pid != os.getpid() and not _alive(pid):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, entry))
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True                              # e.g. another user's process
+    return True
+
+
+class _Terminated(BaseException):
+    """SIGTERM during a save (see _sigterm_raises)."""
+
+
+def _raise_terminated(signum, frame):
+    raise _Terminated()
+
+
+def _sigterm_raises():
+    """While a save runs in the main thread and SIGTERM has its default action, a SIGTERM
+    raises _Terminated, so the temporary file is removed before the process ends by that same
+    signal. Returns the handler to put back, or None where nothing was changed (another thread,
+    a handler of the program's own)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+            return None
+        signal.signal(signal.SIGTERM, _raise_terminated)
+    except (ValueError, OSError, AttributeError):
+        return None
+    return signal.SIG_DFL
+
+
+# ---------------------------------------------------------------------------------------------
 # Argument checks: one clear message naming the argument, the expectation and the value
 # ---------------------------------------------------------------------------------------------
 
@@ -797,10 +1082,104 @@ def _check_arch(arch):
 
 
 def _check_dtype(dtype):
-    dtype = np.dtype(dtype).type
-    if dtype not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be np.float32 or np.float64, got {np.dtype(dtype).name}")
-    return dtype
+    try:
+        kind = np.dtype(dtype).type
+    except (TypeError, ValueError):
+        raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype!r}") from None
+    if kind not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be np.float32 or np.float64, got {np.dtype(kind).name}")
+    return kind
+
+
+def _check_init(init, sigma_w, sigma_b, low, high):
+    """The init name (None: by activation) and its (sigma_w, sigma_b, low, high)."""
+    if init is None and (sigma_w is not None or sigma_b is not None):
+        init = "normal"
+    if init is None and (low is not None or high is not None):
+        init = "uniform"
+    if init is not None and (not isinstance(init, str) or init not in INITS):
+        raise ValueError(f"init must be one of {INITS}, got {init!r}")
+    if init != "normal" and (sigma_w is not None or sigma_b is not None):
+        raise ValueError(f"sigma_w and sigma_b apply to init='normal', got init={init!r}")
+    if init != "uniform" and (low is not None or high is not None):
+        raise ValueError(f"low and high apply to init='uniform', got init={init!r}")
+    sw = 1.0 if sigma_w is None else _check_nonneg(sigma_w, "sigma_w")
+    sb = 0.0 if sigma_b is None else _check_nonneg(sigma_b, "sigma_b")
+    lo = 0.0 if low is None else _check_real(low, "low")
+    hi = 1.0 if high is None else _check_real(high, "high")
+    if lo > hi:
+        raise ValueError(f"low must be <= high, got low={low!r}, high={high!r}")
+    return init, (sw, sb, lo, hi)
+
+
+def _init_layer(w, b, kind, rng, sigma_w, sigma_b, low, high):
+    fan_in, fan_out = w.shape
+    if kind == "xavier":
+        w[...] = rng.normal(0.0, math.sqrt(2.0 / (fan_in + fan_out)), w.shape)
+        b[...] = 0.0
+    elif kind == "he":
+        w[...] = rng.normal(0.0, math.sqrt(2.0 / fan_in), w.shape)
+        b[...] = 0.0
+    elif kind == "uniform":
+        w[...] = rng.uniform(low, high, w.shape)
+        b[...] = rng.uniform(low, high, b.shape)
+    else:
+        w[...] = rng.normal(0.0, sigma_w / math.sqrt(fan_in), w.shape)
+        b[...] = rng.normal(0.0, sigma_b, b.shape)
+
+
+def _check_seed(seed, name):
+    """A numpy Generator from seed: None, an integer >= 0, or a Generator (used as is)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is not None and (isinstance(seed, (bool, np.bool_))
+                             or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise ValueError(f"{name} must be None, an integer >= 0 or a numpy Generator, got "
+                         f"{type(seed).__name__} {seed!r}")
+    return np.random.default_rng(seed)
+
+
+def _check_rng(rng):
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be None or a numpy Generator (np.random.default_rng(seed)), "
+                        f"got {type(rng).__name__} {rng!r}")
+    return rng
+
+
+def _check_size(arch, dtype):
+    """Refuse a net whose parameters (plus init's float64 temporary for its largest layer) do
+    not fit in the memory available, before asking numpy for it."""
+    sizes = [i * o for i, o in zip(arch[:-1], arch[1:], strict=True)]
+    need = (sum(sizes) + sum(arch[1:])) * np.dtype(dtype).itemsize + 8 * max(sizes)
+    avail = _memory_available()
+    if avail is not None and need > avail:
+        raise ValueError(_size_message(arch, dtype, avail))
+
+
+def _size_message(arch, dtype, avail):
+    n = sum(i * o + o for i, o in zip(arch[:-1], arch[1:], strict=True))
+    have = "" if avail is None else f", {_bytes(avail)} are available"
+    return (f"arch {list(arch)} has {n} parameters ({_bytes(n * np.dtype(dtype).itemsize)} as "
+            f"{np.dtype(dtype).name}): more memory than this machine can give{have}")
+
+
+def _bytes(n):
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+
+
+def _memory_available():
+    """Bytes of memory available (MemAvailable in /proc/meminfo), or None where unknown."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def _check_acts(act, out_act, n_layers):
@@ -826,34 +1205,67 @@ def _check_dropout(p):
     return float(p)
 
 
-def _check_array(a, name, ndim=None):
+def _check_array(a, name, ndim=None, dtype=None):
+    """a as an array of real numbers (cast to dtype when given) with every value finite, also
+    after the cast: 1e39 does not fit a float32."""
     if isinstance(a, (str, bytes)) or a is None:
         raise TypeError(f"{name} must be a numeric array, got {type(a).__name__}")
     try:
         arr = np.asarray(a)
-    except ValueError as e:
+    except (ValueError, TypeError) as e:
         raise ValueError(f"{name} must be a rectangular numeric array ({e})") from None
+    if arr.dtype.kind == "c":
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
     if arr.dtype.kind not in "iuf":
         raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}")
-    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
-        bad = np.argwhere(~np.isfinite(arr))[0]
-        raise ValueError(f"{name} holds NaN or inf (first at index {tuple(int(i) for i in bad)})")
-    return arr
+    out = arr
+    if dtype is not None and arr.dtype != dtype:
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = arr.astype(dtype)
+    if out.dtype.kind == "f" and not np.isfinite(out).all():
+        i = tuple(int(k) for k in np.argwhere(~np.isfinite(out))[0])
+        if np.isfinite(arr[i]):
+            raise ValueError(f"{name}[{', '.join(map(str, i))}] = {arr[i].item()!r} is beyond "
+                             f"{out.dtype.name}'s range (|v| <= {np.finfo(out.dtype).max:.3g})")
+        raise ValueError(f"{name} holds NaN or inf (first at index {i})")
+    return out
+
+
+def _check_probabilities(t, name):
+    """ce targets: every row non-negative and summing to 1 (within float32 rounding)."""
+    if t.min() < 0:
+        i, j = (int(k) for k in np.argwhere(t < 0)[0])
+        raise ValueError(f"{name} must hold probabilities for loss 'ce' (rows >= 0 summing to "
+                         f"1), got {name}[{i}, {j}] = {t[i, j].item()!r}")
+    sums = t.sum(axis=1, dtype=np.float64)
+    bad = np.flatnonzero(np.abs(sums - 1.0) > 1e-3)
+    if len(bad):
+        raise ValueError(f"{name} must hold probabilities for loss 'ce' (rows >= 0 summing to "
+                         f"1), got row {bad[0]} summing to {sums[bad[0]]:.6g}")
+
+
+def _is_real(v):
+    return (not isinstance(v, (bool, np.bool_))
+            and isinstance(v, (int, float, np.integer, np.floating)) and math.isfinite(v))
+
+
+def _check_real(v, name):
+    if not _is_real(v):
+        raise ValueError(f"{name} must be a finite number, got {v!r}")
+    return float(v)
 
 
 def _check_positive(v, name):
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not v > 0 \
-            or not math.isfinite(v):
-        raise ValueError(f"{name} must be a positive number, got {v!r}")
+    if not _is_real(v) or not v > 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {v!r}")
     return float(v)
 
 
 def _check_nonneg(v, name):
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not v >= 0 \
-            or not math.isfinite(v):
-        raise ValueError(f"{name} must be a number >= 0, got {v!r}")
+    if not _is_real(v) or not v >= 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {v!r}")
     return float(v)
 
 

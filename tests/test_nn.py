@@ -444,9 +444,9 @@ def test_bad_data_arguments():
         (lambda: net.cost(x, t, "ce"), ValueError, r"loss 'ce' needs out_act='softmax'.*"
                                                    r"'linear'"),
         (lambda: soft.backprop(x, [[np.nan, 0]] * 4, "ce"), ValueError, r"t holds NaN"),
-        (lambda: nn.SGD(0), ValueError, r"lr must be a positive number, got 0"),
-        (lambda: nn.SGD(-1.0), ValueError, r"lr must be a positive number, got -1.0"),
-        (lambda: nn.SGD(0.1, momentum=-1), ValueError, r"momentum must be a number >= 0"),
+        (lambda: nn.SGD(0), ValueError, r"lr must be a finite number > 0, got 0"),
+        (lambda: nn.SGD(-1.0), ValueError, r"lr must be a finite number > 0, got -1.0"),
+        (lambda: nn.SGD(0.1, momentum=-1), ValueError, r"momentum must be a finite number >= 0"),
         (lambda: nn.Adam(betas=(0.9, 1.0)), ValueError, r"betas must be two numbers in \[0, 1\)"),
         (lambda: nn.fit(net, x, t, epochs=0), ValueError, r"epochs must be an integer >= 1, got 0"),
         (lambda: nn.fit(net, x, t, batch_size=0), ValueError, r"batch_size must be an integer"),

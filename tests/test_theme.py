@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from viz import theme, gl
+from viz import gl, theme
 
 
 def lightness(rgb):

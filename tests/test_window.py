@@ -1,14 +1,15 @@
 """The gym in a real pyglet window on an X server (Xvfb), not the headless path."""
 
 import os
-import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import summary
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,9 +42,8 @@ def test_real_window_trains_and_shows_the_network(display, tmp_path):
                         str(shot), "--data", "spiral"], capture_output=True, text=True, env=env,
                        timeout=600)
     assert r.returncode == 0, r.stderr
-    m = re.search(r"(\d+) frames, (\d+) training steps", r.stdout)
-    assert m, r.stdout
-    assert int(m.group(1)) == 90 and int(m.group(2)) >= 90
+    got = summary(r.stdout)
+    assert int(got["frames"]) == 90 and int(got["step"]) >= 90 and got["task"] == "spiral"
     img = np.asarray(Image.open(shot).convert("RGB")).astype(int)
     assert img.shape == (600, 800, 3)
     # the diagram (left) holds many neuron colours; the maps (right) hold many colours too
@@ -51,3 +51,28 @@ def test_real_window_trains_and_shows_the_network(display, tmp_path):
     assert len(np.unique(graph.reshape(-1, 3), axis=0)) > 100
     assert len(np.unique(right.reshape(-1, 3), axis=0)) > 1000
     assert graph.std() > 20 and right.std() > 30
+
+
+def test_escape_closes_the_window_and_writes_its_screenshot(display, tmp_path):
+    """A windowed run with --screenshot and no --frames, closed with Esc as a user would (the key
+    sent by xdotool to the window), writes the picture it was left at and its summary line."""
+    xdotool = shutil.which("xdotool")
+    assert xdotool, "xdotool is needed for the real-window tests: apt-get install -y xdotool"
+    shot = tmp_path / "esc.png"
+    env = dict(os.environ, DISPLAY=display)
+    proc = subprocess.Popen([sys.executable, str(ROOT / "gym.py"), "--data", "moons",
+                             "--screenshot", str(shot)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        window = subprocess.run([xdotool, "search", "--sync", "--name", "^nn-gym$"], env=env,
+                                capture_output=True, text=True, timeout=60).stdout.split()[0]
+        time.sleep(2.0)                                  # let it train and draw a while
+        subprocess.run([xdotool, "key", "--window", window, "Escape"], env=env, check=True)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    got = summary(out)
+    assert got["task"] == "moons" and int(got["frames"]) > 10 and float(got["fps"]) > 5
+    img = np.asarray(Image.open(shot).convert("RGB")).astype(int)
+    assert img.shape == (600, 800, 3) and img[40:560, 410:].std() > 30

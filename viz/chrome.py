@@ -38,9 +38,23 @@ class Key:
         return ("shift+" if self.shift else "") + self.name
 
 
+def _pyglet_keys():
+    """pyglet.window.key, imported without the hidden window pyglet opens on import (which
+    needs a display: key tables are also used headless)."""
+    import sys
+
+    import pyglet
+
+    if "pyglet.window" not in sys.modules:
+        pyglet.options["shadow_window"] = False
+    from pyglet.window import key
+
+    return key
+
+
 def pyglet_symbol(name):
     """The pyglet key symbol of a key name ("s", "space", "1", "up")."""
-    from pyglet.window import key
+    key = _pyglet_keys()
 
     spelled = _PYGLET_NAMES.get(name, name.upper() if not name.isdigit() else "_" + name)
     return getattr(key, spelled)
@@ -63,7 +77,7 @@ class Keys:
 
     def lookup(self, symbol, modifiers=0):
         """(command, arg) of the key pressed, or None."""
-        from pyglet.window import key
+        key = _pyglet_keys()
 
         if self._symbols is None:
             self._symbols = {(pyglet_symbol(k.name), k.shift): k for k in self.keys}
@@ -73,17 +87,16 @@ class Keys:
         return None if k is None else (k.command, k.arg)
 
     def bar(self):
-        """The key bar's text: 'space pause  . step ...', grouping runs of one command."""
-        parts, grouped = [], {}
+        """The key bar's text: 'space pause  . step ...'; neighbours with the same word are
+        one entry ('1-8 data', 'up-down lr')."""
+        parts = []
         for k in self.keys:
             if k.short is None:
                 continue
-            if k.command in grouped and k.arg is not None:
-                grouped[k.command][1] = k.label
-                continue
-            entry = [k.label, k.label, k.short]
-            grouped[k.command] = entry
-            parts.append(entry)
+            if parts and parts[-1][2] == k.short:
+                parts[-1][1] = k.label
+            else:
+                parts.append([k.label, k.label, k.short])
         return "  ".join(f"{a}-{b} {s}" if a != b else f"{a} {s}" for a, b, s in parts)
 
     def rows(self):

@@ -1,19 +1,29 @@
 """Datasets for the gym: 2-D classification toys (as in TensorFlow Playground), an image to learn
-as a function (x, y) -> brightness (nn.h's img2nn), and the n-bit adder.
+as a function (x, y) -> brightness (nn.h's img2nn), and the n-bit adder. numpy only.
 
     ds = make("spiral", n_train=400, noise=0.1, test_frac=0.3, seed=0)
-    ds.x, ds.t            # (n, 2) inputs in [-1, 1]^2, (n, k) one-hot targets
-    ds.targets(1)         # the same labels as one 0/1 column, for a net with one output
+    ds.x, ds.labels       # (n, 2) inputs in [-1, 1]^2, (n,) integer labels
+    ds.targets(1)         # the labels as one 0/1 column, for a net with one output
 
 Every 2-D dataset lives in the square [-1, 1]^2 (`EXTENT`), so maps and nets share one frame.
+DATASETS is the one table of datasets: the gym's --data choices, its number keys and its help
+all come from it. To add a 2-D toy, write `_name(n, rng) -> (x, labels)` and add one entry.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
-NAMES = ("xor", "circles", "spiral", "moons", "gaussians", "checker", "image", "adder")
 EXTENT = (-1.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A dataset of the table: what makes it and the line the help shows."""
+
+    name: str
+    description: str
+    toy: object = None        # (n, rng) -> (x (n, 2), labels (n,)) for a 2-D toy
 
 
 @dataclass
@@ -56,10 +66,10 @@ class Dataset:
 
 
 def make(name, n_train=400, noise=0.1, test_frac=0.3, seed=0, image=None, bits=3):
-    """The dataset `name` (one of NAMES). noise is a standard deviation in input units for the
+    """The dataset `name` (one of DATASETS). noise is a standard deviation in input units for the
     2-D toys; test_frac of the samples are held out (none for image and adder, whose samples are
     the whole domain). image: a path for "image" (default: a built-in picture)."""
-    if name not in NAMES:
+    if name not in DATASETS:
         raise ValueError(f"dataset must be one of {', '.join(NAMES)}, got {name!r}")
     if not isinstance(n_train, int) or n_train < 4:
         raise ValueError(f"n_train must be an integer >= 4, got {n_train!r}")
@@ -78,7 +88,7 @@ def make(name, n_train=400, noise=0.1, test_frac=0.3, seed=0, image=None, bits=3
         x, t = adder(bits)
         return Dataset(name, x, t, x[:0], t[:0])
     n = int(round(n_train / (1 - test_frac)))
-    x, y = TOYS[name](n, rng)
+    x, y = DATASETS[name].toy(n, rng)
     x = np.clip(x + rng.normal(0, noise, x.shape), -1, 1).astype(np.float32)
     classes = int(y.max()) + 1
     n_test = n - n_train
@@ -128,8 +138,6 @@ def _checker(n, rng):
     return x, (cells.sum(1) % 2).astype(int)
 
 
-TOYS = {"xor": _xor, "circles": _circles, "spiral": _spiral, "moons": _moons,
-        "gaussians": _gaussians, "checker": _checker}
 
 
 # --- image and adder -------------------------------------------------------------------------
@@ -177,3 +185,16 @@ def adder(bits):
     a, b = np.divmod(np.arange(n * n), n)
     to_bits = lambda v, k: ((v[:, None] >> np.arange(k)) & 1).astype(np.float32)  # noqa: E731
     return np.hstack([to_bits(a, bits), to_bits(b, bits)]), to_bits(a + b, bits + 1)
+
+
+DATASETS = {spec.name: spec for spec in (
+    Spec("xor", "two classes by the sign of x * y", _xor),
+    Spec("circles", "a disc inside a ring", _circles),
+    Spec("spiral", "two interleaved spiral arms", _spiral),
+    Spec("moons", "two interleaved half circles", _moons),
+    Spec("gaussians", "three Gaussian blobs, three classes", _gaussians),
+    Spec("checker", "a 4 x 4 checkerboard", _checker),
+    Spec("image", "a picture as brightness over (x, y)"),
+    Spec("adder", "the bits of a + b from the bits of a and b"),
+)}
+NAMES = tuple(DATASETS)

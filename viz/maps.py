@@ -227,3 +227,82 @@ class OutputMap:
         else:
             painter.scalar_image(self.tex, x, y, w, h, lo, hi, cmap)
         painter.frames([[x - 1, y - 1, w + 2, h + 2]], (0.45, 0.45, 0.5))
+
+
+RING_TRAIN = (1.0, 1.0, 1.0)     # outline of a training point
+RING_TEST = (0.0, 0.0, 0.0)      # outline of a test point
+
+
+class Points:
+    """A 2-D dataset's training (and test) points over the output map. They change only with
+    the dataset, the panel size or whether test points show, so they are drawn once into a
+    texture of the panel's size and laid over the map 1:1."""
+
+    def __init__(self, ctx):
+        self.ctx, self.fbo, self.key = ctx, None, None
+
+    def update(self, painter, ds, size, show_test, point_colors):
+        """Redraw if anything changed; point_colors(labels, classes) -> fills."""
+        w, h = max(int(size[0]), 1), max(int(size[1]), 1)
+        key = (id(ds), w, h, show_test)
+        if key == self.key:
+            return
+        self.release()
+        self.fbo = fbo = gl.offscreen(self.ctx, w, h, filter="nearest")
+        self.key = key
+        fbo.use()
+        fbo.clear(0.0, 0.0, 0.0, 0.0)
+        local = (0, 0, w, h)
+        sets = [(ds.x, ds.labels, RING_TRAIN)]
+        if show_test and len(ds.x_test):
+            sets.append((ds.x_test, ds.labels_test, RING_TEST))
+        with painter.target(fbo) as p:
+            for x, labels, ring in sets:
+                px, py = to_pixel(x, local)
+                p.discs(np.stack([px, py], 1), 3.2, point_colors(labels, ds.classes),
+                        outline=ring, outline_width=1.0)
+
+    def draw(self, painter, box):
+        if self.fbo is not None:
+            painter.image(self.fbo.color_attachments[0], *box)
+
+    def release(self):
+        if self.fbo is not None:
+            gl.release_offscreen(self.fbo)
+        self.fbo = self.key = None
+
+
+class OutputLegend:
+    """Beside the output map: the class colours, the target picture, or the output's
+    colorbar; and which ring marks train and test points."""
+
+    def __init__(self, ctx, colorbar):
+        self.ctx, self.colorbar, self.target, self.target_of = ctx, colorbar, None, None
+
+    def draw(self, p, box, om, net, ds, show_test):
+        lx, ly, lw, lh = box
+        lo, hi, cmap = om.range
+        if om.values.ndim == 3:
+            p.text("class", lx, ly, size=11, color=theme.DIM)
+            for k, c in enumerate(theme.class_colors(net.arch[-1])):
+                p.discs([[lx + 6, ly + 24 + 18 * k]], 5, c)
+                p.text(f"{k}", lx + 16, ly + 24 + 18 * k, size=11, color=theme.TEXT,
+                       valign="middle")
+        elif ds.image_shape is not None:
+            p.text("target", lx, ly, size=11, color=theme.DIM)
+            th, tw = ds.image_shape
+            if self.target_of is not ds:
+                if self.target is not None:
+                    self.target.release()
+                self.target = gl.texture(self.ctx, ds.labels.reshape(th, tw), filter="nearest")
+                self.target_of = ds
+            size = min(lw, 64)
+            p.image(self.target, lx, ly + 16, size, size * th / tw)
+        else:
+            p.text(f"output ({net.acts[-1]})", lx, ly, size=11, color=theme.DIM)
+            self.colorbar.draw(p, cmap, lo, hi, (lx, ly + 18, min(lw - 4, 80), 10))
+            if ds.classes == 2:
+                p.text("0 = class 0\n1 = class 1", lx, ly + 46, size=10, color=theme.DIM)
+        if ds.image_shape is None and len(ds.x_test):
+            p.text("white ring: train\nblack ring: test" if show_test else "train points",
+                   lx, ly + lh - 30, size=10, color=theme.DIM)

@@ -152,3 +152,28 @@ def _edge_geometry(centres, radius):
     trim = np.where(length > 2 * radius, max(radius - 1.0, 0.0), 0.0) / np.maximum(length, 1e-6)
     starts = np.cumsum([0] + [len(p[0]) for p in parts[:-1]])
     return i, j, layer, p0 + d * trim, p1 - d * trim, starts
+
+
+def draw_legend(p, box, net, ranges, colorbar):
+    """Below the diagram in box: the edge colours, and one colorbar per distinct activation
+    range, right-aligned, as many as fit beside the edge key."""
+    x, y, w, h = box
+    ly = y + h - 24
+    p.lines([[x + 4, ly + 4], [x + 4, ly + 16]], [[x + 24, ly + 4], [x + 24, ly + 16]],
+            [2.5, 2.5], [POSITIVE, NEGATIVE])
+    key = "w > 0\nw < 0"
+    if trimmed(net.arch):
+        key = f"w > 0  {MAX_EDGES} largest\nw < 0  |w| per layer"
+    p.text(key, x + 28, ly - 3, size=10, color=theme.DIM)
+    key_end = x + 28 + p.text_width(key, 10) + 12
+    shown = {}
+    for name, r in zip(["input"] + net.acts, ranges):
+        shown.setdefault((r[2], round(r[0], 3), round(r[1], 3)), []).append(name)
+    lx = x + w - 4
+    bar = max(min(100.0, (lx - key_end) / len(shown) - 18), 60.0)   # narrower to fit all
+    for (cmap, lo, hi), names in shown.items():
+        if lx - bar < key_end:                      # no room left beside the edge key
+            break
+        colorbar.draw(p, cmap, lo, hi, (lx - bar, ly, bar, 9),
+                      label="/".join(dict.fromkeys(names)))
+        lx -= bar + 18

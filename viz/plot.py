@@ -162,3 +162,16 @@ class Colorbar:
         painter.text(fmt(hi), x + w, y + h + 2, size=10, color=TEXT, anchor="right")
         if label:
             painter.text(label, x + w / 2, y + h + 2, size=10, color=TEXT, anchor="center")
+
+
+def cost_panel(painter, box, curves, loss, classes, test, log):
+    """Train (and test) cost over steps in box, with accuracy below it for a classifier."""
+    names = ("train", "test") if test else ("train",)
+    x, y, w, h = box
+    if not classes:
+        curves.draw(painter, box, f"cost ({loss})", log=log, names=names)
+        return
+    top = h * 0.6
+    curves.draw(painter, (x, y, w, top), f"cost ({loss})", log=log, names=names)
+    curves.draw(painter, (x, y + top + 4, w, h - top - 4), "accuracy",
+                names=tuple(n + " acc" for n in names), lo=0.0, hi=1.0)

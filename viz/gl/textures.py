@@ -100,12 +100,16 @@ def lut_texture(ctx, name):
     return texture(ctx, theme.lut(name)[None], filter="linear")
 
 
-def offscreen(ctx, width, height, depth=False):
-    """Framebuffer with an RGBA8 colour texture (fbo.color_attachments[0]), and a 24-bit depth
-    buffer if `depth` (only for what depth-tests: a clear of one costs llvmpipe ~0.4 ms)."""
+def offscreen(ctx, width, height, depth=False, filter="linear"):
+    """Framebuffer with an RGBA8 colour texture (fbo.color_attachments[0], sampled with
+    `filter`), and a 24-bit depth buffer if `depth` (only for what depth-tests: a clear of one
+    costs llvmpipe ~0.4 ms)."""
     if width < 1 or height < 1:
         raise ValueError(f"width and height must be >= 1, got {width}x{height}")
+    if filter not in _FILTERS:
+        raise ValueError(f"filter must be one of {tuple(_FILTERS)}, got {filter!r}")
     color = ctx.texture((width, height), 4)
+    color.filter = (_FILTERS[filter], _FILTERS[filter])
     if not depth:
         return ctx.framebuffer(color_attachments=[color])
     return ctx.framebuffer(color_attachments=[color],

@@ -1,0 +1,254 @@
+"""viz/gym_view.py: the gym's window, its keys and its command line."""
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+from helpers import ROOT, run_cli, summary
+from PIL import Image
+
+import nn
+from viz import data, gl, gym_view
+from viz.gym_model import Config, Gym
+
+
+def test_headless_cli_writes_a_real_picture_for_every_dataset(tmp_path):
+    for name in data.NAMES:
+        out = tmp_path / f"{name}.png"
+        r = run_cli("--data", name, "--headless", "--frames", "3", "--steps-per-frame", "5",
+                    "--size", "640x480", "--screenshot", str(out))
+        assert r.returncode == 0, r.stderr
+        img = np.asarray(Image.open(out).convert("RGB"))
+        assert img.shape == (480, 640, 3)
+        colours = np.unique(img.reshape(-1, 3)[::7], axis=0)
+        assert len(colours) > 200, name                  # a picture, not a flat fill
+        assert img[:, :320].std() > 20 and img[:, 320:].std() > 20
+
+def gym(**kw):
+    return gym_view.GymView(Gym(Config(**kw)))
+
+
+def test_gym_trains_while_it_draws():
+    view = gym(data="xor", steps_per_frame=20, seed=1)
+    m = view.model
+    before = m.net.cost(m.ds.x, m.t, m.loss)
+    last = gl.run(view, 400, 300, headless=True, frames=30)
+    assert m.step == 600
+    assert m.net.cost(m.ds.x, m.t, m.loss) < 0.5 * before
+    assert m.curves.steps[-1] == 600 and last.shape == (300, 400, 3)
+
+@pytest.mark.parametrize("args,message", [
+    (["--data", "swirl"], "invalid choice: 'swirl'"),
+    (["--arch", "3,8,1"], "--arch starts with 3 inputs, dataset 'spiral' has 2"),
+    (["--arch", "2,8,5"], "--arch ends with 5 outputs, dataset 'spiral' needs 1 or 2"),
+    (["--arch", "2,x,1"], "--arch must be comma-separated integers like 2,16,16,1, got '2,x,1'"),
+    (["--arch", "2,0,1"], "--arch must be at least 2 sizes, all >= 1, got '2,0,1'"),
+    (["--act", "swish"], "--act must be one of"),
+    (["--lr", "0"], "--lr must be a positive number, got 0.0"),
+    (["--lr", "-1"], "--lr must be a positive number, got -1.0"),
+    (["--lr", "nan"], "--lr must be a positive number, got nan"),
+    (["--seed", "-1"], "--seed must be a non-negative integer, got -1"),
+    (["--screenshot", "nowhere/a.png"], "--screenshot: folder"),
+    (["--batch", "0"], "--batch must be >= 1, got 0"),
+    (["--load", "missing.npz"], "missing.npz"),
+    (["--loss", "ce", "--arch", "2,8,1"], "loss 'ce' needs out_act='softmax'"),
+    (["--size", "big"], "--size must look like 800x600"),
+    (["--arch", "2,100000,100000,1"], "--arch must be at most 10 million weights"),
+])
+def test_cli_errors_are_one_clear_message(args, message, tmp_path):
+    r = run_cli(*args, "--headless", "--frames", "1", cwd=tmp_path)
+    assert r.returncode == 2
+    assert message in r.stderr
+    assert "Traceback" not in r.stderr
+
+def test_cli_rejects_a_corrupt_model_file(tmp_path):
+    (tmp_path / "bad.npz").write_bytes(b"nope")
+    r = run_cli("--load", "bad.npz", "--headless", cwd=tmp_path)
+    assert r.returncode == 2 and "bad.npz is not a net saved by nn.MLP.save" in r.stderr
+
+
+def test_cli_names_what_is_wrong_with_a_pickled_file(tmp_path):
+    np.savez(tmp_path / "objects.npz", w=np.array([{"a": 1}], dtype=object))
+    r = run_cli("--load", "objects.npz", "--headless", cwd=tmp_path)
+    assert r.returncode == 2 and "allow_pickle" not in r.stderr
+    assert "objects.npz is not a net saved by nn.MLP.save" in r.stderr
+
+
+def test_a_loaded_net_that_does_not_fit_names_the_file_not_arch(tmp_path):
+    nn.MLP([3, 4, 1], seed=0).save(tmp_path / "net3in.npz")
+    r = run_cli("--load", "net3in.npz", "--headless", cwd=tmp_path)
+    assert r.returncode == 2 and "the net in net3in.npz starts with 3 inputs" in r.stderr
+    assert "--arch starts" not in r.stderr
+
+
+def test_every_run_ends_with_its_summary_line(tmp_path):
+    r = run_cli("--data", "moons", "--arch", "2,6,1", "--headless", "--frames", "4",
+                "--steps-per-frame", "3", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    got = summary(r.stdout)
+    assert set(got) >= {"frames", "fps", "task", "arch", "step", "epoch", "cost", "acc",
+                        "test_acc"}
+    assert (got["frames"], got["task"], got["arch"], got["step"]) == ("4", "moons", "2-6-1", "12")
+    assert 0 <= float(got["acc"]) <= 1 and float(got["cost"]) > 0 and float(got["fps"]) > 0
+    r = run_cli("--data", "image", "--headless", "--frames", "2", cwd=tmp_path)
+    assert "acc" not in summary(r.stdout) and summary(r.stdout)["task"] == "image"
+
+def test_cli_loads_saved_weights(tmp_path):
+    net = nn.MLP([2, 5, 1], out_act="sigmoid", seed=3)
+    net.save(tmp_path / "m.npz")
+    m = Gym(Config(data="moons", load=str(tmp_path / "m.npz")))
+    assert m.net.arch == (2, 5, 1)
+    np.testing.assert_array_equal(m.net.ws[0], net.ws[0])
+
+def test_without_display_the_window_asks_for_headless(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    r = run_cli(cwd=ROOT, env=env)
+    assert r.returncode == 2 and "--headless" in r.stderr
+
+def press(view, name, shift=False):
+    from viz.chrome import _pyglet_keys, pyglet_symbol
+
+    return view.on_key_press(pyglet_symbol(name), _pyglet_keys().MOD_SHIFT if shift else 0)
+
+
+def frames_of(view, n, size=(320, 240)):
+    """n frames of the same window session, fed to the app as the loop would."""
+    fbo = gl.offscreen(view.ctx, *size)
+    for _ in range(n):
+        view.update(1 / 60)
+        view.draw(fbo, *size)
+        view.app._frame_done(lambda: gl.read_rgb(fbo))
+    gl.release_offscreen(fbo)
+
+
+def test_keys_do_what_the_help_says(tmp_path, monkeypatch):
+    """Every key pressed through the view's handler, checked by its effect on the model."""
+    monkeypatch.chdir(tmp_path)
+    view = gym(data="spiral", steps_per_frame=3, seed=2)
+    m = view.model
+    gl.run(view, 320, 240, headless=True, frames=2)
+    assert m.step == 6
+    assert press(view, "space") and m.paused
+    view.update(1 / 60)
+    assert m.step == 6
+    press(view, ".")
+    assert m.step == 7 and m.paused
+    lr = m.opt.lr
+    press(view, "up")
+    assert m.opt.lr == 2 * lr
+    press(view, "down")
+    press(view, "down")
+    assert m.opt.lr == lr / 2
+    before = m.net.ws[0].copy()
+    press(view, "r")
+    assert m.step == 0 and not np.array_equal(m.net.ws[0], before)
+    press(view, "w")
+    saved = nn.MLP.load(tmp_path / "nn-gym-spiral.npz")
+    np.testing.assert_array_equal(saved.ws[1], m.net.ws[1])
+    press(view, "w")                                   # never over the first file
+    assert (tmp_path / "nn-gym-spiral-2.npz").exists()
+    press(view, "5")
+    assert m.ds.name == "gaussians" and m.net.arch == (2, 16, 16, 3)
+    assert m.net.acts[-1] == "softmax" and m.loss == "ce"
+    press(view, "d")
+    assert m.ds.name == "checker"
+    press(view, "d", shift=True)
+    assert m.ds.name == "gaussians"
+    for k, name in zip("12345678", data.NAMES):
+        press(view, k)
+        assert m.ds.name == name
+    assert m.net.arch == (6, 16, 16, 4)                # adder
+    assert view.show_test and press(view, "t") and not view.show_test
+    assert view.log_scale and press(view, "l") and not view.log_scale
+    assert not view.show_help and press(view, "h") and view.show_help
+    assert not press(view, "z")                         # not a key of the gym
+    press(view, "space")                                # training again, so frames differ
+    press(view, "s")
+    assert not view.app.recording                       # s is the screenshot, not the GIF
+    press(view, "g")
+    assert view.app.recording
+    frames_of(view, 4)
+    press(view, "g")
+    assert not view.app.recording and "saving" in view.message
+    view.app._finish()                                  # the file is finished in the background
+    (png_path,) = tmp_path.glob("nn-gym-adder-*.png")
+    png = np.asarray(Image.open(png_path))
+    assert png.shape == (240, 320, 3) and png.std() > 20
+    gif = iio.imread(tmp_path / "nn-gym-adder.gif", index=None)
+    assert gif.shape[:3] == (2, 240, 320)      # 4 frames at 60 fps: a GIF keeps every 2nd
+
+
+def test_saving_a_gif_keeps_drawing_and_then_says_where(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "nn-gym-xor.gif").write_bytes(b"an older file")
+    view = gym(data="xor", steps_per_frame=1)
+    gl.run(view, 320, 240, headless=True, frames=1)
+    press(view, "g")
+    frames_of(view, 6)
+    press(view, "g")
+    assert "saving" in view.message and "saving..." in view.status()
+    for _ in range(400):                                # frames go on while ffmpeg finishes
+        frames_of(view, 1)
+        if not view.app.saving:
+            break
+    assert not view.app.saving and "saving..." not in view.status()
+    path = tmp_path / "nn-gym-xor-2.gif"
+    assert view.message == f"saved {path}"
+    assert (tmp_path / "nn-gym-xor.gif").read_bytes() == b"an older file"
+    assert iio.imread(path, index=None).shape[0] == 3
+
+
+def test_the_key_bar_and_help_come_from_the_key_table():
+    bar = gym_view.KEYS.bar()
+    assert bar.startswith("space pause  . step  r reset  up-down lr  1-8 data  d next data")
+    rows = dict(gym_view.KEYS.rows())
+    assert rows["s"] == "save a PNG screenshot" and rows["g"] == "start / stop recording a GIF"
+    assert rows["shift+d"] == "previous dataset"
+    assert [rows[str(k + 1)].split(":")[0] for k in range(8)] == [
+        f"dataset {n}" for n in data.NAMES]
+
+
+def test_divergence_pauses_with_finite_weights_and_halves_the_rate():
+    view = gym(data="image", act="relu", out_act="linear", opt="sgd", lr=50.0,
+               steps_per_frame=5)
+    m = view.model
+    gl.run(view, 320, 240, headless=True, frames=10)
+    assert m.paused and m.opt.lr == 25.0
+    assert np.isfinite(m.net._flat).all()
+    assert "diverged at step" in view.message
+    steps = m.step
+    view.update(1 / 60)                                  # paused: no more steps
+    assert m.step == steps
+
+
+def test_hovering_a_neuron_rings_it_and_frames_its_map():
+    view = gym(data="spiral", arch="2,6,1", steps_per_frame=1, seed=3)
+    gl.run(view, 800, 600, headless=True, frames=1)               # lays the panels out
+    centres, radius = view.graph.layout(view.model.net.arch, view.boxes["diagram"])
+    cx, cy = centres[1][4]
+    view.on_mouse_motion(float(cx), float(cy), 0, 0)
+    img = gl.run(view, 800, 600, headless=True, frames=1).astype(int)
+    yellow = np.array([255, 217, 51])                               # (1.0, 0.85, 0.2)
+    for k, (x, y) in enumerate(centres[1]):                          # the ring, just inside the rim
+        ring = img[int(y), int(x + radius - 1)]
+        assert (np.abs(ring - yellow).max() <= 40) == (k == 4), (k, ring)
+    for k, (x, y, w, h) in enumerate(view.layer_maps.boxes):         # the map's frame, top edge
+        frame = img[int(y - 1), int(x + w / 2)]
+        assert (np.abs(frame - yellow).max() <= 40) == (k == 4), (k, frame)
+
+@pytest.mark.parametrize("work,budget", [(0.005, gym_view.BUDGET[1]),
+                                         (0.010, gym_view.FRAME - 0.009),
+                                         (0.030, gym_view.BUDGET[0])])
+def test_training_budget_is_what_the_frame_leaves_after_drawing_however_long_it_idles(
+        work, budget, monkeypatch):
+    view = gym(data="xor", seed=0)
+    view.app = gl.App(60)
+    asked = []
+    monkeypatch.setattr(view.model, "train",
+                        lambda budget=None, steps=None: asked.append(budget) or 1)
+    clock = iter(np.arange(0.0, 10.0, 0.05))                    # 50 ms periods: mostly idle
+    monkeypatch.setattr(gym_view.time, "perf_counter", lambda: next(clock))
+    for _ in range(40):
+        view.app.work = work                                    # 1 ms of each frame trains:
+        view.update(1 / 60)                                     # the train stub's clock tick
+        view.train_time = 0.001
+    assert asked[-1] == pytest.approx(budget, abs=1e-4)

@@ -1,0 +1,83 @@
+"""viz/netgraph.py: the diagram's discs, edges and legend against numpy references."""
+
+import numpy as np
+import pytest
+from helpers import H, Recording, W, hand_net, render
+
+import nn
+from viz import netgraph, theme
+
+
+def test_neuron_discs_have_the_colormap_color_of_their_activation(ctx, painter):
+    net, graph, box = hand_net(), netgraph.NetGraph(), (0, 0, W, H)
+    x = np.array([0.7, -0.4])
+    acts = net.forward(x, trace=True)
+    img = render(ctx, painter, lambda p: graph.draw(p, net, acts, box))
+    centres, radius = graph.layout(net.arch, box)
+    assert radius > 5
+    expected = {(0, 0): theme.colormap("diverging", x[0], -1, 1),
+                (0, 1): theme.colormap("diverging", x[1], -1, 1),
+                (2, 0): theme.colormap("sequential", acts[2][0], 0, 1)}
+    for i in range(3):
+        expected[(1, i)] = theme.colormap("diverging", acts[1][i], -1, 1)   # tanh: [-1, 1]
+    for (l, i), rgb in expected.items():
+        cx, cy = np.floor(centres[l][i]).astype(int)
+        got = img[cy, cx]
+        assert np.abs(got - np.round(rgb * 255)).max() <= 2, (l, i, got, rgb * 255)
+    # the neurons really differ: the check above is not passing on one flat colour
+    assert len({tuple(img[int(c[1]), int(c[0])]) for c in centres[1]}) == 3
+
+def test_edges_are_red_for_positive_and_blue_for_negative_weights(ctx, painter):
+    net = nn.MLP.from_arrays([np.array([[0.8]]), np.array([[-0.6]])],
+                             [np.zeros(1), np.zeros(1)], act="tanh")
+    graph, box = netgraph.NetGraph(), (0, 0, W, H)
+    acts = net.forward(np.array([0.5]), trace=True)
+    img = render(ctx, painter, lambda p: graph.draw(p, net, acts, box))
+    centres, _ = graph.layout(net.arch, box)
+    for l, sign in ((0, 1), (1, -1)):
+        mx, my = ((centres[l][0] + centres[l + 1][0]) / 2).astype(int)
+        r, g, b = img[my, mx]
+        assert (r - b) * sign > 60, (l, img[my, mx])
+
+def test_nan_activation_is_grey(ctx, painter):
+    net, graph, box = hand_net(), netgraph.NetGraph(), (0, 0, W, H)
+    acts = net.forward(np.array([0.1, 0.2]), trace=True)
+    acts[1] = np.array([np.nan, 0.0, np.inf])
+    img = render(ctx, painter, lambda p: graph.draw(p, net, acts, box))
+    centres, _ = graph.layout(net.arch, box)
+    for i in (0, 2):
+        cx, cy = centres[1][i].astype(int)
+        assert np.abs(img[cy, cx] - 128).max() <= 2
+
+def test_edges_keep_each_layers_strongest_and_dim_around_the_hovered_neuron(monkeypatch):
+    monkeypatch.setattr(netgraph, "MAX_EDGES", 4)
+    ws = [np.array([[0.1, -0.9, 0.3], [0.5, 0.05, -0.7]]), np.array([[2.0], [-1.0], [0.5]])]
+    net = nn.MLP.from_arrays(ws, [np.zeros(3), np.zeros(1)], act="tanh")
+    graph, box, p = netgraph.NetGraph(), (0, 0, W, H), Recording()
+    acts = net.forward(np.zeros(2), trace=True)
+    graph.draw(p, net, acts, box, hover=(1, 2))
+    centres, _ = graph.layout(net.arch, box)
+    expected = []                                   # (layer, i, j, |w| / layer max), weakest first
+    for l, w in enumerate(ws):
+        top = sorted(np.ndindex(w.shape), key=lambda ij: abs(w[ij]))[-4:]
+        expected += [(l, i, j, abs(w[i, j]) / np.abs(w).max()) for i, j in top]
+    assert len(p.p0) == 4 + 3
+    for k, (l, i, j, s) in enumerate(expected):
+        a, b = centres[l][i], centres[l + 1][j]
+        direction = (b - a) / np.linalg.norm(b - a)           # drawn from rim to rim
+        for end in (p.p0[k], p.p1[k]):                         # on the line through a and b
+            assert abs(direction[0] * (end - a)[1] - direction[1] * (end - a)[0]) < 1e-3
+        assert np.dot(p.p0[k] - a, direction) > 0 and np.dot(b - p.p1[k], direction) > 0
+        near = (l == 0 and j == 2) or (l == 1 and i == 2)     # edges of hidden neuron 2
+        alpha = (0.12 + 0.8 * s) * (1.0 if near else 0.25)
+        assert p.colors[k][3] == pytest.approx(alpha, abs=1e-6), (l, i, j)
+
+def test_a_nan_weight_stays_in_a_trimmed_layer_as_a_grey_edge(monkeypatch):
+    monkeypatch.setattr(netgraph, "MAX_EDGES", 4)
+    w = np.array([[0.1, -0.9, 0.3], [0.5, 0.2, -0.7]])
+    net = nn.MLP.from_arrays([w, np.ones((3, 1))], [np.zeros(3), np.zeros(1)], act="tanh")
+    net.ws[0][1, 1] = np.nan                                        # as a diverged step leaves it
+    p = Recording()
+    netgraph.NetGraph().draw(p, net, net.forward(np.zeros(2), trace=True), (0, 0, W, H))
+    grey = np.all(np.isclose(p.colors[:, :3], 0.5), axis=1)
+    assert len(p.colors) == 4 + 3 and grey.sum() == 1

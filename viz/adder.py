@@ -1,0 +1,46 @@
+"""The adder's output panel: a + b for every pair of n-bit numbers as a table, each cell green
+when every bit of the sum is right and redder the more bits are wrong.
+
+    table = sums(net.forward(ds.x), t, bits)      # (predicted sums, wrong bits) per pair
+    draw(painter, box, table, bits)
+"""
+
+import numpy as np
+
+from viz import theme
+
+RIGHT = np.array([0.2, 0.6, 0.3])
+WRONG = np.array([0.85, 0.2, 0.2])
+
+
+def sums(y, t, bits):
+    """Outputs y and targets t (n*n, bits + 1), LSB first -> (predicted a + b per pair, number
+    of wrong bits per pair), thresholded at 0.5."""
+    on = y > 0.5
+    wrong = (on != (t > 0.5)).sum(1)
+    return on @ (1 << np.arange(bits + 1)), wrong
+
+
+def cell_colors(wrong, bits):
+    """(n, 3) colours: RIGHT where no bit is wrong, towards WRONG with the wrong fraction."""
+    frac = (wrong / (bits + 1))[:, None]
+    return np.where((wrong == 0)[:, None], RIGHT, (1 - frac) * RIGHT + frac * WRONG)
+
+
+def draw(p, box, pred, wrong, bits, legend):
+    """The table in box (rows: a, columns: b) and the count of right sums at legend's corner."""
+    n = 1 << bits
+    x, y0, w, _ = box
+    cell = w / n
+    idx = np.arange(n * n)
+    rects = np.stack([x + (idx % n) * cell, y0 + (idx // n) * cell,
+                      np.full(n * n, cell - 1), np.full(n * n, cell - 1)], 1)
+    p.rects(rects, cell_colors(wrong, bits))
+    if cell >= 18:
+        for i in idx:
+            p.text(str(pred[i]), rects[i, 0] + cell / 2, rects[i, 1] + cell / 2,
+                   size=min(12, cell * 0.45), color=(1, 1, 1), anchor="center",
+                   valign="middle")
+    lx, ly = legend[:2]
+    p.text(f"rows: a\ncols: b\n{int((wrong == 0).sum())}/{n * n}\nright", lx, ly, size=11,
+           color=theme.TEXT)

@@ -1,0 +1,302 @@
+"""The gym's window: the network diagram, first-layer maps, output map, cost curves, status line
+and key bar, drawing a viz.gym_model.Gym. Input events become the model's commands; the view
+trains nothing itself, it only tells the model how much of a frame it may use.
+
+    view = GymView(Gym(Config()))
+    gl.run(view, 800, 600, headless=True, frames=60, screenshot="gym.png")
+"""
+
+import time
+
+from threadpoolctl import ThreadpoolController
+
+from viz import adder, chrome, cli, data, gl, layout, maps, netgraph, plot, theme
+from viz.chrome import Key
+from viz.gym_model import Config, Gym
+
+FRAME = 0.9 / 60               # the frame period training leaves room for: 10% under 1/60 s,
+                               # so a frame that runs a little long still makes the next tick
+BUDGET = (0.002, 0.008)        # seconds of training per frame, at least and at most
+PROBE_PERIOD = 0.75            # seconds per training sample when the mouse is not probing
+BLAS = ThreadpoolController()  # the gym's matmuls are small: BLAS on one thread leaves the
+                               # other core to the renderer (OpenBLAS's idle threads spin)
+DATA_KEYS = "1234567890"       # the first ten datasets of data.DATASETS; `d` reaches them all
+
+KEYS = chrome.Keys(
+    [Key("space", "pause", "pause / resume training", short="pause"),
+     Key(".", "step", "one training step (pauses)", short="step"),
+     Key("r", "reset", "re-initialise the weights", short="reset"),
+     Key("up", "faster", "learning rate x2", short="lr"),
+     Key("down", "slower", "learning rate / 2", short="lr")]
+    + [Key(k, "data", f"dataset {s.name}: {s.description}", arg=s.name, short="data")
+       for k, s in zip(DATA_KEYS, data.DATASETS.values())]
+    + [Key("d", "next_data", "next dataset", short="next data"),
+       Key("d", "previous_data", "previous dataset", shift=True),
+       Key("t", "test", "show / hide test points", short="test"),
+       Key("l", "log", "cost plot: log / linear scale", short="log"),
+       Key("s", "png", "save a PNG screenshot", short="png"),
+       Key("g", "gif", "start / stop recording a GIF", short="gif"),
+       Key("w", "weights", "save the weights (.npz)", short="weights"),
+       Key("h", "help", "show / hide this help", short="help")],
+    extra_help=[("mouse", "hover the output map to probe that input; hover a neuron or map")])
+
+MODEL_COMMANDS = ("pause", "step", "reset", "faster", "slower", "data", "next_data",
+                  "previous_data")
+
+
+def panels(w, h):
+    """Panel boxes (x, y, w, h) for a w x h window: any size >= 1 x 1 lays out."""
+    status, main, keys = layout.rows((0, 0, w, h), [26, None, 20])
+    left, right = layout.cols(layout.inset(main, 8, 0), [0.5, None], gap=16)
+    graph, cost = layout.rows(left, [0.6, None], gap=8)
+    graph = layout.inset(graph, 0, 18, 0, 0)
+    side = max(min(right[2] - 70, right[3] * 0.52), 1.0)
+    top, rest = layout.rows(right, [int(side) + 18, None], gap=26)
+    output, legend = layout.cols(layout.inset(top, 0, 18, 0, 0), [int(side), None], gap=10)
+    return {"status": status, "graph": graph, "diagram": layout.inset(graph, 0, 0, 0, 34),
+            "cost": cost, "output": output, "legend": legend,
+            "maps": layout.inset(rest, 0, 0, 0, 8), "help": keys}
+
+
+class GymView(gl.View):
+    """Draws a Gym every frame and turns keys and the mouse into its commands."""
+
+    def __init__(self, model):
+        self.model = model
+        self.show_test, self.show_help, self.log_scale = True, False, True
+        self.time, self.mouse = 0.0, None
+        self.message, self.message_until = "", 0.0
+        self.frame_start, self.train_time, self.drawing = None, 0.0, None
+        self.boxes = panels(800, 600)
+
+    def setup(self):
+        ctx = self.ctx
+        self.painter = gl.Painter(ctx)
+        self.layer_maps = maps.LayerMaps(ctx, res=64)
+        self.out_map = maps.OutputMap(ctx, res=64)
+        self.colorbar = plot.Colorbar(ctx)
+        self.points = maps.Points(ctx)
+        self.legend = maps.OutputLegend(ctx, self.colorbar)
+        self.graph = netgraph.NetGraph()
+
+    # -- time ------------------------------------------------------------------------------
+
+    def say(self, text, seconds=3.0):
+        self.message, self.message_until = text, self.time + seconds
+
+    def on_notice(self, text):
+        self.say(text, 6.0)
+
+    def update(self, dt):
+        """Train for what a FRAME leaves after the last frame's drawing (within BUDGET), or
+        --steps-per-frame steps. Drawing is the last frame's busy time (app.work, which leaves
+        out a window's wait for its next tick) less its training."""
+        with BLAS.limit(limits=1, user_api="blas"):
+            self._update(dt)
+
+    def _update(self, dt):
+        m = self.model
+        self.time += dt
+        now = time.perf_counter()
+        period = now - self.frame_start if self.frame_start is not None else FRAME
+        work = self.app.work if self.app is not None else None
+        drawing = max((period if work is None else work) - self.train_time, 0.0)
+        self.drawing = drawing if self.drawing is None else 0.8 * self.drawing + 0.2 * drawing
+        self.frame_start, self.train_time, n = now, 0.0, 0
+        spf = m.cfg.steps_per_frame
+        if not m.paused and spf != 0:
+            budget = min(max(FRAME - self.drawing, BUDGET[0]), BUDGET[1])
+            n = m.train(budget=budget, steps=spf)
+            self.train_time = time.perf_counter() - now
+        rate = n / period if period > 0 else 0.0
+        m.rate = rate if m.rate == 0 else 0.9 * m.rate + 0.1 * rate
+        if m.notice is not None:
+            self.say(*m.notice)
+            m.notice = None
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def probe(self):
+        """The input shown in the diagram: under the mouse on the output map, else a training
+        sample that changes every PROBE_PERIOD seconds."""
+        if self.mouse is not None and self.model.ds.n_in == 2:
+            p = maps.from_pixel(*self.mouse, self.boxes["output"])
+            if p is not None:
+                return p, "mouse"
+        x, i = self.model.probe_sample(self.time, PROBE_PERIOD)
+        return x, f"sample {i}"
+
+    def hovered(self):
+        """(hover, highlight, enlarge): the neuron under the mouse as (layer, index), the
+        first-layer map to frame, and the map to enlarge."""
+        if self.mouse is None:
+            return None, None, None
+        hover = self.graph.neuron_at(self.model.net.arch, self.boxes["diagram"], *self.mouse)
+        on_map = self.layer_maps.index_at(*self.mouse)
+        highlight = hover[1] if hover is not None and hover[0] == 1 else on_map
+        return ((1, on_map) if on_map is not None else hover), highlight, on_map
+
+    def draw(self, fbo, width, height):
+        with BLAS.limit(limits=1, user_api="blas"):
+            self._draw(fbo, width, height)
+
+    def _prepare(self, acts):
+        """Everything computed or uploaded before the clear (a texture write after it waits
+        for the renderer)."""
+        m, b = self.model, self.boxes
+        net, ds = m.net, m.ds
+        image = ds.image_shape is not None
+        if ds.n_in == 2:
+            trace = net.forward(self.layer_maps.points, trace=True)      # one pass, both maps
+            self.layer_maps.update(net, probe_acts=acts[1], a1=trace[1])
+            res = int(min(b["output"][2], 256)) if image else self.layer_maps.res
+            self.out_map.update(net, classes=ds.classes, image=image, res=res,
+                                y=None if image else trace[-1])
+            if not image:
+                self.points.update(self.painter, ds, b["output"][2:], self.show_test,
+                                   self.out_map.point_colors)
+        else:
+            self.layer_maps.update(net, input_shape=(2, ds.n_in // 2), probe_acts=acts[1])
+        self.layer_maps.upload()
+        self.out_map.upload()
+
+    def _draw(self, fbo, width, height):
+        self.boxes = b = panels(width, height)
+        m = self.model
+        net, ds = m.net, m.ds
+        point, source = self.probe()
+        acts = net.forward(point, trace=True)
+        hover, highlight, enlarge = self.hovered()
+        self._prepare(acts)
+        fbo.use()
+        fbo.clear(*theme.BG)
+        with self.painter.target(fbo) as p:
+            chrome.status_bar(p, b["status"], self.status())
+            title = f"network {'-'.join(map(str, net.arch))}, colored by activation for {source}"
+            if p.text_width(title, 12) > b["graph"][2]:
+                title = f"network, colored by activation for {source}"
+            panel_title(p, b["graph"], title)
+            ranges = netgraph.layer_ranges(net.acts, acts)
+            self.graph.draw(p, net, acts, b["diagram"], hover=hover, ranges=ranges)
+            netgraph.draw_legend(p, b["graph"], net, ranges, self.colorbar)
+            plot.cost_panel(p, b["cost"], m.curves, m.loss, ds.classes, m.t_test is not None,
+                            self.log_scale)
+            if ds.n_in == 2:
+                self.draw_output(p, point if source == "mouse" else None)
+            else:
+                self.draw_adder(p)
+            what = "activation over the input plane" if ds.n_in == 2 else \
+                "input weights (top: a, bottom: b)"
+            panel_title(p, b["maps"], f"first hidden layer, each neuron's {what}")
+            self.layer_maps.draw(p, b["maps"], highlight=highlight, enlarge=enlarge)
+            message = self.message if self.time < self.message_until else None
+            chrome.key_bar(p, b["help"], KEYS.bar(), message)
+            if self.show_help:
+                chrome.help_overlay(p, width, height, KEYS.rows())
+
+    def status(self):
+        m, app = self.model, self.app
+        last = m.curves.last
+        parts = [m.ds.name, "-".join(map(str, m.net.arch)), f"epoch {m.epoch}  step {m.step}",
+                 f"lr {m.opt.lr:.3g}", f"cost {last('train'):.4g}"]
+        if m.ds.classes:
+            parts.append(f"acc {last('train acc'):.3f}")
+            if m.t_test is not None:
+                parts.append(f"test {last('test acc'):.3f}")
+        parts += [f"{m.rate:.0f} steps/s", f"{app.fps:.0f} fps"]
+        if m.paused:
+            parts.append("PAUSED")
+        if app.recording:
+            parts.append("REC")
+        if app.saving:
+            parts.append("saving...")
+        return parts
+
+    def draw_output(self, p, mouse_point):
+        m, b = self.model, self.boxes
+        box = b["output"]
+        kind = "learned image" if m.ds.image_shape else "output over the input plane"
+        panel_title(p, box, f"{kind}, x and y in [-1, 1]")
+        self.out_map.draw(p, box)
+        if m.ds.image_shape is None:
+            self.points.draw(p, box)
+        if mouse_point is not None:
+            px, py = maps.to_pixel(mouse_point, box)
+            p.discs([[px, py]], 8, (1, 1, 1, 0), outline=theme.ACCENT, outline_width=2.5)
+        self.legend.draw(p, b["legend"], self.out_map, m.net, m.ds, self.show_test)
+
+    def draw_adder(self, p):
+        m, b = self.model, self.boxes
+        bits = m.ds.n_in // 2
+        panel_title(p, b["output"], f"a + b for every pair of {bits}-bit numbers "
+                    "(green: all bits right)")
+        pred, wrong = adder.sums(m.net.forward(m.ds.x), m.t, bits)
+        adder.draw(p, b["output"], pred, wrong, bits, b["legend"])
+
+    # -- input -----------------------------------------------------------------------------
+
+    def on_mouse_motion(self, x, y, dx, dy):
+        self.mouse = (x, y)
+
+    def on_key_press(self, symbol, modifiers):
+        found = KEYS.lookup(symbol, modifiers)
+        if found is None:
+            return False
+        self.command(*found)
+        return True
+
+    def command(self, name, arg=None):
+        """A key's command: the model's (MODEL_COMMANDS) or the view's own (test, log, help,
+        png, gif, weights)."""
+        m = self.model
+        if name in MODEL_COMMANDS:
+            m.command(name, arg)
+        elif name == "test":
+            self.show_test = not self.show_test
+        elif name == "log":
+            self.log_scale = not self.log_scale
+        elif name == "help":
+            self.show_help = not self.show_help
+        elif name == "png":
+            self.app.screenshot(gl.numbered(f"nn-gym-{m.ds.name}-{m.step}.png"))
+        elif name == "gif":
+            self.toggle_gif()
+        elif name == "weights":
+            m.command("save", gl.numbered(f"nn-gym-{m.ds.name}.npz"))
+        else:
+            raise ValueError(f"unknown command {name!r}")
+        if m.notice is not None:
+            self.say(*m.notice)
+            m.notice = None
+
+    def toggle_gif(self):
+        if self.app.recording:
+            self.app.toggle_record()
+            self.say("saving the GIF...", 60.0)
+        else:
+            path = gl.numbered(f"nn-gym-{self.model.ds.name}.gif")
+            self.app.toggle_record(path)
+            self.say(f"recording to {path}; g stops")
+
+
+def panel_title(p, box, text):
+    p.text(text, box[0], box[1] - 16, size=12, color=theme.TEXT)
+
+
+def run(cfg):
+    """nn-gym: build the model (bad input exits with code 2 before a window opens), run the
+    view, print the summary line."""
+    try:
+        model = Gym(cfg)
+    except (ValueError, TypeError, OSError, MemoryError) as e:
+        raise cli.UsageError(str(e)) from None
+    view = GymView(model)
+    cfg.run(view, "nn-gym")
+    cli.summary(frames=view.app.frame, fps=view.app.run_fps(), **model.summary())
+    return 0
+
+
+APP = cli.AppSpec(
+    "nn-gym", "Train a net live and watch every neuron. Subcommands: march (level surfaces of "
+    "a 3-input net), chaos / play (deep-net RGB animation).", Config, run)
+

@@ -74,3 +74,41 @@ def test_layer_maps_draw_each_neuron_through_its_colormap(ctx, painter):
         want = np.round(theme.colormap(cmap, lm.values[k], lo, hi) * 255)
         got = img[y:y + 64, x:x + 64]
         assert np.abs(got[2:-2, 2:-2] - want[2:-2, 2:-2]).max() <= 3, k
+
+
+def ring_and_fill(img, cx, cy):
+    """Mean brightest channel on a disc's outline (2.3-3.0 px from its centre) and its centre
+    pixel's colour (pixel centres at +0.5)."""
+    ys, xs = np.mgrid[0:img.shape[0], 0:img.shape[1]]
+    d = np.hypot(xs + 0.5 - cx, ys + 0.5 - cy)
+    return img[(d > 2.3) & (d < 3.0)].max(1).mean(), img[int(cy), int(cx)]
+
+
+def test_points_have_white_rings_for_training_and_black_for_test(ctx, painter):
+    ds = data.make("moons", n_train=12, noise=0.0, test_frac=0.5, seed=1)
+    om = maps.OutputMap(ctx, res=8)
+    om.update(nn.MLP([2, 3, 1], out_act="sigmoid", seed=0), classes=2)
+    pts = maps.Points(ctx)
+    box = (0, 0, 200, 200)
+    everything = np.concatenate([ds.x, ds.x_test])
+    apart = [min(np.hypot(*(everything - p).T)[np.hypot(*(everything - p).T) > 0]) > 0.1
+             for p in everything]                                # 10 px from any other point
+    for show_test in (True, False):
+        pts.update(painter, ds, box[2:], show_test, om.point_colors)
+        img = render(ctx, painter, lambda p: pts.draw(p, box), size=box[2:])
+        px, py = maps.to_pixel(everything, box)
+        fills = om.point_colors(np.concatenate([ds.labels, ds.labels_test]), ds.classes)
+        for k, (cx, cy) in enumerate(zip(px, py)):
+            if not apart[k]:
+                continue
+            ring, centre = ring_and_fill(img, cx, cy)
+            if k < len(ds.x):                                    # training: a white ring
+                assert ring > 180, (k, ring)
+            elif show_test:                                      # test: a black ring
+                assert ring < 0.6 * 255 * fills[k].max(), (k, ring)
+            else:                                                # hidden
+                assert centre.max() == 0 and ring == 0
+                continue
+            assert np.abs(centre - fills[k] * 255).max() <= 3
+    assert sum(apart) >= 8
+    pts.release()

@@ -186,8 +186,8 @@ class GymView(gl.View):
             else:
                 self.draw_adder(p)
             what = "activation over the input plane" if ds.n_in == 2 else \
-                "input weights (top: a, bottom: b)"
-            panel_title(p, b["maps"], f"first hidden layer, each neuron's {what}")
+                "input weights (top a, bottom b)"
+            panel_title(p, b["maps"], f"first hidden layer: each neuron's {what}")
             self.layer_maps.draw(p, b["maps"], highlight=highlight, enlarge=enlarge)
             message = self.message if self.time < self.message_until else None
             chrome.key_bar(p, b["help"], KEYS.bar(), message)

@@ -1,0 +1,45 @@
+"""viz/adder.py: the adder table's sums and wrong-bit counts against plain integer arithmetic,
+and the colours it draws."""
+
+import numpy as np
+from helpers import render
+
+from viz import adder, data
+
+
+def bits_of(v, k):
+    return [(v >> i) & 1 for i in range(k)]
+
+
+def test_sums_and_wrong_bits_are_integer_arithmetic():
+    bits = 3
+    x, t = data.adder(bits)
+    rng = np.random.default_rng(0)
+    y = np.clip(t + rng.normal(0, 0.4, t.shape), 0, 1)        # a net that errs here and there
+    pred, wrong = adder.sums(y, t, bits)
+    for k in range(len(x)):
+        got_bits = [int(v > 0.5) for v in y[k]]
+        assert pred[k] == sum(b << i for i, b in enumerate(got_bits))
+        a, b = k // 8, k % 8
+        assert wrong[k] == sum(g != w for g, w in zip(got_bits, bits_of(a + b, bits + 1)))
+    assert 0 < (wrong > 0).sum() < len(x)
+
+
+def test_cells_are_green_when_right_and_red_with_the_wrong_bits(ctx, painter):
+    bits = 2
+    x, t = data.adder(bits)
+    y = t.copy()
+    y[5] = 1 - y[5]                                  # every bit of pair 5 wrong
+    y[9, 0] = 1 - y[9, 0]                            # one bit of pair 9 wrong
+    pred, wrong = adder.sums(y, t, bits)
+    assert wrong[5] == bits + 1 and wrong[9] == 1 and wrong.sum() == bits + 2
+    box = (0, 0, 160, 160)
+    img = render(ctx, painter, lambda p: adder.draw(p, box, pred, wrong, bits, (170, 0)),
+                 size=(240, 160))
+    cell = 160 / 4
+    for k in range(16):
+        cx, cy = int((k % 4 + 0.2) * cell), int((k // 4 + 0.2) * cell)   # off the digits
+        want = adder.cell_colors(wrong[k:k + 1], bits)[0] * 255
+        assert np.abs(img[cy, cx] - want).max() <= 3, k
+    assert img[int(1.2 * cell), int(1.2 * cell)][0] > 200                 # pair 5: red
+    assert img[int(0.2 * cell), int(0.2 * cell)][1] > 140                 # pair 0: green

@@ -1,0 +1,38 @@
+"""viz/chrome.py: the key table is the handlers', the key bar's and the help's one source."""
+
+import pytest
+
+from viz import chrome
+from viz.chrome import Key, Keys
+
+
+def test_lookup_finds_the_command_of_each_key_and_shift():
+    keys = Keys([Key("space", "pause", "pause"), Key("s", "png", "screenshot"),
+                 Key("g", "gif", "record"), Key("1", "data", "xor", arg="xor"),
+                 Key("d", "next", "next"), Key("d", "prev", "previous", shift=True)])
+    sym = chrome.pyglet_symbol
+    shift = chrome._pyglet_keys().MOD_SHIFT
+    assert keys.lookup(sym("s")) == ("png", None) and keys.lookup(sym("g")) == ("gif", None)
+    assert keys.lookup(sym("space")) == ("pause", None)
+    assert keys.lookup(sym("1")) == ("data", "xor")
+    assert keys.lookup(sym("d")) == ("next", None)
+    assert keys.lookup(sym("d"), shift) == ("prev", None)
+    assert keys.lookup(sym("s"), shift) == ("png", None)         # no shift binding: plain s
+    assert keys.lookup(sym("x")) is None
+
+
+def test_a_key_bound_twice_is_refused():
+    with pytest.raises(ValueError, match="key 's' is bound twice"):
+        Keys([Key("s", "png", "a"), Key("s", "gif", "b")])
+
+
+def test_bar_groups_neighbours_and_rows_list_every_key():
+    keys = Keys([Key("space", "pause", "pause / resume", short="pause"),
+                 Key("1", "data", "xor", arg="xor", short="data"),
+                 Key("2", "data", "moons", arg="moons", short="data"),
+                 Key("3", "data", "spiral", arg="spiral", short="data"),
+                 Key("x", "secret", "only in the help")],
+                extra_help=[("mouse", "hover")])
+    assert keys.bar() == "space pause  1-3 data"
+    assert keys.rows() == [("space", "pause / resume"), ("1", "xor"), ("2", "moons"),
+                           ("3", "spiral"), ("x", "only in the help"), ("mouse", "hover")]

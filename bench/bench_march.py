@@ -39,60 +39,65 @@ def timed(fn, repeats):
     return float(np.median(wall)), float(np.median(cpu))
 
 
+def bench_marcher(ctx, net, fbo, sparks, naive, const, repeats, rows):
+    """Time one Marcher (naive or fast, weights const or in the block) into rows."""
+    size = fbo.width
+    viewport = (0, 0, size, size)
+    m = march.Marcher(ctx, net, naive=naive, settle=0 if const else 10 ** 9)
+    cam = march.Camera()
+    state = {"level": 0.3}
+
+    def frame(orbit, with_sparks=False, preview=False):
+        state["level"] = (state["level"] + 1 / 300) % 1.0    # 5 s period, 60 fps
+        if orbit:
+            cam.orbit(0.01, 0.0)
+        fbo.use()
+        fbo.clear(0, 0, 0, 1, depth=1.0)
+        m.render(fbo, viewport, cam, state["level"], preview=preview)
+        if with_sparks:
+            fbo.viewport = viewport
+            sparks.draw(cam.view_proj(1.0), state["level"], m.lo, m.hi)
+        ctx.finish()
+
+    frame(False)                                              # compile, warm up
+    kind = ("naive" if naive else "fast") + (", const" if const else ", block")
+    if not naive and const:
+        rows[kind + ", still"] = timed(lambda: frame(False), repeats)
+        rows[kind + ", orbit + sparks"] = timed(lambda: frame(True, True), repeats)
+    rows[kind + ", orbit"] = timed(lambda: frame(True), repeats)
+    if not naive and const:
+        def change():
+            m.set_net(net)
+            sparks.update(net)
+            ctx.finish()
+
+        rows["weight change"] = timed(change, repeats)
+        m.version += 1                                # new weights: recompile
+        rows["first frame, new const"] = timed(lambda: frame(True), 1)
+        out = m.data(cam, size, size, 0.3)
+        rows["evals"] = (float(out["evals"][out["hit"]].mean()), float(out["hit"].mean()))
+    if not naive and not const:
+        for preview in (False, True):
+            def training_frame(preview=preview):
+                m.set_net(net)
+                sparks.update(net)
+                frame(True, True, preview)
+
+            training_frame()                          # compile, warm up
+            label = "training frame, " + ("preview" if preview else "exact")
+            rows[label] = timed(training_frame, repeats)
+
+
 def bench_arch(ctx, arch, size, repeats):
     net = nn.MLP(arch, init="uniform", low=-1.0, high=1.0, seed=0)
     fbo = gl.offscreen(ctx, size, size, depth=True)
-    viewport = (0, 0, size, size)
     sparks = Sparks(ctx)
     sparks.update(net)
     rows = {}
     try:
         for naive in (False, True):
             for const in (True, False):
-                m = march.Marcher(ctx, net, naive=naive, settle=0 if const else 10 ** 9)
-                cam = march.Camera()
-                state = {"level": 0.3}
-
-                def frame(orbit, with_sparks=False, preview=False):
-                    state["level"] = (state["level"] + 1 / 300) % 1.0    # 5 s period, 60 fps
-                    if orbit:
-                        cam.orbit(0.01, 0.0)
-                    fbo.use()
-                    fbo.clear(0, 0, 0, 1, depth=1.0)
-                    m.render(fbo, viewport, cam, state["level"], preview=preview)
-                    if with_sparks:
-                        fbo.viewport = viewport
-                        sparks.draw(cam.view_proj(1.0), state["level"], m.lo, m.hi)
-                    ctx.finish()
-
-                frame(False)                                              # compile, warm up
-                kind = ("naive" if naive else "fast") + (", const" if const else ", block")
-                if not naive and const:
-                    rows[kind + ", still"] = timed(lambda: frame(False), repeats)
-                    rows[kind + ", orbit + sparks"] = timed(lambda: frame(True, True), repeats)
-                rows[kind + ", orbit"] = timed(lambda: frame(True), repeats)
-                if not naive and const:
-                    def change():
-                        m.set_net(net)
-                        sparks.update(net)
-                        ctx.finish()
-
-                    rows["weight change"] = timed(change, repeats)
-                    m.version += 1                                # new weights: recompile
-                    rows["first frame, new const"] = timed(lambda: frame(True), 1)
-                    out = m.data(cam, size, size, 0.3)
-                    rows["evals"] = (float(out["evals"][out["hit"]].mean()),
-                                     float(out["hit"].mean()))
-                if not naive and not const:
-                    for preview in (False, True):
-                        def training_frame(preview=preview):
-                            m.set_net(net)
-                            sparks.update(net)
-                            frame(True, True, preview)
-
-                        training_frame()                          # compile, warm up
-                        label = "training frame, " + ("preview" if preview else "exact")
-                        rows[label] = timed(training_frame, repeats)
+                bench_marcher(ctx, net, fbo, sparks, naive, const, repeats, rows)
     finally:
         gl.release_offscreen(fbo)
     return rows

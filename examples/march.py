@@ -11,20 +11,23 @@ import sys
 from pathlib import Path
 
 import nn
-from viz import gl, march, marchview
+from viz import gl, march, shapes
+from viz.march_model import MarchModel
+from viz.march_view import MarchView
 
 out = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
 out.mkdir(parents=True, exist_ok=True)
 
-x, t = marchview.target_data("torus", n=4096)          # points in the sphere, signed distance there
+x, t = shapes.target_data("torus", n=4096)        # points in the sphere, signed distance there
 net = nn.MLP([3, 16, 16, 1], act="tanh", seed=0)
 hist = nn.fit(net, x, t, opt=nn.Adam(0.01), epochs=300, batch_size=256, seed=0)
 print(f"{net}: cost {hist['cost'][0]:.3f} -> {hist['cost'][-1]:.4f}")
 net.save(out / "torus.npz")
 
-# The view draws surfaces, sparks and the weight diagram; level=... starts it paused there.
+# The model holds the net and the level (level=... starts it paused there); the view draws
+# surfaces, sparks and the weight diagram.
 for i, level in enumerate((0.0, 0.33, 0.66)):
-    view = marchview.MarchView(net, level=level)
+    view = MarchView(MarchModel(net, level=level))
     gl.run(view, 1000, 620, headless=True, frames=1, screenshot=out / f"march_{i}.png")
     print(f"level {level:.2f}: f on the grid in [{view.marcher.lo:.2f}, {view.marcher.hi:.2f}],"
           f" wrote {out / f'march_{i}.png'}")

@@ -1,12 +1,12 @@
-"""The raymarched level surfaces: the shader's net and march against numpy, the march reference
-against closed forms, sparks against the gradient, the weight editor, the headless view."""
+"""The raymarcher (viz/march.py): the shader's net and its activations against nn, the sampled
+field and its error band, the march reference against closed forms, the shader march against
+the reference."""
 
 import numpy as np
 import pytest
 
-import gym
 import nn
-from viz import theme, gl, march, marchview, sparks
+from viz import activations, gl, march, shapes
 
 
 def uniform_net(arch, seed=0, act="tanh"):
@@ -55,7 +55,7 @@ def test_band_bounds_the_texture_error(ctx, net, marcher):
     # trilinear interpolation of the grid (numpy) vs the net at fresh points of the sphere
     g, r = marcher.grid, marcher.radius
     field = np.frombuffer(marcher.field.read(), np.float32).reshape(g, g, g).astype(np.float64)
-    p = sparks.ball_points(20000, r, seed=7).astype(np.float64)
+    p = shapes.ball_points(20000, r, seed=7).astype(np.float64)
     u = (p + r) / (2 * r) * (g - 1)                       # grid coordinates
     i0 = np.clip(np.floor(u).astype(int), 0, g - 2)
     w = u - i0
@@ -76,8 +76,51 @@ def test_net_too_big_fails_clearly():
         march.check_net(big)
     with pytest.raises(ValueError, match="3 inputs and 1 output"):
         march.check_net(nn.MLP([2, 4, 1]))
-    with pytest.raises(ValueError, match="activation of layer 2"):
+    with pytest.raises(ValueError, match="activation of layer 2 is 'softmax'"):
         march.check_net(nn.MLP([3, 4, 1], out_act="softmax"))
+
+
+# -- activations come from viz/activations.py ------------------------------------------------
+
+@pytest.mark.parametrize("name", activations.glsl_names())
+def test_every_glsl_activation_evaluates_as_nn_does(ctx, name):
+    # one hidden layer of that activation with weights that reach |z| up to ~12, identity out
+    net = nn.MLP([3, 4, 1], act=name, out_act="linear", seed=1)
+    net.ws[0][...] = np.array([[3.0, 0, 0, 1], [0, 3.0, 0, 1], [0, 0, 3.0, 1]])
+    net.bs[0][...] = [0.0, 0.5, -0.5, 0.0]
+    net.ws[1][...] = [[1.0], [0.5], [-0.25], [0.125]]
+    net.bs[1][...] = 0.0
+    m = march.Marcher(ctx, net, grid=4, band_points=16)
+    p = np.random.default_rng(2).uniform(-4, 4, (2000, 3)).astype(np.float32)
+    z = p.astype(np.float64) @ net.ws[0] + net.bs[0]                 # (n, 3) @ (3, 4)
+    f = nn.ACTIVATIONS[name][0]
+    ref = f(z.copy()) @ net.ws[1][:, 0]                              # (n, 4) @ (4,)
+    np.testing.assert_allclose(m.evaluate(p), ref, atol=2e-4 * max(1.0, np.abs(ref).max()))
+    assert march.pack_net(net)[1]["L0_ACT"] == activations.glsl_names().index(name)
+
+
+def test_the_shader_takes_act4_from_the_table(ctx, monkeypatch):
+    # a changed GLSL row changes what the shader computes: the march has no copy of its own
+    net = nn.MLP([3, 2, 1], act="sin", seed=0)
+    p = np.random.default_rng(3).uniform(-2, 2, (64, 3)).astype(np.float32)
+    look = activations.LOOKS["sin"]
+    monkeypatch.setitem(activations.LOOKS, "sin", activations.Look(look.cmap, look.lo, look.hi,
+                                                                   "2.0 * sin(z)"))
+    m = march.Marcher(ctx, net, grid=4, band_points=16)
+    z = p @ net.ws[0] + net.bs[0]
+    np.testing.assert_allclose(m.evaluate(p), (2 * np.sin(z)) @ net.ws[1][:, 0] + net.bs[1][0],
+                               atol=1e-4)
+
+
+def test_an_activation_without_glsl_names_the_supported_ones(monkeypatch):
+    monkeypatch.setitem(nn.ACTIVATIONS, "softplus", (lambda z: np.logaddexp(0.0, z),
+                                                     lambda z, y: 1.0 / (1.0 + np.exp(-z))))
+    net = nn.MLP([3, 4, 4, 1], act=["tanh", "softplus"])
+    with pytest.raises(ValueError) as e:
+        march.check_net(net)
+    message = str(e.value)
+    assert "activation of layer 2 is 'softplus'" in message
+    assert message.endswith("supports " + ", ".join(activations.glsl_names()))
 
 
 # -- the march ------------------------------------------------------------------------------
@@ -173,217 +216,3 @@ def test_scan_cache_gives_the_same_picture(ctx, net):
         gl.release_offscreen(fbo)
     assert np.abs(frames[2] - fresh).max() <= 1
     assert np.abs(frames[0] - frames[2]).max() > 10     # the level moved the surfaces
-
-
-# -- sparks ---------------------------------------------------------------------------------
-
-def test_sparks_follow_the_gradient(net):
-    seeds = sparks.ball_points(200, 4.5, seed=1)
-    pos, values = sparks.trace(net, seeds, n_vertices=12, step=0.1)
-    assert pos.shape == (200, 12, 3) and values.shape == (200, 12)
-    np.testing.assert_allclose(pos[:, 6], seeds, atol=1e-6)
-    np.testing.assert_allclose(values, net.forward(pos.reshape(-1, 3))[:, 0].reshape(200, 12),
-                               atol=1e-5)
-    seg = np.diff(pos, axis=1).astype(np.float64)                   # (200, 11, 3)
-    assert np.allclose(np.linalg.norm(seg, axis=2), 0.1, atol=2e-3)
-    mid = (0.5 * (pos[:, 1:] + pos[:, :-1])).reshape(-1, 3)
-    g = net.input_grad(mid)[:, 0, :]
-    cos = np.sum(seg.reshape(-1, 3) * g, axis=1) / (0.1 * np.linalg.norm(g, axis=1))
-    assert np.percentile(cos, 5) > 0.98                  # each step runs along grad f
-    assert (np.diff(values, axis=1) > 0).mean() > 0.99   # so f climbs along every spark
-
-
-def test_sparks_flash_when_the_level_passes(ctx, net):
-    sp = sparks.Sparks(ctx, n=24, seed=2)
-    sp.update(net)
-    cam = march.Camera()
-    size, lo, hi = 160, -3.0, 3.0
-    pix, _ = cam.project(sp.pos.reshape(-1, 3), size, size)
-    pix = pix.reshape(sp.pos.shape[0], -1, 2)
-    seg_len = np.linalg.norm(np.diff(pix, axis=1), axis=2)                # (n, V-1) pixels
-    lum = theme.colormap("level", sp.values, lo, hi).sum(axis=2)   # (n, V)
-    fbo = gl.offscreen(ctx, size, size)
-    rendered, model, backwards = [], [], []
-    try:
-        for level in np.linspace(0, 1, 10, endpoint=False):
-            fbo.use()
-            fbo.clear(0, 0, 0, 1, depth=1.0)
-            sp.draw(cam.view_proj(1.0), level, lo, hi, width=1.0)
-            rendered.append(gl.read_rgb(fbo).astype(float).sum() / 255)
-            flash = np.exp(-7 * np.mod(level - sp.values, 1.0)) * lum             # (n, V)
-            model.append((seg_len * 0.5 * (flash[:, 1:] + flash[:, :-1])).sum())
-            flash = np.exp(-7 * np.mod(sp.values - level, 1.0)) * lum            # wrong way
-            backwards.append((seg_len * 0.5 * (flash[:, 1:] + flash[:, :-1])).sum())
-    finally:
-        gl.release_offscreen(fbo)
-    # over a cycle the total brightness follows exp(-7 fract(level - f)) summed over the
-    # vertices: a vertex flashes when the level passes its value, then fades
-    assert np.corrcoef(rendered, model)[0, 1] > 0.95
-    assert np.corrcoef(rendered, backwards)[0, 1] < 0.5
-
-
-def test_sparks_behind_the_surfaces_are_dimmed(ctx, net):
-    sp = sparks.Sparks(ctx, n=24, seed=2)
-    sp.update(net)
-    cam = march.Camera()
-    fbo = gl.offscreen(ctx, 160, 160, depth=True)
-    brightness = {}
-    try:
-        for depth in (1.0, 0.0):              # the surfaces' depth: far (all in front), near
-            fbo.use()
-            fbo.clear(0, 0, 0, 1, depth=depth)
-            sp.draw(cam.view_proj(1.0), 0.3, -3.0, 3.0, width=1.0, behind=0.35)
-            brightness[depth] = gl.read_rgb(fbo).astype(float)
-    finally:
-        gl.release_offscreen(fbo)
-    lit = brightness[1.0] > 20                                  # unsaturated either way
-    lit &= brightness[1.0] < 200
-    ratio = brightness[0.0][lit].sum() / brightness[1.0][lit].sum()
-    assert lit.sum() > 50 and ratio == pytest.approx(0.35, abs=0.05)
-
-
-def test_the_run_loop_gives_a_depth_buffer_to_a_view_that_asks(ctx):
-    class Probe(gl.View):
-        def __init__(self, depth):
-            self.depth, self.seen = depth, None
-
-        def update(self, dt):
-            pass
-
-        def draw(self, fbo, width, height):
-            self.seen = fbo.depth_attachment is not None
-
-    for want in (True, False):
-        view = Probe(want)
-        gl.run(view, 32, 24, headless=True, frames=1, ctx=ctx)
-        assert view.seen == want
-    assert marchview.MarchView.depth is True
-
-
-# -- the weight editor ----------------------------------------------------------------------
-
-def test_wheel_over_a_circle_changes_exactly_that_weight():
-    net = uniform_net([3, 5, 4, 1], seed=4)
-    view = marchview.MarchView(net)
-    view.layout(1000, 620)
-    d = view.diagram
-    assert len(d.refs) == net.n_params
-    for n in (0, 7, len(d.refs) - 1, 20):
-        before = net._flat.copy()
-        x, y = d.centers[n]
-        l, i, j = d.refs[n]
-        old = d.value(net, n)
-        view.on_mouse_scroll(x + 0.3 * d.radius, y - 0.2 * d.radius, 0, 1)
-        changed = np.flatnonzero(net._flat != before)
-        assert len(changed) == 1
-        assert d.value(net, n) == pytest.approx(min(old + 0.15, 1.0), abs=1e-6)
-        target = net.bs[l][j] if i == net.arch[l] else net.ws[l][i, j]
-        assert float(target) == pytest.approx(d.value(net, n))
-        assert view.dirty
-    net.ws[0][0, 0] = 0.95
-    n = d.refs.index((0, 0, 0))
-    view.on_mouse_scroll(*d.centers[n], 0, 2)
-    assert net.ws[0][0, 0] == pytest.approx(1.0)
-    view.on_mouse_scroll(*d.centers[n], 0, -1)
-    assert net.ws[0][0, 0] == pytest.approx(0.85)
-
-
-def test_wheel_over_the_render_zooms_and_leaves_weights():
-    net = uniform_net([3, 8, 1])
-    view = marchview.MarchView(net)
-    b = view.layout(1000, 620)
-    before, dist = net._flat.copy(), view.camera.distance
-    x, y, w, h = b["render"]
-    view.on_mouse_scroll(x + w / 2, y + h / 2, 0, 1)
-    assert view.camera.distance == pytest.approx(dist * 0.9)
-    np.testing.assert_array_equal(net._flat, before)
-
-
-# -- the view, headless ---------------------------------------------------------------------
-
-def test_headless_view_draws_surfaces_sparks_and_diagram(ctx, tmp_path):
-    net = uniform_net([3, 8, 1])
-    view = marchview.MarchView(net, level=0.2)
-    path = tmp_path / "march.png"
-    rgb = gl.run(view, 800, 500, headless=True, frames=2, screenshot=str(path), ctx=ctx)
-    assert path.exists()
-    x, y, w, h = (int(v) for v in view.boxes["render"])
-    render = rgb[y:y + h, x:x + w].reshape(-1, 3).astype(int)
-    assert render.std(axis=0).min() > 20                  # not flat
-    hues = {tuple(c) for c in (render // 64)}
-    assert len(hues) > 12                                  # many colours: levels, shading
-    dx, dy, dw, dh = (int(v) for v in view.boxes["diagram"])
-    n = 0
-    cx, cy = view.diagram.centers[n].astype(int)
-    expect = theme.colormap("diverging", view.diagram.value(net, n), -1, 1) * 255
-    assert np.abs(rgb[cy, cx].astype(int) - expect).max() <= 3
-    view.show["surfaces"] = False
-    bare = gl.run(view, 800, 500, headless=True, frames=1, ctx=ctx)[y:y + h, x:x + w]
-    assert np.abs(bare.astype(int) - rgb[y:y + h, x:x + w]).mean() > 5
-
-
-def test_cli_user_errors_exit_2(capsys):
-    for argv in (["--arch", "3,8,2"], ["--arch", "3,x,1"], ["--train", "donut"],
-                 ["--load", "/nonexistent.npz"], ["--lr", "0"]):
-        with pytest.raises(SystemExit) as e:
-            gym.main(["march", "--headless", *argv])
-        assert e.value.code == 2
-    assert "3 inputs" in capsys.readouterr().err
-
-
-# -- point-cloud targets --------------------------------------------------------------------
-
-def test_cloud_sdf_is_the_distance_to_the_nearest_point_less_r():
-    rng = np.random.default_rng(0)
-    cloud, p = rng.normal(size=(50, 3)), rng.uniform(-3, 3, size=(200, 3))
-    brute = np.sqrt(((p[:, None, :] - cloud[None]) ** 2).sum(-1)).min(1) - 0.4
-    np.testing.assert_allclose(marchview.cloud_sdf(cloud, 0.4)(p), brute, atol=1e-12)
-    x, t = marchview.target_data("knot", n=300)
-    ref = np.sqrt(((x[:, None, :].astype(float) - marchview.trefoil()[None]) ** 2).sum(-1))
-    np.testing.assert_allclose(t[:, 0], ref.min(1) - 0.7, atol=1e-5)
-    assert (t < 0).any() and (t > 0).any()                      # inside and outside the tube
-
-
-def test_a_cloud_file_is_centred_and_scaled_into_the_sphere(tmp_path):
-    rng = np.random.default_rng(1)
-    cloud = rng.normal(size=(40, 3)) * [30.0, 10.0, 5.0] + 100.0
-    np.save(tmp_path / "c.npy", cloud)
-    np.savetxt(tmp_path / "c.xyz", cloud)
-    np.savetxt(tmp_path / "c.csv", cloud, delimiter=",")
-    ref = (cloud - cloud.mean(0)) * marchview.CLOUD_FIT / np.linalg.norm(
-        cloud - cloud.mean(0), axis=1).max()
-    for name in ("c.npy", "c.xyz", "c.csv"):
-        np.testing.assert_allclose(marchview.load_cloud(tmp_path / name), ref, atol=1e-9)
-    x, t = marchview.target_data(str(tmp_path / "c.xyz"), n=100)
-    apart = np.sqrt(((ref[:, None] - ref[None]) ** 2).sum(-1)) + np.diag(np.full(40, np.inf))
-    r = 2 * np.median(apart.min(1))                   # twice the median nearest-neighbour gap
-    brute = np.sqrt(((x[:, None, :].astype(float) - ref[None]) ** 2).sum(-1)).min(1) - r
-    np.testing.assert_allclose(t[:, 0], brute, atol=1e-5)
-
-
-@pytest.mark.parametrize("content,message", [
-    ("1 2\n3 4\n5 6\n7 8\n", "m >= 4 rows of x y z numbers, got shape (4, 2)"),
-    ("1 2 3\n4 5 6\n", "m >= 4 rows of x y z numbers, got shape (2, 3)"),
-    ("1 2 3\n4 5 nan\n1 1 1\n2 2 2\n", "holds NaN or inf"),
-    ("a b c\n", "cannot read a point cloud"),
-])
-def test_a_bad_cloud_file_is_one_clear_error(tmp_path, content, message):
-    path = tmp_path / "bad.xyz"
-    path.write_text(content)
-    with pytest.raises(ValueError, match="bad.xyz") as e:
-        marchview.target_data(str(path))
-    assert message in str(e.value)
-    with pytest.raises(SystemExit) as e:
-        gym.main(["march", "--headless", "--train", str(path)])
-    assert e.value.code == 2
-
-
-def test_the_view_trains_towards_a_cloud_file(ctx, tmp_path):
-    np.save(tmp_path / "ring.npy", np.stack([3 * np.cos(s := np.linspace(0, 6.28, 60)),
-                                              3 * np.sin(s), 0 * s], 1))
-    view = marchview.MarchView(uniform_net([3, 8, 1]), train=str(tmp_path / "ring.npy"),
-                               steps_per_frame=20, n_sparks=16)
-    x, t = marchview.target_data(str(tmp_path / "ring.npy"))
-    before = view.net.cost(x, t)
-    gl.run(view, 400, 300, headless=True, frames=10, ctx=ctx)
-    assert view.step == 200 and view.net.cost(x, t) < 0.5 * before

@@ -4,7 +4,8 @@
     marcher.render(fbo, viewport, camera, level)         # draw the surfaces
     hit, t, k = march_reference(net, eye, dirs, level)   # the same march in numpy
 
-The window around it (sparks, weight editor, training) is viz/marchview.py.
+The window around it is viz/march_view.py (drawing, input), its state and training
+viz/march_model.py.
 
 How a frame is drawn (shaders/march.frag has the details). When the weights change, a compute
 pass (shaders/march_field.comp) samples the exact net on a grid x grid x grid lattice over the
@@ -24,7 +25,8 @@ and every frame while the weights keep changing (training, editing) read it. Onc
 have stayed the same for `settle` frames, the raymarch is recompiled with them as constants
 (NET_CONST): llvmpipe then skips loading them per pixel, which made a 3-16-16-1 frame 1.5-2x
 faster; the recompile takes about 0.1-0.5 s. Limits, checked by `check_net` with a
-ValueError: 3 inputs, 1 output, at most MAX_LAYERS layers, activations in ACT_CODES, and the
+ValueError: 3 inputs, 1 output, at most MAX_LAYERS layers, activations that have GLSL in
+viz/activations.py (`glsl_names()`; the shader's `act4` is generated from there too), and the
 padded block within the context's GL_MAX_UNIFORM_BLOCK_SIZE (64 KiB on llvmpipe: about 15,000
 weights; 3-32-32-32-32-1 uses 14 KiB, 3-64x6-1 is too big). The shader is compiled per
 architecture; layers of up to 16x16 neurons are unrolled; wider ones are loops, slow to
@@ -37,10 +39,9 @@ import math
 import moderngl
 import numpy as np
 
-from viz import gl
-from viz.sparks import ball_points
+from viz import activations, gl
+from viz.shapes import ball_points
 
-ACT_CODES = {"linear": 0, "tanh": 1, "sigmoid": 2, "relu": 3, "sin": 4, "leaky_relu": 5}
 MAX_LAYERS = 8
 UNROLL_BLOCKS = 16          # layers with at most this many 4x4 weight blocks are unrolled
 
@@ -57,10 +58,12 @@ def check_net(net, max_bytes=65536):
                          f"{'-'.join(map(str, arch))}")
     if len(arch) - 1 > MAX_LAYERS:
         raise ValueError(f"net must have at most {MAX_LAYERS} layers, got {len(arch) - 1}")
+    drawn = activations.glsl_names()
     for l, act in enumerate(net.acts):
-        if act not in ACT_CODES:
-            raise ValueError(f"activation of layer {l + 1} must be one of {tuple(ACT_CODES)}, "
-                             f"got {act!r}")
+        if act not in drawn:
+            raise ValueError(f"activation of layer {l + 1} is {act!r}, which the march cannot "
+                             f"draw: it has no GLSL in viz/activations.py; the march supports "
+                             f"{', '.join(drawn)}")
     size = 16 * _n_vec4(arch)
     if size > max_bytes:
         raise ValueError(f"net needs a {size}-byte uniform block, the GL context allows "
@@ -78,7 +81,9 @@ def _blocks(n):
 def pack_net(net):
     """The uniform block contents and shader defines of `net`: (params (n, 4) float32, dict)."""
     arch = tuple(net.arch)
-    rows, defines, off = [], {"NET_LAYERS": len(arch) - 1}, 0
+    codes = {name: k for k, name in enumerate(activations.glsl_names())}
+    rows, off = [], 0
+    defines = {"NET_LAYERS": len(arch) - 1, "ACT4_FUNCTION": activations.glsl_function()}
     for l, (w, b) in enumerate(zip(net.ws, net.bs)):
         (nin, nout), i4, o4 = w.shape, _blocks(w.shape[0]), _blocks(w.shape[1])
         block = np.zeros((4 * i4 + 1, 4 * o4), np.float32)
@@ -87,7 +92,7 @@ def pack_net(net):
         rows.append(block.reshape(-1, 4))
         loop = str(i4) if i4 * o4 <= UNROLL_BLOCKS else f"({i4} + u_net_zero)"
         defines.update({f"L{l}_IN4": i4, f"L{l}_OUT4": o4, f"L{l}_OFF": off,
-                        f"L{l}_ACT": ACT_CODES[net.acts[l]], f"L{l}_LOOP": loop})
+                        f"L{l}_ACT": codes[net.acts[l]], f"L{l}_LOOP": loop})
         off += len(rows[-1])
     defines["NET_VEC4"] = off
     defines["NET_MAXW4"] = max(_blocks(n) for n in arch)

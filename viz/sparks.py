@@ -1,6 +1,6 @@
 """Sparks: short pieces of a 3-input net's gradient-flow lines that flash as the level passes.
 
-    seeds = ball_points(512, radius=5.0, seed=0)           # (512, 3) inside the sphere
+    seeds = shapes.ball_points(512, radius=5.0, seed=0)    # (512, 3) inside the sphere
     pos, values = trace(net, seeds, n_vertices=16, step=0.2)   # (512, 16, 3), (512, 16)
 
 Each spark is the flow line of grad f through its seed (unit-speed steps, midpoint rule), so
@@ -13,15 +13,7 @@ import moderngl
 import numpy as np
 
 from viz import gl
-
-
-def ball_points(n, radius, seed=0):
-    """n points uniformly distributed inside the ball of `radius` around the origin: (n, 3)."""
-    rng = np.random.default_rng(seed)
-    d = rng.normal(size=(n, 3))
-    d /= np.linalg.norm(d, axis=1, keepdims=True)
-    r = radius * rng.random(n) ** (1.0 / 3.0)
-    return (d * r[:, None]).astype(np.float32)
+from viz.shapes import ball_points
 
 
 def _unit_grad(net, p):

@@ -1,5 +1,6 @@
 """Files a view writes: PNG screenshots, GIF and MP4 recordings, all atomic (a temporary file
-beside the target, then a rename), and the numbered names that keep an existing file.
+beside the target, then a rename), and the numbered names that keep an existing file (both
+helpers live in viz/files.py, standard library only, and are re-exported here).
 
     with atomic_path("out.npz") as tmp:      # write tmp; it becomes out.npz only on success
         np.savez(tmp, a=a)
@@ -10,15 +11,14 @@ memory stays bounded however long it records, and close(wait=False) lets the cal
 drawing while the file is finished.
 """
 
-import os
 import queue
 import threading
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
+
+from viz.files import atomic_path, numbered
 
 
 def _check_rgb(rgb, name="rgb"):
@@ -28,27 +28,7 @@ def _check_rgb(rgb, name="rgb"):
     return rgb
 
 
-@contextmanager
-def atomic_path(path):
-    """A temporary path beside `path` (same suffix) to write; renamed onto `path` when the block
-    ends without an exception, removed otherwise, so a failed write leaves an old file intact."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}{path.suffix}")
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def numbered(path):
-    """`path` if no file is there, else the first free NAME-2.EXT, NAME-3.EXT, ..., absolute."""
-    path = candidate = Path(path).absolute()
-    k = 1
-    while candidate.exists():
-        k += 1
-        candidate = path.with_name(f"{path.stem}-{k}{path.suffix}")
-    return candidate
+__all__ = ["atomic_path", "numbered", "save_png", "fit_frame", "Recorder"]
 
 
 def save_png(path, rgb):

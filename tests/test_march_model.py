@@ -1,0 +1,137 @@
+"""The march's model: its commands change exactly what they say, training goes through nn.train
+and lowers the cost, and it imports no GL."""
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import nn
+from viz import march_model, shapes, weights
+from viz.march_model import STEP, MarchModel
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def uniform_net(arch, seed=0):
+    return nn.MLP(arch, init="uniform", low=-1.0, high=1.0, seed=seed)
+
+
+def flat(net):
+    return np.concatenate([a.ravel() for wb in zip(net.ws, net.bs) for a in wb])
+
+
+def test_the_model_imports_no_gl():
+    code = ("import sys, viz.march_model; print(sorted(m for m in ('moderngl', 'pyglet', "
+            "'viz.gl', 'viz.march', 'viz.sparks') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_nudge_changes_exactly_that_parameter_and_clamps():
+    net = uniform_net([3, 5, 4, 1], seed=4)
+    model = MarchModel(net)
+    for ref in [(0, 0, 0), (0, 3, 2), (1, 5, 3), (2, 2, 0)]:
+        before, version = flat(net), model.version
+        old = weights.get(net, ref)
+        assert model.nudge(ref, 1) == pytest.approx(min(old + STEP, 1.0), abs=1e-6)
+        changed = np.flatnonzero(flat(net) != before)
+        assert len(changed) == 1 and model.version == version + 1
+        l, i, j = ref
+        target = net.bs[l][j] if i == net.arch[l] else net.ws[l][i, j]
+        assert float(target) == pytest.approx(min(old + STEP, 1.0), abs=1e-6)
+    net.ws[0][0, 0] = 0.95
+    model.nudge((0, 0, 0), 3)                       # one STEP per call, whatever the notches
+    assert net.ws[0][0, 0] == pytest.approx(1.0)
+    model.nudge((0, 0, 0), -1)
+    assert net.ws[0][0, 0] == pytest.approx(1.0 - STEP)
+
+
+def test_randomise_gives_new_weights_in_range():
+    net = uniform_net([3, 8, 1], seed=0)
+    start = flat(net)
+    model = MarchModel(net, seed=0)
+    model.randomise()
+    first = flat(net)
+    assert np.all((first >= -1) & (first <= 1)) and first.std() > 0.45    # uniform: 0.577
+    assert np.abs(first - start).min() > 0         # not the start-up weights again
+    model.randomise()
+    assert np.abs(flat(net) - first).min() > 0 and model.version == 2
+
+
+def test_level_animates_pauses_and_steps():
+    model = MarchModel(uniform_net([3, 4, 1]), period=4.0)
+    model.update(1.0)
+    assert model.level == pytest.approx(0.25)
+    model.toggle_pause()
+    model.update(1.0)
+    assert model.level == pytest.approx(0.25)
+    model.toggle_pause()
+    model.step_level(-0.05)                        # stepping by hand pauses
+    assert model.paused and model.level == pytest.approx(0.20)
+    model.step_level(-0.3)
+    assert model.level == pytest.approx(0.90)      # wraps into [0, 1)
+    assert MarchModel(uniform_net([3, 4, 1]), level=1.3).paused
+
+
+def test_training_follows_nn_train_and_lowers_the_cost(tmp_path):
+    ring = np.stack([3 * np.cos(s := np.linspace(0, 6.28, 60)), 3 * np.sin(s), 0 * s], 1)
+    np.save(tmp_path / "ring.npy", ring)
+    net, twin = uniform_net([3, 8, 1]), uniform_net([3, 8, 1])
+    model = MarchModel(net, train=str(tmp_path / "ring.npy"), steps_per_frame=20, batch=64)
+    x, t = shapes.target_data(str(tmp_path / "ring.npy"))
+    before = net.cost(x, t)
+    for _ in range(10):
+        model.update(1 / 60)
+    assert model.step == 200 and model.epoch == 200 * 64 // 4096 and model.version == 10
+    assert net.cost(x, t) < 0.5 * before
+    # the same steps through nn.train directly: the same weights
+    for _ in nn.train(twin, x, t, opt=nn.Adam(0.01), epochs=4, batch_size=64, seed=0):
+        if _.step == 199:
+            break
+    np.testing.assert_allclose(flat(net), flat(twin), atol=1e-6)
+    summary = model.summary()
+    assert summary == {"arch": "3-8-1", "task": "ring.npy", "step": 200, "epoch": 3,
+                       "cost": model.cost}
+
+
+def test_toggle_training_and_next_target():
+    model = MarchModel(uniform_net([3, 4, 1]))
+    assert not model.training and "n picks one" in model.toggle_training()
+    assert model.summary() == {"arch": "3-4-1"}
+    names = list(shapes.TARGETS)
+    seen = [model.next_target() and model.target for _ in names]
+    assert seen == names[:1] + names[1:] and model.training
+    model.next_target()
+    assert model.target == names[0]                 # wraps
+    model.update(0.01)
+    assert model.step == model.steps_per_frame
+    model.toggle_training()
+    model.update(0.01)
+    assert not model.training and model.step == model.steps_per_frame
+
+
+@pytest.mark.filterwarnings("ignore:overflow", "ignore:invalid value")
+def test_divergence_stops_training_with_a_message():
+    net = uniform_net([3, 16, 1])
+    net.ws[-1][...] = 1e30                          # f ~ 1e31: its square overflows float32
+    model = MarchModel(net, train="box")
+    said = model.update(0.01)
+    assert not model.training and said.startswith("training diverged")
+    assert model.update(0.01) is None and model.step == 0
+    assert np.isfinite(flat(model.net)).all()
+
+
+@pytest.mark.parametrize("kwargs,message", [({"period": 0}, "period must be > 0"),
+                                            ({"lr": -1}, "lr and radius must be > 0")])
+def test_bad_settings_are_errors(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        MarchModel(uniform_net([3, 4, 1]), **kwargs)
+    with pytest.raises(ValueError, match="3 inputs and 1 output"):
+        MarchModel(uniform_net([2, 4, 1]))
+    assert math.isnan(MarchModel(uniform_net([3, 4, 1])).cost)
+    assert march_model.WEIGHT_RANGE == (-1.0, 1.0)

@@ -1,0 +1,235 @@
+"""The march view: keys and the wheel become the model's commands (one key, one effect), the
+headless picture, numbered saves and their notices, the command line and its summary line."""
+
+import re
+
+import numpy as np
+import pytest
+
+import gym
+import nn
+from viz import chrome, gl, march_view, shapes, theme
+from viz.march_model import STEP, MarchModel
+from viz.march_view import KEYS, MarchView
+
+key = chrome._pyglet_keys()           # pyglet.window.key, without a display
+
+
+def uniform_net(arch, seed=0):
+    return nn.MLP(arch, init="uniform", low=-1.0, high=1.0, seed=seed)
+
+
+class FakeApp:
+    """What the view asks the app for, recorded."""
+
+    def __init__(self):
+        self.shots, self.records, self.recording, self.saving, self.fps = [], [], False, False, 0
+
+    def screenshot(self, path):
+        self.shots.append(path)
+
+    def toggle_record(self, path=None):
+        self.records.append(path)
+        self.recording = not self.recording
+        return self.recording
+
+
+def state(view):
+    m = view.model
+    return {"paused": m.paused, "level": round(m.level, 6), "version": m.version,
+            "weights": m.net.ws[0].tobytes(), "training": m.training, "target": m.target,
+            **{f"show {k}": v for k, v in view.show.items()}, "orbit": view.auto_orbit,
+            "help": view.show_help, "shots": len(view.app.shots),
+            "records": len(view.app.records)}
+
+
+# key -> what it must change (and nothing else), starting from a view training on "torus",
+# animating at level 0.5
+EFFECTS = {
+    key.R: {"version", "weights"},
+    key.SPACE: {"paused"},
+    key.UP: {"paused", "level"},
+    key.DOWN: {"paused", "level"},
+    key._1: {"show surfaces"},
+    key._2: {"show sparks"},
+    key._3: {"show axes"},
+    key.T: {"training"},
+    key.N: {"target"},
+    key.O: {"orbit"},
+    key.S: {"shots"},
+    key.G: {"records"},
+    key.H: {"help"},
+}
+
+
+def make_view(tmp_path=None, **kwargs):
+    model = MarchModel(uniform_net([3, 8, 1]), train="torus", **kwargs)
+    model.level = 0.5
+    view = MarchView(model)
+    view.app = FakeApp()
+    return view
+
+
+def test_every_key_of_the_table_is_tested():
+    table = {chrome.pyglet_symbol(k.name) for k in KEYS.keys}
+    assert table == set(EFFECTS)
+
+
+@pytest.mark.parametrize("symbol", list(EFFECTS), ids=[key.symbol_string(s) for s in EFFECTS])
+def test_each_key_does_its_own_command_and_nothing_else(symbol, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    view = make_view()
+    before = state(view)
+    assert view.on_key_press(symbol, 0) is True
+    after = state(view)
+    changed = {k for k in before if before[k] != after[k]}
+    assert changed == EFFECTS[symbol]
+    m = view.model
+    if symbol in (key.UP, key.DOWN):
+        assert m.level == pytest.approx(0.55 if symbol == key.UP else 0.45)
+    if symbol == key.N:
+        assert m.target == "box" and m.step == 0           # the one after "torus"
+    if symbol == key.S:
+        assert view.app.shots == [tmp_path / "march.png"]
+    if symbol == key.G:
+        assert view.app.records == [tmp_path / "march.gif"]
+    assert view.on_key_press(key.Q, 0) is False
+
+
+def test_saves_never_overwrite(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "march.png").write_bytes(b"old")
+    (tmp_path / "march.gif").write_bytes(b"old")
+    view = make_view()
+    view.on_key_press(key.S, 0)
+    view.on_key_press(key.G, 0)
+    assert view.app.shots == [tmp_path / "march-2.png"]
+    assert view.app.records == [tmp_path / "march-2.gif"]
+    assert (tmp_path / "march.png").read_bytes() == b"old"
+
+
+def test_wheel_over_a_circle_nudges_that_weight_and_over_the_render_zooms():
+    view = make_view()
+    m, d = view.model, view.diagram
+    for n in (0, 7, len(d.refs) - 1):
+        l, i, j = d.refs[n]
+        old = d.value(m.net, n)
+        x, y = d.centers[n]
+        view.on_mouse_scroll(x + 0.3 * d.radius, y - 0.2 * d.radius, 0, -1)
+        assert d.value(m.net, n) == pytest.approx(max(old - STEP, -1.0), abs=1e-6)
+    before, dist = m.net.ws[0].copy(), view.camera.distance
+    x, y, w, h = view.boxes["render"]
+    view.on_mouse_scroll(x + w / 2, y + h / 2, 0, 1)
+    assert view.camera.distance == pytest.approx(dist * 0.9)
+    np.testing.assert_array_equal(m.net.ws[0], before)
+
+
+def test_headless_view_draws_surfaces_sparks_and_diagram(ctx, tmp_path):
+    net = uniform_net([3, 8, 1])
+    view = MarchView(MarchModel(net, level=0.2))
+    depth = []
+    draw = view.draw
+    view.draw = lambda fbo, w, h: (depth.append(fbo.depth_attachment is not None), draw(fbo, w, h))
+    path = tmp_path / "march.png"
+    rgb = gl.run(view, 800, 500, headless=True, frames=2, screenshot=str(path), ctx=ctx)
+    assert path.exists() and depth == [True, True]       # the sparks depth-test the surfaces
+    x, y, w, h = (int(v) for v in view.boxes["render"])
+    render = rgb[y:y + h, x:x + w].reshape(-1, 3).astype(int)
+    assert render.std(axis=0).min() > 20                  # not flat
+    assert len({tuple(c) for c in (render // 64)}) > 12    # many colours: levels, shading
+    cx, cy = view.diagram.centers[0].astype(int)
+    expect = theme.colormap("diverging", view.diagram.value(net, 0), -1, 1)[:3] * 255
+    assert np.abs(rgb[cy, cx].astype(int) - expect).max() <= 3
+    view.show["surfaces"] = False
+    bare = gl.run(view, 800, 500, headless=True, frames=1, ctx=ctx)[y:y + h, x:x + w]
+    assert np.abs(bare.astype(int) - rgb[y:y + h, x:x + w]).mean() > 5
+
+
+def test_the_view_uploads_new_weights_when_the_model_changes(ctx):
+    model = MarchModel(uniform_net([3, 6, 1]), level=0.3)
+    view = MarchView(model, n_sparks=8)
+    gl.run(view, 300, 200, headless=True, frames=1, ctx=ctx)
+    lo = view.marcher.lo
+    model.net.bs[-1][0] += 2.0                              # f + 2 everywhere
+    model.weights_changed()
+    view.update(0.0)
+    assert view.marcher.lo == pytest.approx(lo + 2.0, abs=1e-4)
+
+
+def test_keys_in_a_running_view_save_numbered_files_and_say_so(ctx, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "march.png").write_bytes(b"old")
+    seen = []
+
+    class Scripted(MarchView):
+        def update(self, dt):
+            super().update(dt)
+            seen.append((self.message, " ".join(self.status())))
+            presses = {1: key.S, 2: key.G, 5: key.G}
+            if self.app.frame in presses:
+                self.on_key_press(presses[self.app.frame], 0)
+
+    view = Scripted(MarchModel(uniform_net([3, 4, 1]), level=0.1), n_sparks=8)
+    gl.run(view, 320, 240, headless=True, frames=8, ctx=ctx)
+    assert (tmp_path / "march.png").read_bytes() == b"old"
+    assert (tmp_path / "march-2.png").stat().st_size > 1000
+    assert any(message == f"saved {tmp_path / 'march-2.png'}" for message, _ in seen)
+    assert any("REC" in status for _, status in seen)
+    assert any("saving" in message or "saving..." in status for message, status in seen[5:])
+    assert (tmp_path / "march.gif").exists()
+
+
+# -- the command line -------------------------------------------------------------------------
+
+def summary_of(out):
+    lines = out.strip().splitlines()
+    assert lines[-1].startswith("summary: ")
+    return dict(re.findall(r"(\w+)=(\S+)", lines[-1]))
+
+
+def test_summary_line_of_a_headless_run(capsys):
+    assert gym.main(["march", "--headless", "--frames", "3", "--arch", "3,5,4,1",
+                     "--sparks", "8", "--size", "320x240"]) == 0
+    s = summary_of(capsys.readouterr().out)
+    assert set(s) == {"frames", "fps", "arch"}
+    assert s["frames"] == "3" and s["arch"] == "3-5-4-1" and float(s["fps"]) > 0
+    assert gym.main(["march", "--headless", "--frames", "3", "--train", "knot", "--sparks", "8",
+                     "--steps-per-frame", "5", "--batch", "512", "--size", "320x240"]) == 0
+    s = summary_of(capsys.readouterr().out)
+    assert list(s) == ["frames", "fps", "arch", "task", "step", "epoch", "cost"]
+    assert (s["frames"], s["arch"], s["task"], s["step"]) == ("3", "3-8-1", "knot", "15")
+    assert s["epoch"] == str(14 * 512 // 4096) and 0 < float(s["cost"]) < 10
+
+
+def test_cli_user_errors_exit_2(capsys):
+    for argv, message in ((["--arch", "3,8,2"], "start with 3 inputs and end with 1 output"),
+                          (["--arch", "3,x,1"], "--arch must be comma-separated integers"),
+                          (["--train", "donut"], "target must be one of"),
+                          (["--load", "/nonexistent.npz"], "nonexistent.npz"),
+                          (["--lr", "0"], "--lr must be a positive number"),
+                          (["--sparks", "0"], "--sparks must be >= 1")):
+        with pytest.raises(SystemExit) as e:
+            gym.main(["march", "--headless", *argv])
+        assert e.value.code == 2
+        assert message in capsys.readouterr().err
+
+
+def test_an_activation_without_glsl_is_refused_before_a_window_opens(capsys, monkeypatch):
+    monkeypatch.setitem(nn.ACTIVATIONS, "softplus", (lambda z: np.logaddexp(0.0, z),
+                                                     lambda z, y: 1.0 / (1.0 + np.exp(-z))))
+    with pytest.raises(SystemExit) as e:
+        gym.main(["march", "--headless", "--act", "softplus"])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "'softplus', which the march cannot draw" in err
+    assert "supports linear, tanh, sigmoid, relu, sin, leaky_relu" in err
+
+
+def test_help_says_the_real_default_size(capsys):
+    with pytest.raises(SystemExit):
+        gym.main(["march", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "window size WxH (default 1000x620)" in text
+    assert march_view.Config().size == "x".join(map(str, march_view.SIZE)) == "1000x620"
+    for name in shapes.TARGETS:
+        assert name in text

@@ -1,0 +1,36 @@
+"""Writing files without losing old ones: the one atomic-write helper and numbered names.
+Standard library only, so numpy modules (viz/dct.py) and the GL layer (viz/gl/media.py) share
+them.
+
+    with atomic_path("out.npz") as tmp:      # write tmp; it becomes out.npz only on success
+        np.savez(tmp, a=a)
+    path = numbered("nn-gym-spiral.png")     # nn-gym-spiral-2.png if the first exists
+"""
+
+import os
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def atomic_path(path):
+    """A temporary path beside `path` (same suffix) to write; renamed onto `path` when the block
+    ends without an exception, removed otherwise, so a failed write leaves an old file intact."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}{path.suffix}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def numbered(path):
+    """`path` if no file is there, else the first free NAME-2.EXT, NAME-3.EXT, ..., absolute."""
+    path = candidate = Path(path).absolute()
+    k = 1
+    while candidate.exists():
+        k += 1
+        candidate = path.with_name(f"{path.stem}-{k}{path.suffix}")
+    return candidate

@@ -252,17 +252,19 @@ class MLP:
             self._flat = np.zeros(n_w + sum(o for _, o in shapes), self._dtype)
         except MemoryError:
             raise ValueError(_size_message(self._arch, self._dtype, None)) from None
-        self._n_weights = n_w
+        self._n_weights, self._layout = n_w, None
         self._ws, self._bs = self._views(self._flat)
         self._works = {}
 
     def _views(self, flat):
-        ws, bs, ow, ob = [], [], 0, self._n_weights
-        for i, o in zip(self._arch[:-1], self._arch[1:], strict=True):
-            ws.append(flat[ow:ow + i * o].reshape(i, o))
-            bs.append(flat[ob:ob + o])
-            ow, ob = ow + i * o, ob + o
-        return _Params(ws, flat, "ws", self._arch), _Params(bs, flat, "bs", self._arch)
+        if self._layout is None:                 # per layer: weight slice and shape, bias slice
+            self._layout, ow, ob = [], 0, self._n_weights
+            for i, o in zip(self._arch[:-1], self._arch[1:], strict=True):
+                self._layout.append((slice(ow, ow + i * o), (i, o), slice(ob, ob + o)))
+                ow, ob = ow + i * o, ob + o
+        return (_Params([flat[w].reshape(shape) for w, shape, _ in self._layout], flat, "ws",
+                        self._arch),
+                _Params([flat[b] for _, _, b in self._layout], flat, "bs", self._arch))
 
     @classmethod
     def from_arrays(cls, ws, bs, act="tanh", out_act="linear", dropout=0.0):
@@ -499,7 +501,7 @@ class MLP:
                              f"inputs (shape {x.shape})")
         if x.shape[0] == 0:
             raise ValueError(f"{name} has no samples (shape {x.shape})")
-        return np.ascontiguousarray(x), single
+        return (x if x.flags.c_contiguous else np.ascontiguousarray(x)), single
 
     def _check_xt(self, x, t, loss, names=("x", "t")):
         if not isinstance(loss, str) or loss not in LOSSES:
@@ -521,7 +523,7 @@ class MLP:
             raise ValueError(f"{names[0]} has {len(x)} samples but {names[1]} has {len(t)}")
         if loss == "ce":
             _check_probabilities(t, names[1])
-        return x, np.ascontiguousarray(t), loss
+        return x, (t if t.flags.c_contiguous else np.ascontiguousarray(t)), loss
 
     # --- io ---------------------------------------------------------------------------------
 
@@ -1208,12 +1210,15 @@ def _check_dropout(p):
 def _check_array(a, name, ndim=None, dtype=None):
     """a as an array of real numbers (cast to dtype when given) with every value finite, also
     after the cast: 1e39 does not fit a float32."""
-    if isinstance(a, (str, bytes)) or a is None:
+    if type(a) is np.ndarray:
+        arr = a
+    elif isinstance(a, (str, bytes)) or a is None:
         raise TypeError(f"{name} must be a numeric array, got {type(a).__name__}")
-    try:
-        arr = np.asarray(a)
-    except (ValueError, TypeError) as e:
-        raise ValueError(f"{name} must be a rectangular numeric array ({e})") from None
+    else:
+        try:
+            arr = np.asarray(a)
+        except (ValueError, TypeError) as e:
+            raise ValueError(f"{name} must be a rectangular numeric array ({e})") from None
     if arr.dtype.kind == "c":
         raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
     if arr.dtype.kind not in "iuf":

@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from viz import theme, gl
+from viz import gl, theme
 
 W, H = 800, 600
 

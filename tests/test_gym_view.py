@@ -231,7 +231,7 @@ def test_hovering_a_neuron_rings_it_and_frames_its_map():
     for k, (x, y) in enumerate(centres[1]):                          # the ring, just inside the rim
         ring = img[int(y), int(x + radius - 1)]
         assert (np.abs(ring - yellow).max() <= 40) == (k == 4), (k, ring)
-    for k, (x, y, w, h) in enumerate(view.layer_maps.boxes):         # the map's frame, top edge
+    for k, (x, y, w, _) in enumerate(view.layer_maps.boxes):         # the map's frame, top edge
         frame = img[int(y - 1), int(x + w / 2)]
         assert (np.abs(frame - yellow).max() <= 40) == (k == 4), (k, frame)
 
@@ -252,3 +252,23 @@ def test_training_budget_is_what_the_frame_leaves_after_drawing_however_long_it_
         view.update(1 / 60)                                     # the train stub's clock tick
         view.train_time = 0.001
     assert asked[-1] == pytest.approx(budget, abs=1e-4)
+
+
+def test_an_activation_registered_only_in_nn_is_trained_and_drawn(monkeypatch):
+    """softplus added to nn.ACTIVATIONS alone: the gym trains it and colours its neurons by the
+    range viz/activations.py measured from the function."""
+    from viz import activations, theme
+
+    monkeypatch.setitem(nn.ACTIVATIONS, "softplus", (
+        lambda z: np.logaddexp(0.0, z), lambda z, y: 1.0 / (1.0 + np.exp(-z))))
+    view = gym(data="moons", arch="2,5,1", act="softplus", steps_per_frame=5, seed=1)
+    img = gl.run(view, 800, 600, headless=True, frames=3).astype(int)
+    m = view.model
+    assert m.step == 15 and m.net.acts[0] == "softplus"
+    acts = m.net.forward(view.probe()[0], trace=True)
+    lo, hi, cmap = activations.data_range("softplus", acts[1])
+    assert (lo, cmap) == (0.0, "sequential") and hi == pytest.approx(acts[1].max(), rel=1e-5)
+    centres, _ = view.graph.layout(m.net.arch, view.boxes["diagram"])
+    for i, (cx, cy) in enumerate(centres[1]):
+        want = np.round(theme.colormap(cmap, acts[1][i], lo, hi) * 255)
+        assert np.abs(img[int(cy), int(cx)] - want).max() <= 3, i

@@ -70,7 +70,7 @@ def test_layer_maps_draw_each_neuron_through_its_colormap(ctx, painter):
     img = render(ctx, painter, lambda p: lm.draw(p, box), size=(132, 160))
     assert (lm.boxes[:, 2:] == 64).all()
     lo, hi, cmap = lm.range
-    for k, (x, y, w, h) in enumerate(lm.boxes.astype(int)):
+    for k, (x, y, _, _) in enumerate(lm.boxes.astype(int)):
         want = np.round(theme.colormap(cmap, lm.values[k], lo, hi) * 255)
         got = img[y:y + 64, x:x + 64]
         assert np.abs(got[2:-2, 2:-2] - want[2:-2, 2:-2]).max() <= 3, k

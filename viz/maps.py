@@ -154,7 +154,7 @@ class LayerMaps:
         if highlight is not None and 0 <= highlight < len(b):
             edges[highlight], widths[highlight] = (1.0, 0.85, 0.2), 2.0
         painter.frames(b + [-1, -1, 2, 2], edges, widths)
-        for i, (x, y, w, h) in enumerate(b if label_h else ()):  # too small: hover enlarges
+        for i, (x, y, w, _) in enumerate(b if label_h else ()):  # too small: hover enlarges
             name = f"h{i + 1}"                          # name and value apart: both recur, so
             painter.text(name, x, y - label_h, size=10, color=TITLE)   # their layouts are
             if self.probe is not None and w >= 44:                      # cached

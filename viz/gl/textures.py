@@ -129,7 +129,7 @@ def read_rgb(fbo, viewport=None):
     """(h, w, 3) uint8 pixels of `fbo` (or ctx.screen) inside `viewport`, top row first."""
     viewport = tuple(viewport or fbo.viewport)
     data = fbo.read(viewport=viewport, components=3, alignment=1)
-    fbo.ctx.error                  # reading a window's screen leaves an error pending: clear it
+    _ = fbo.ctx.error              # reading a window's screen leaves an error pending: clear it
     w, h = viewport[2], viewport[3]
     return np.frombuffer(data, np.uint8).reshape(h, w, 3)[::-1].copy()
 

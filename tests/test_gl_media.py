@@ -1,0 +1,111 @@
+"""viz/gl/media.py: PNG, GIF and MP4 files read back, atomic and streamed."""
+
+from pathlib import Path
+
+import imageio.v2 as iio2
+import imageio.v3 as iio
+import numpy as np
+import pytest
+from glcheck import assert_close
+from PIL import Image
+
+from viz import gl
+
+
+def frames(n, h=21, w=33):
+    return [np.full((h, w, 3), (40 * k, 200, 255 - 40 * k), np.uint8) for k in range(n)]
+
+
+def test_gif_frames_read_back(tmp_path):
+    path = tmp_path / "a.gif"
+    with gl.Recorder(path, fps=10) as rec:
+        for frame in frames(5):
+            rec.add(frame)
+    back = iio.imread(path, index=None)
+    assert back.shape[:3] == (5, 21, 33)
+    assert_close(back[3, ..., :3].astype(int), frames(5)[3], 2)
+    assert iio.immeta(path, index=0)["duration"] == 100
+
+
+def test_fast_gif_keeps_its_speed(tmp_path):
+    path = tmp_path / "fast.gif"
+    with gl.Recorder(path, fps=60) as rec:
+        for frame in frames(6):
+            rec.add(frame)
+    back = iio.imread(path, index=None)
+    assert back.shape[0] == 3                       # every 2nd frame, each shown twice as long
+    assert_close(back[1, ..., :3].astype(int), frames(6)[2], 2)
+    assert abs(iio.immeta(path, index=0)["duration"] - 1000 * 2 / 60) < 10   # GIF: 10 ms units
+
+
+def test_mp4_reads_back_with_even_size(tmp_path):
+    path = tmp_path / "a.mp4"
+    with gl.Recorder(path, fps=12) as rec:
+        for frame in frames(6):
+            rec.add(frame)
+    reader = iio2.get_reader(path, format="FFMPEG")
+    back = [f for f in reader]
+    assert reader.get_meta_data()["fps"] == 12
+    reader.close()
+    assert len(back) == 6 and back[0].shape == (22, 34, 3)
+    assert np.abs(back[4][:21, :33].astype(int) - frames(6)[4]).mean() < 6
+
+
+def test_recorder_png_suffix_and_errors(tmp_path):
+    with gl.Recorder(tmp_path / "last.png") as rec:
+        for frame in frames(3):
+            rec.add(frame)
+    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "last.png")), frames(3)[2])
+    with pytest.raises(ValueError, match="suffix|end in"):
+        gl.Recorder(tmp_path / "a.avi")
+    with pytest.raises(ValueError, match="folder"):
+        gl.Recorder(tmp_path / "missing" / "a.gif")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["last.png"]
+
+
+def test_a_recording_survives_a_resize(tmp_path):
+    """Frames of another size are cropped or padded to the first frame's: one valid file."""
+    with gl.Recorder(tmp_path / "b.gif", fps=10) as rec:
+        rec.add(frames(1)[0])
+        rec.add(frames(2, h=10, w=40)[1])            # shorter and wider
+    back = iio.imread(tmp_path / "b.gif", index=None)
+    assert back.shape[:3] == (2, 21, 33) and rec.refitted == 1
+    assert_close(back[1, :10, :, :3].astype(int), frames(2, h=10, w=33)[1], 2)
+    assert (back[1, 10:, :, :3] < 3).all()           # padded with black below
+
+
+def test_recording_streams_with_bounded_memory(tmp_path):
+    """A long recording keeps at most Recorder.QUEUE frames in memory: the encoder takes them
+    as they come, and close(wait=False) returns before the file is finished."""
+    import tracemalloc
+
+    frame = np.zeros((240, 320, 3), np.uint8)
+    rec = gl.Recorder(tmp_path / "long.gif", fps=30)
+    tracemalloc.start()
+    for k in range(300):
+        frame[:, k % 320] = 255
+        rec.add(frame)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    rec.close(wait=False)
+    assert peak < (gl.Recorder.QUEUE + 4) * frame.nbytes     # 300 frames would be 69 MB
+    rec.close()
+    assert rec.done and iio.imread(tmp_path / "long.gif", index=None).shape[0] == 300
+
+
+def test_save_png_is_atomic(tmp_path, monkeypatch):
+    path = tmp_path / "shot.png"
+    first = frames(1)[0]
+    gl.save_png(path, first)
+    np.testing.assert_array_equal(np.asarray(Image.open(path)), first)
+    before = path.read_bytes()
+
+    def broken_save(self, fp, *args, **kwargs):
+        Path(fp).write_bytes(b"\x89PNG partial")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Image.Image, "save", broken_save)
+    with pytest.raises(OSError, match="disk full"):
+        gl.save_png(path, frames(2)[1])
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["shot.png"]

@@ -1,3 +1,6 @@
+"""The chaos animation (viz/chaos.py): mean-field theory against independent integrals and
+real nets, the Hermite target, the frames against the net, the loop, the config checks."""
+
 import math
 
 import numpy as np
@@ -105,7 +108,8 @@ def test_correlation_at_every_depth_converges_to_mean_field_with_width():
 def test_hermite_basis_is_orthogonal_under_the_gaussian_weight(m):
     for n in range(7):
         pm, pn = np.eye(m + 1)[m], np.eye(n + 1)[n]
-        inner = quad_expect(lambda z: hermite_e.hermeval(z, pm) * hermite_e.hermeval(z, pn))
+        inner = quad_expect(lambda z, pm=pm, pn=pn: hermite_e.hermeval(z, pm)
+                            * hermite_e.hermeval(z, pn))
         assert inner == pytest.approx(math.factorial(n) if m == n else 0.0, abs=1e-9)
 
 

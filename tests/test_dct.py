@@ -1,7 +1,16 @@
+"""The DCT codec (viz/dct.py): transforms against their definitions, truncation error, the file
+format and its atomic write."""
+
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from viz import dct
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def smooth_frames(t=3, h=24, w=20, c=3, seed=0):
@@ -144,3 +153,31 @@ def test_encode_rejects_bad_arguments():
         dct.encode(np.zeros((4, 4)))
     with pytest.raises(ValueError, match="NaN"):
         dct.encode(np.full((1, 4, 4), np.nan), k=2)
+
+
+def test_a_failed_save_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypatch):
+    path = tmp_path / "a.npz"
+    dct.save(path, dct.encode(smooth_frames(), k=4), meta={"n": 1})
+    before = path.read_bytes()
+
+    def broken(f, **arrays):
+        f.write(b"PK partial")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez_compressed", broken)
+    with pytest.raises(OSError, match="disk full"):
+        dct.save(path, dct.encode(smooth_frames(), k=6), meta={"n": 2})
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["a.npz"]
+    monkeypatch.undo()
+    assert dct.load(path)[1] == {"n": 1}
+    dct.save(tmp_path / "b.dat", dct.encode(smooth_frames(), k=4))   # no .npz added
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.npz", "b.dat"]
+
+
+def test_the_codec_imports_no_gl():
+    code = ("import sys, viz.dct, viz.chaos; print(sorted(m for m in ('moderngl', 'pyglet', "
+            "'viz.gl') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         check=True).stdout
+    assert out.strip() == "[]"

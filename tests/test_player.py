@@ -1,15 +1,12 @@
-import subprocess
-import sys
-from pathlib import Path
+"""The player (viz/player.py): the GPU inverse DCT against the CPU decoder, the frame in its box,
+scrubbing, playing, a layers animation that holds still, and its keys."""
 
 import numpy as np
 import pytest
-from PIL import Image
 
-import gym
-from viz import dct, gl, player
+from viz import chrome, dct, gl, player
 
-ROOT = Path(__file__).resolve().parent.parent
+key = chrome._pyglet_keys()           # pyglet.window.key, without a display
 
 
 def smooth_frames(t=4, h=48, w=64, seed=0):
@@ -54,10 +51,11 @@ def test_decoder_rejects_a_frame_out_of_range_and_non_rgb(ctx):
         player.Player(grey)
 
 
-def make_player(ctx, t=12, speed=30.0):
+def make_player(ctx, t=12, speed=30.0, kind="chaos"):
     frames = smooth_frames(t=t, h=32, w=32)
     coded = dct.encode(frames, k=8)
-    meta = {"title": "test", "labels": [f"step {i}" for i in range(t)], "legend": "a\nb"}
+    meta = {"title": "test", "labels": [f"step {i}" for i in range(t)], "legend": "a\nb",
+            "kind": kind}
     view = player.Player(coded, meta, speed=speed, idle=0.5)
     gl.run(view, 320, 400, headless=True, frames=1, ctx=ctx)
     return view, coded
@@ -104,57 +102,53 @@ def test_player_plays_in_a_loop_on_its_own(ctx):
     assert seen[:3] == [1, 2, 3] and seen[10:14] == [11, 0, 1, 2]
 
 
-SMALL = ["--depth", "4", "--width", "10", "--layer", "3", "--res", "32", "--steps", "8",
-         "--loop", "3", "-k", "8"]
 
 
-def test_chaos_then_play_headless(tmp_path, capsys):
-    out, shot = str(tmp_path / "a.npz"), str(tmp_path / "c.png")
-    assert gym.main(["chaos", "--out", out, *SMALL, "--headless", "--frames", "3",
-                     "--screenshot", shot, "--size", "320x420"]) == 0
-    captured = capsys.readouterr()
-    assert "chi_1=" in captured.err and "render 11/11" in captured.err
-    assert f"wrote {out}" in captured.out
-    coded, meta = dct.load(out)
-    assert coded.coef.shape == (11, 3, 8, 8) and meta["kind"] == "chaos"
-    png, gif = str(tmp_path / "p.png"), str(tmp_path / "p.gif")
-    assert gym.main(["play", out, "--headless", "--frames", "5", "--screenshot", png,
-                     "--record", gif, "--size", "320x420"]) == 0
-    img = np.asarray(Image.open(png).convert("RGB"))
-    assert img.shape == (420, 320, 3)
-    assert len(np.unique(img.reshape(-1, 3), axis=0)) > 100     # a picture, not a flat fill
-    with Image.open(gif) as anim:
-        assert anim.n_frames == 3        # 5 frames at 60 fps: the GIF keeps every 2nd (gl.Recorder)
+def test_a_layers_animation_holds_its_layer_while_the_mouse_rests(ctx):
+    view, _ = make_player(ctx, t=12, kind="chaos-layers")
+    view.on_resize(320, 400)
+    assert view.paused
+    view.on_mouse_motion(160.0, 100.0, 3.0, 0.0)          # scrub to layer 7 (frame 6)
+    for _ in range(90):                                   # 3 s with the mouse at rest
+        view.update(1 / 30)
+    assert view.frame == 6
+    view.on_key_press(key.RIGHT, 0)
+    assert view.frame == 7
+    view.on_key_press(key.SPACE, 0)                       # space plays it
+    view.update(0.1)
+    assert not view.paused and view.frame == (7 + 3) % 12
 
 
-def test_chaos_layers_mode(tmp_path):
-    out = str(tmp_path / "l.npz")
-    assert gym.main(["chaos", "--out", out, "--layers", *SMALL, "--headless", "--frames", "1"]) == 0
-    coded, meta = dct.load(out)
-    assert coded.frames == 4 and meta["kind"] == "chaos-layers"
-    assert meta["labels"][-1] == "layer 4/4"
+class FakeApp:
+    def __init__(self):
+        self.shots, self.records, self.recording, self.saving, self.fps = [], [], False, False, 0
+
+    def screenshot(self, path):
+        self.shots.append(path)
+
+    def toggle_record(self, path=None):
+        self.records.append(path)
+        self.recording = not self.recording
+        return self.recording
 
 
-@pytest.mark.parametrize("args,message", [
-    (["play", "missing.npz", "--headless"], "missing.npz: not a readable .npz file"),
-    (["play", "a.npz", "--headless", "--speed", "0"], "--speed must be > 0"),
-    (["chaos", "--neurons", "1,2", "--headless"], "neurons must be 3 indices"),
-    (["chaos", "--neurons", "a,b,c", "--headless"], "--neurons must be three integers"),
-    (["chaos", "--layer", "30", "--headless"], "layer must be in 1..depth=20, got 30"),
-    (["chaos", "-k", "200", "--headless"], "k must be <= res=128, got 200"),
-    (["chaos", "--out", "nowhere/a.npz"], "does not exist"),
-])
-def test_cli_errors_are_one_clear_message(args, message, tmp_path, monkeypatch, capsys):
+def test_keys_step_play_and_save_numbered(ctx, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit) as exit_:
-        gym.main(args)
-    assert exit_.value.code == 2
-    assert message in capsys.readouterr().err
-
-
-def test_play_without_display_asks_for_headless(tmp_path):
-    dct.save(tmp_path / "a.npz", dct.encode(smooth_frames(t=2), k=4))
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    r = subprocess.run([sys.executable, str(ROOT / "gym.py"), "play", "a.npz"],
-                       capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
-    assert r.returncode == 2 and "--headless" in r.stderr
+    (tmp_path / "anim.png").write_bytes(b"old")
+    view, _ = make_player(ctx, t=12)
+    view.name, view.app = "anim", FakeApp()
+    view.position = 5.0
+    presses = [(key.LEFT, 4, True), (key.LEFT, 3, True), (key.RIGHT, 4, True),
+               (key.SPACE, 4, False), (key.SPACE, 4, True)]
+    for symbol, frame, paused in presses:
+        assert view.on_key_press(symbol, 0) is True
+        assert (view.frame, view.paused) == (frame, paused)
+    assert view.app.shots == [] and view.app.records == []
+    view.on_key_press(key.S, 0)
+    assert view.app.shots == [tmp_path / "anim-2.png"] and view.app.records == []
+    view.on_key_press(key.G, 0)
+    assert view.app.records == [tmp_path / "anim.gif"] and view.app.recording
+    assert "recording to" in view.state()
+    view.on_key_press(key.G, 0)
+    assert view.app.records == [tmp_path / "anim.gif", None] and not view.app.recording
+    assert view.on_key_press(key.Q, 0) is False and view.frame == 4

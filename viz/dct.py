@@ -35,11 +35,12 @@ File format (`save`/`load`, an ``.npz`` read with ``allow_pickle=False``):
 
 import json
 import os
-import uuid
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.fft
+
+from viz.files import atomic_path
 
 FORMAT_VERSION = 1
 MODES = ("block", "largest")
@@ -185,16 +186,8 @@ def save(path, coded, meta=None):
     if coded.index is not None:
         arrays["index"] = coded.index
     path = os.fspath(path)
-    # a fresh name beside the target, created like any new file (umask permissions)
-    tmp = os.path.join(os.path.dirname(os.path.abspath(path)),
-                       f".{os.path.basename(path)}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp, "xb") as f:
-            np.savez_compressed(f, **arrays)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:      # a file handle: no .npz added
+        np.savez_compressed(f, **arrays)
     return path
 
 

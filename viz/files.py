@@ -34,3 +34,23 @@ def numbered(path):
         k += 1
         candidate = path.with_name(f"{path.stem}-{k}{path.suffix}")
     return candidate
+
+
+def save_frame(app, stem):
+    """Ask `app` (a gl.App) to save its next frame as the first free STEM.png, STEM-2.png, ...;
+    returns the line a view shows (the app's notice says when the file is there)."""
+    path = numbered(f"{stem}.png")
+    app.screenshot(path)
+    return f"saving {path}"
+
+
+def toggle_gif(app, stem):
+    """Start recording to the first free STEM.gif, STEM-2.gif, ..., or stop: the file is then
+    finished in the background and the app's notice says where it went. Returns the line a
+    view shows."""
+    if app.recording:
+        app.toggle_record()
+        return "saving the GIF..."
+    path = numbered(f"{stem}.gif")
+    app.toggle_record(path)
+    return f"recording to {path}; g stops"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import nn
-from viz import activations, chrome, cli, gl, plot, shapes
+from viz import activations, chrome, cli, files, gl, plot, shapes
 from viz.march import Camera, Marcher, check_net
 from viz.march_model import LEVEL_STEP, STEP, WEIGHT_RANGE, MarchModel
 from viz.sparks import Sparks
@@ -315,22 +315,11 @@ class MarchView(gl.View):
         elif name == "help":
             self.show_help = not self.show_help
         elif name == "png":
-            path = gl.numbered("march.png")
-            self.app.screenshot(path)
-            self.say(f"saving {path}")
+            self.say(files.save_frame(self.app, "march"), 6.0)
         elif name == "gif":
-            self.toggle_gif()
+            self.say(files.toggle_gif(self.app, "march"), 6.0)
         else:
             raise ValueError(f"unknown command {name!r}")
-
-    def toggle_gif(self):
-        if self.app.recording:
-            self.app.toggle_record()
-            self.say("saving the GIF...", 60.0)
-        else:
-            path = gl.numbered("march.gif")
-            self.app.toggle_record(path)
-            self.say(f"recording to {path}; g stops", 6.0)
 
 
 # ---------------------------------------------------------------------------------------------

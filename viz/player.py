@@ -21,13 +21,16 @@ llvmpipe is itself the CPU.
 The view: the frame fills a square under a title line; below it a timeline shows where the
 playhead is and the frame's label. Moving the mouse across the window scrubs (left edge = first
 frame, right edge = last); after `idle` seconds without motion it plays on by itself at `speed`
-frames per second, looping. Space pauses, left/right step one frame.
+frames per second, looping. Space pauses and plays, left/right step one frame (and pause), s and
+g save a PNG and a GIF under numbered names. An animation of a net's layers (meta kind
+"chaos-layers") starts paused: it holds the layer shown while the mouse rests, and plays only
+after space.
 """
 
 import moderngl
 import numpy as np
 
-from viz import dct, gl
+from viz import chrome, dct, files, gl
 
 
 def _pad4(n):
@@ -130,11 +133,21 @@ MARGIN = 10
 TITLE = 16          # font sizes
 TEXT = 13
 
+KEYS = chrome.Keys([
+    chrome.Key("space", "play", "play / pause", short="play"),
+    chrome.Key("left", "step", "one frame back (pauses)", arg=-1, short="step"),
+    chrome.Key("right", "step", "one frame on (pauses)", arg=1, short="step"),
+    chrome.Key("s", "png", "save a PNG (numbered: never overwritten)", short="png"),
+    chrome.Key("g", "gif", "start / stop a GIF recording (numbered)", short="gif"),
+], extra_help=[("mouse", "scrub: left edge first frame, right edge last")])
+
 
 class Player(gl.View):
-    """The view: scrub with the mouse, plays on its own when the mouse is still."""
+    """The view: scrub with the mouse; when the mouse rests it plays on by itself unless paused
+    (autoplay=False, the default for a layers animation, starts paused). name: the stem of the
+    files s and g save."""
 
-    def __init__(self, coded, meta=None, speed=30.0, idle=0.5):
+    def __init__(self, coded, meta=None, speed=30.0, idle=0.5, autoplay=None, name="play"):
         if coded.channels != 3:
             raise ValueError(f"coded frames must have 3 channels (RGB), got {coded.channels}")
         self.coded = coded
@@ -142,12 +155,16 @@ class Player(gl.View):
         self.speed = float(speed)
         self.idle = float(idle)
         self.frames = coded.frames
+        self.name = name
         labels = self.meta.get("labels") or []
         self.labels = [str(s) for s in labels] if len(labels) == self.frames else None
         self.position = 0.0            # playhead, in frames
         self.clock = 0.0
         self.last_motion = None        # clock time of the last mouse motion
-        self.paused = False
+        if autoplay is None:
+            autoplay = self.meta.get("kind") != "chaos-layers"
+        self.paused = not autoplay
+        self.message, self.message_until = "", 0.0
         self.width = self.height = None
 
     @property
@@ -158,6 +175,12 @@ class Player(gl.View):
         ctx = self.ctx
         self.painter = gl.Painter(ctx)
         self.decoder = Decoder(ctx, self.coded)
+
+    def say(self, text, seconds=3.0):
+        self.message, self.message_until = text, self.clock + seconds
+
+    def on_notice(self, text):
+        self.say(text, 6.0)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -181,7 +204,7 @@ class Player(gl.View):
         title's and the notes' lines wrapped to the width."""
         title = self.wrap(self.meta.get("title", "DCT-coded animation"), width - 2 * MARGIN,
                           TITLE)
-        notes = self.wrap(f"{self.meta.get('legend', '')}\nmouse: scrub, space: pause".strip(),
+        notes = self.wrap(f"{self.meta.get('legend', '')}\nmouse scrub  {KEYS.bar()}".strip(),
                           width - 2 * MARGIN, TEXT)
         title_h = len(title) * int(self.painter.line_height(TITLE)) + 2 * MARGIN
         foot_h = (1 + len(notes)) * int(self.painter.line_height(TEXT)) + 3 * MARGIN + 8
@@ -203,15 +226,24 @@ class Player(gl.View):
         self.on_mouse_motion(x, y, dx, dy)
 
     def on_key_press(self, symbol, modifiers):
-        from pyglet.window import key
-        if symbol == key.SPACE:
-            self.paused = not self.paused
-        elif symbol in (key.LEFT, key.RIGHT):
-            self.position = (self.frame + (1 if symbol == key.RIGHT else -1)) % self.frames
-            self.paused = True
-        else:
+        found = KEYS.lookup(symbol, modifiers)
+        if found is None:
             return False
+        self.command(*found)
         return True
+
+    def command(self, name, arg=None):
+        if name == "play":
+            self.paused = not self.paused
+        elif name == "step":
+            self.position = (self.frame + arg) % self.frames
+            self.paused = True
+        elif name == "png":
+            self.say(files.save_frame(self.app, self.name), 6.0)
+        elif name == "gif":
+            self.say(files.toggle_gif(self.app, self.name), 6.0)
+        else:
+            raise ValueError(f"unknown command {name!r}")
 
     def on_resize(self, width, height):
         self.width, self.height = width, height
@@ -223,6 +255,19 @@ class Player(gl.View):
             self.position = (self.position + self.speed * dt) % self.frames
 
     # -- drawing ----------------------------------------------------------------------------
+
+    def state(self):
+        """The words right of the frame's label: a message while there is one, else the frame
+        number and whether it plays."""
+        if self.clock < self.message_until:
+            return self.message
+        app = self.app
+        state = "paused" if self.paused else f"{app.fps:.0f} fps"
+        if app.recording:
+            state += "  REC"
+        if app.saving:
+            state += "  saving..."
+        return f"{self.frame + 1}/{self.frames}  {state}"
 
     def draw(self, fbo, width, height):
         self.width, self.height = width, height
@@ -242,11 +287,12 @@ class Player(gl.View):
             line = by + bh + MARGIN
             label = self.labels[self.frame] if self.labels else ""
             p.text(label, MARGIN, line, size=TEXT)
-            state = "paused" if self.paused else f"{self.app.fps:.0f} fps"
             room = width - 2 * MARGIN - self.painter.text_width(label, TEXT) - 12
-            for right in (f"{self.frame + 1}/{self.frames}  {state}", state):
-                if self.painter.text_width(right, TEXT) <= room:
-                    p.text(right, width - MARGIN, line, size=TEXT, anchor="right")
+            right = self.state()
+            for text in (right, right.split("  ")[-1]):
+                if self.painter.text_width(text, TEXT) <= room:
+                    p.text(text, width - MARGIN, line, size=TEXT, anchor="right",
+                           color=chrome.ACCENT if text == self.message else chrome.TEXT)
                     break
             p.text("\n".join(notes), MARGIN, line + self.painter.line_height(TEXT) + 4,
                    size=TEXT, color=(0.7, 0.7, 0.7))

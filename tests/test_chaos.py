@@ -229,3 +229,7 @@ def test_config_errors_name_the_field(field, value, message):
     cfg = chaos.Config(**{**SMALL, field: value})
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         cfg.check()
+
+
+def test_the_animation_imports_no_gl(loaded_by):
+    assert not loaded_by("viz.chaos") & {"moderngl", "pyglet", "viz.gl"}

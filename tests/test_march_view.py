@@ -5,6 +5,7 @@ import re
 
 import numpy as np
 import pytest
+from conftest import FakeApp
 
 import gym
 import nn
@@ -17,21 +18,6 @@ key = chrome._pyglet_keys()           # pyglet.window.key, without a display
 
 def uniform_net(arch, seed=0):
     return nn.MLP(arch, init="uniform", low=-1.0, high=1.0, seed=seed)
-
-
-class FakeApp:
-    """What the view asks the app for, recorded."""
-
-    def __init__(self):
-        self.shots, self.records, self.recording, self.saving, self.fps = [], [], False, False, 0
-
-    def screenshot(self, path):
-        self.shots.append(path)
-
-    def toggle_record(self, path=None):
-        self.records.append(path)
-        self.recording = not self.recording
-        return self.recording
 
 
 def state(view):

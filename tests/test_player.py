@@ -119,24 +119,11 @@ def test_a_layers_animation_holds_its_layer_while_the_mouse_rests(ctx):
     assert not view.paused and view.frame == (7 + 3) % 12
 
 
-class FakeApp:
-    def __init__(self):
-        self.shots, self.records, self.recording, self.saving, self.fps = [], [], False, False, 0
-
-    def screenshot(self, path):
-        self.shots.append(path)
-
-    def toggle_record(self, path=None):
-        self.records.append(path)
-        self.recording = not self.recording
-        return self.recording
-
-
-def test_keys_step_play_and_save_numbered(ctx, tmp_path, monkeypatch):
+def test_keys_step_play_and_save_numbered(ctx, tmp_path, monkeypatch, fake_app):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "anim.png").write_bytes(b"old")
     view, _ = make_player(ctx, t=12)
-    view.name, view.app = "anim", FakeApp()
+    view.name, view.app = "anim", fake_app
     view.position = 5.0
     presses = [(key.LEFT, 4, True), (key.LEFT, 3, True), (key.RIGHT, 4, True),
                (key.SPACE, 4, False), (key.SPACE, 4, True)]

@@ -1,24 +1,15 @@
 """Shapes for the march's train mode: closed-form signed distances, point clouds, training data."""
 
 import math
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from viz import shapes
 
-ROOT = Path(__file__).resolve().parent.parent
 
-
-def test_import_builds_nothing_heavy_and_loads_no_gl():
-    code = ("import sys, viz.shapes; print(sorted(m for m in ('moderngl', 'scipy.spatial', "
-            "'pyglet') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                         check=True).stdout
-    assert out.strip() == "[]"
+def test_import_builds_nothing_heavy_and_loads_no_gl(loaded_by):
+    assert not loaded_by("viz.shapes") & {"moderngl", "pyglet", "scipy.spatial"}
 
 
 def test_closed_form_distances_at_known_points():

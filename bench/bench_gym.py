@@ -12,15 +12,15 @@ import argparse
 import statistics
 import time
 
-import gym
-from viz import gl
+from viz import cli, gl
+from viz.gym_model import Config, Gym
+from viz.gym_view import GymView
 
 WARMUP = 20
 
 
 def make_view(args):
-    cfg = gym.Config(data="spiral", arch=[2, 16, 16, 1], seed=0)
-    return gym.GymView(cfg)
+    return GymView(Gym(Config(data="spiral", arch="2,16,16,1", seed=0)))
 
 
 def fps_run(args):
@@ -32,13 +32,13 @@ def fps_run(args):
     update = view.update
 
     def timed_update(dt):
-        marks.append((time.perf_counter(), view.step))
+        marks.append((time.perf_counter(), view.model.step))
         update(dt)
 
     view.update = timed_update
     gl.run(view, w, h, headless=True, frames=args.frames + WARMUP)
     gl.headless_context().finish()
-    marks.append((time.perf_counter(), view.step))
+    marks.append((time.perf_counter(), view.model.step))
     (t0, s0), (t1, s1) = marks[WARMUP], marks[-1]
     return args.frames / (t1 - t0), (s1 - s0) / (t1 - t0)
 
@@ -49,8 +49,7 @@ def breakdown(args):
     w, h = args.size
     ctx = gl.headless_context()
     fbo = gl.offscreen(ctx, w, h)
-    view.ctx, view.app = ctx, gl.App(60)
-    view.setup(ctx)
+    view.open(ctx, gl.App(60))
     parts = {"train": [], "draw (cpu)": [], "render (gpu)": []}
     for k in range(min(args.frames, 120)):
         t0 = time.perf_counter()
@@ -72,7 +71,7 @@ def breakdown(args):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--frames", type=int, default=300)
-    p.add_argument("--size", default="800x600", type=gym.parse_size)
+    p.add_argument("--size", default="800x600", type=cli.parse_size)
     p.add_argument("--repeats", type=int, default=3)
     args = p.parse_args()
     runs = [fps_run(args) for _ in range(args.repeats)]
@@ -82,8 +81,11 @@ def main():
           f"{args.frames} frames x {args.repeats} runs")
     print(f"  frames/s          {fps:8.1f}   (target >= 60)")
     print(f"  training steps/s  {steps:8.0f}")
-    for name, ms in breakdown(args).items():
+    parts = breakdown(args)
+    for name, ms in parts.items():
         print(f"  {name:16s}  {ms:8.2f} ms per frame (median)")
+    cli.summary(frames=args.frames, fps=fps, steps_per_s=steps,
+                **{k.split()[0] + "_ms": v for k, v in parts.items()})
 
 
 if __name__ == "__main__":

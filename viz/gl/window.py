@@ -18,14 +18,15 @@ from viz.gl.textures import read_rgb
 
 class Window(pyglet.window.Window):
     def __init__(self, view, width, height, title, frames, fps):
-        config = pyglet.gl.Config(red_size=8, green_size=8, blue_size=8, alpha_size=8,
-                                  depth_size=24 if view.depth else 0, double_buffer=True)
-        super().__init__(width, height, title, resizable=True, config=config, vsync=False)
-        self.ctx = moderngl.create_context()
         self._scene, self._frames, self._fps = view, frames, fps
         self._loop = None
         self.last = None                  # the last frame drawn, read when the run ends
         self._start = self._previous = None
+        self.ctx = None                   # events before the context exists are not passed on
+        config = pyglet.gl.Config(red_size=8, green_size=8, blue_size=8, alpha_size=8,
+                                  depth_size=24 if view.depth else 0, double_buffer=True)
+        super().__init__(width, height, title, resizable=True, config=config, vsync=False)
+        self.ctx = moderngl.create_context()
 
     def to_pixels(self, x, y, dx=0, dy=0):
         """pyglet window coordinates (origin bottom-left) -> framebuffer pixels, top-left."""
@@ -85,5 +86,6 @@ class Window(pyglet.window.Window):
         self._scene.on_mouse_scroll(*self.to_pixels(x, y)[:2], scroll_x, scroll_y)
 
     def on_resize(self, width, height):
-        self._scene.on_resize(*self.get_framebuffer_size())
+        if self.ctx is not None:
+            self._scene.on_resize(*self.get_framebuffer_size())
         return pyglet.event.EVENT_HANDLED

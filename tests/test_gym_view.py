@@ -272,3 +272,16 @@ def test_an_activation_registered_only_in_nn_is_trained_and_drawn(monkeypatch):
     for i, (cx, cy) in enumerate(centres[1]):
         want = np.round(theme.colormap(cmap, acts[1][i], lo, hi) * 255)
         assert np.abs(img[int(cy), int(cx)] - want).max() <= 3, i
+
+
+def test_a_one_bit_adder_is_drawn_as_a_table_not_a_plane():
+    """Two inputs are not always the plane: the 1-bit adder's inputs are bits."""
+    view = gym(data="adder", bits=1, steps_per_frame=50, seed=0)
+    img = gl.run(view, 800, 600, headless=True, frames=20).astype(int)
+    assert not view.model.ds.plane and view.model.net.arch[0] == 2
+    x, y, w, _ = view.boxes["output"]
+    pred, wrong = gym_view.adder.sums(view.model.net.forward(view.model.ds.x), view.model.t, 1)
+    for k in range(4):                                     # each cell in its table colour
+        cx, cy = int(x + (k % 2 + 0.15) * w / 2), int(y + (k // 2 + 0.15) * w / 2)
+        want = gym_view.adder.cell_colors(wrong[k:k + 1], 1)[0] * 255
+        assert np.abs(img[cy, cx] - want).max() <= 3, k

@@ -35,6 +35,7 @@ class Dataset:
     labels_test: np.ndarray
     classes: int = 0          # > 0 for classification
     image_shape: tuple = None  # (h, w) for "image": x are pixel centres, row-major
+    plane: bool = True        # inputs are points (x, y) of the plane, else bits (the adder)
 
     @property
     def n_in(self):
@@ -86,7 +87,7 @@ def make(name, n_train=400, noise=0.1, test_frac=0.3, seed=0, image=None, bits=3
         return Dataset(name, x, t, x[:0], t[:0], image_shape=(h, w))
     if name == "adder":
         x, t = adder(bits)
-        return Dataset(name, x, t, x[:0], t[:0])
+        return Dataset(name, x, t, x[:0], t[:0], plane=False)
     n = int(round(n_train / (1 - test_frac)))
     x, y = DATASETS[name].toy(n, rng)
     x = np.clip(x + rng.normal(0, noise, x.shape), -1, 1).astype(np.float32)

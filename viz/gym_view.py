@@ -119,7 +119,7 @@ class GymView(gl.View):
     def probe(self):
         """The input shown in the diagram: under the mouse on the output map, else a training
         sample that changes every PROBE_PERIOD seconds."""
-        if self.mouse is not None and self.model.ds.n_in == 2:
+        if self.mouse is not None and self.model.ds.plane:
             p = maps.from_pixel(*self.mouse, self.boxes["output"])
             if p is not None:
                 return p, "mouse"
@@ -146,7 +146,7 @@ class GymView(gl.View):
         m, b = self.model, self.boxes
         net, ds = m.net, m.ds
         image = ds.image_shape is not None
-        if ds.n_in == 2:
+        if ds.plane:
             trace = net.forward(self.layer_maps.points, trace=True)      # one pass, both maps
             self.layer_maps.update(net, probe_acts=acts[1], a1=trace[1])
             res = int(min(b["output"][2], 256)) if image else self.layer_maps.res
@@ -181,11 +181,11 @@ class GymView(gl.View):
             netgraph.draw_legend(p, b["graph"], net, ranges, self.colorbar)
             plot.cost_panel(p, b["cost"], m.curves, m.loss, ds.classes, m.t_test is not None,
                             self.log_scale)
-            if ds.n_in == 2:
+            if ds.plane:
                 self.draw_output(p, point if source == "mouse" else None)
             else:
                 self.draw_adder(p)
-            what = "activation over the input plane" if ds.n_in == 2 else \
+            what = "activation over the input plane" if ds.plane else \
                 "input weights (top a, bottom b)"
             panel_title(p, b["maps"], f"first hidden layer: each neuron's {what}")
             self.layer_maps.draw(p, b["maps"], highlight=highlight, enlarge=enlarge)

@@ -19,17 +19,20 @@ Conventions
     mse = mean over samples of sum over outputs of (y - t)**2        (nn.h's cost)
     ce  = mean over samples of -sum(t * log softmax(z_L))            (needs out_act="softmax")
 
-Contents, in reading order
+Contents, in reading order (one file by design, to be copied whole; hence its length)
     activations   ACTIVATIONS: name -> (f(z, out), df(z, y), df_needs_z), value and derivative
                   side by side; looked up at every call, so an entry added later works
-    the net       MLP: __init__, from_arrays, copy; forward, cost, accuracy, evaluate and the one
-                  forward pass they share (_layers); backprop, input_grad; save (atomic), load
-                  (checked before any data is read, no pickle)
+    the net       MLP: __init__, arch / dtype / ws / bs / dropout, from_arrays, copy; forward,
+                  cost, accuracy, evaluate and the one forward pass they share (_layers);
+                  backprop, input_grad; save, load
     checks        finite_diff
-    optimizers    SGD, Adam: step(net, gws, gbs); weight decay acts on weights only
+    optimizers    SGD, Adam: step(net, gws, gbs), state kept per net; weight decay on weights only
     training      train (a generator: one Step per optimizer step), fit (the loop, with history),
                   and the loop they share (_steps)
-    helpers       argument checks: one clear ValueError / TypeError naming the argument
+    files         the format (np.savez members), load's checks of members and .npy headers
+                  before any data is read, save's atomic write (temporary file, mode, SIGTERM)
+    arguments     the checks: one clear ValueError / TypeError naming the argument, the
+                  expectation and the value
 
 All parameters of a net live in one flat array (weights first, then biases); `net.ws[l]` and
 `net.bs[l]` are views into it, so optimizers update every layer in a few numpy calls.

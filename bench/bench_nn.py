@@ -162,19 +162,19 @@ def import_nn():
 
 def bare_matmuls(arch, batch, rng):
     """A function doing the matmuls of one nn step with these shapes, and nothing else."""
-    shapes = list(zip(arch[:-1], arch[1:]))
+    shapes = list(zip(arch[:-1], arch[1:], strict=True))
     ins = [rng.standard_normal((batch, i), dtype=np.float32) for i, _ in shapes]
     deltas = [rng.standard_normal((batch, o), dtype=np.float32) for _, o in shapes]
     ws = [rng.standard_normal(s, dtype=np.float32) for s in shapes]
     gws = [np.empty_like(w) for w in ws]
 
     def run():
-        for a, w in zip(ins, ws):
+        for a, w in zip(ins, ws, strict=True):
             a @ w                                   # (n, in) @ (in, out) -> (n, out)
-        for l in range(len(ws) - 1, -1, -1):
-            np.matmul(ins[l].T, deltas[l], out=gws[l])  # (in, n) @ (n, out) -> (in, out)
-            if l > 0:
-                deltas[l] @ ws[l].T                 # (n, out) @ (out, in) -> (n, in)
+        for k in range(len(ws) - 1, -1, -1):
+            np.matmul(ins[k].T, deltas[k], out=gws[k])  # (in, n) @ (n, out) -> (in, out)
+            if k > 0:
+                deltas[k] @ ws[k].T                 # (n, out) @ (out, in) -> (n, in)
     return run
 
 
@@ -217,9 +217,9 @@ def torch_case(clock, case):
     x, t, labels = case_data(case)
     acts = {"sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh, "relu": torch.nn.ReLU}
     layers = []
-    for l, (i, o) in enumerate(zip(arch[:-1], arch[1:])):
+    for k, (i, o) in enumerate(zip(arch[:-1], arch[1:], strict=True)):
         layers.append(torch.nn.Linear(i, o))
-        name = act if l < len(arch) - 2 else out_act
+        name = act if k < len(arch) - 2 else out_act
         if name in acts:
             layers.append(acts[name]())
     # softmax is folded into cross_entropy, which takes logits

@@ -75,7 +75,7 @@ def test_backprop_property_random_shapes(arch, act, out, seed):
         arch[-1] = 2
     net, x, t = random_problem(arch, act, out_act, seed)
     gws, gbs = net.backprop(x, t, loss)
-    for g, w in zip(list(gws) + list(gbs), list(net.ws) + list(net.bs)):
+    for g, w in zip(list(gws) + list(gbs), list(net.ws) + list(net.bs), strict=True):
         assert g.shape == w.shape and g.dtype == np.float64
     fws, fbs = nn.finite_diff(net, x, t, loss, eps=1e-6)
     assert np.allclose(flat(gws, gbs), flat(fws, fbs), rtol=1e-5, atol=1e-8)
@@ -323,7 +323,7 @@ def test_divergence_stops_and_keeps_last_finite_weights():
     net = nn.MLP([1, 8, 1], act="linear", seed=0)
     seen = [net._flat.copy()]
     with pytest.raises(nn.DivergedError, match="diverged"), np.errstate(all="ignore"):
-        for s in nn.train(net, x, 3 * x, opt=nn.SGD(50.0), epochs=1000):
+        for _ in nn.train(net, x, 3 * x, opt=nn.SGD(50.0), epochs=1000):
             seen.append(net._flat.copy())
     # the weights in place are those that gave the last finite cost (before its update)
     np.testing.assert_array_equal(net._flat, seen[-2])

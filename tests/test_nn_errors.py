@@ -391,7 +391,8 @@ def api_calls(draw):
     kind = draw(st.sampled_from(["MLP", "forward", "cost", "evaluate", "backprop", "input_grad",
                                  "finite_diff", "fit", "step"]))
     dtype = draw(st.sampled_from([np.float32, np.float64]))
-    n_in, n_hidden, n_out = draw(st.integers(1, 3)), draw(st.integers(1, 4)), draw(st.integers(1, 3))
+    n_in, n_hidden = draw(st.integers(1, 3)), draw(st.integers(1, 4))
+    n_out = draw(st.integers(1, 3))
     out_act = draw(st.sampled_from(ACTS + ["softmax"]))
     if out_act == "softmax" and n_out < 2:
         n_out = 2

@@ -76,3 +76,45 @@ def test_escape_closes_the_window_and_writes_its_screenshot(display, tmp_path):
     assert got["task"] == "moons" and int(got["frames"]) > 10 and float(got["fps"]) > 5
     img = np.asarray(Image.open(shot).convert("RGB")).astype(int)
     assert img.shape == (600, 800, 3) and img[40:560, 410:].std() > 30
+
+
+def launch(display, tmp_path, *args):
+    """Start `gym.py ARGS` in a window on `display` -> (process, window id, env)."""
+    env = dict(os.environ, DISPLAY=display)
+    proc = subprocess.Popen([sys.executable, str(ROOT / "gym.py"), *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    found = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "^nn-gym"],
+                           env=env, capture_output=True, text=True, timeout=60)
+    return proc, found.stdout.split()[0], env
+
+
+@pytest.mark.parametrize("app", ["gym", "march", "play"])
+def test_windows_survive_tiny_sizes_while_recording(display, tmp_path, app):
+    """Resized to 1x1, 50x50 and back while recording a GIF: the app goes on drawing, ends with
+    its summary on Esc, and the GIF is one valid file at the first frame's size."""
+    import imageio.v3 as iio
+
+    args = {"gym": ["--data", "circles"], "march": ["march", "--size", "640x400"],
+            "play": ["play", "anim.npz", "--size", "320x360"]}[app]
+    first = {"gym": (600, 800), "march": (400, 640), "play": (360, 320)}[app]
+    if app == "play":
+        r = subprocess.run([sys.executable, str(ROOT / "gym.py"), "chaos", "--out", "anim.npz",
+                            "--steps", "6", "--loop", "2", "--res", "32", "-k", "8"],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                           env={k: v for k, v in os.environ.items() if k != "DISPLAY"})
+        assert r.returncode == 0, r.stderr
+    proc, window, env = launch(display, tmp_path, *args, "--record", "rec.gif")
+    try:
+        for w, h in ((1, 1), (50, 50), (800, 600), (1, 1), (640, 400)):
+            subprocess.run(["xdotool", "windowsize", window, str(w), str(h)], env=env, check=True)
+            time.sleep(0.6)
+            assert proc.poll() is None, proc.stderr.read()
+        subprocess.run(["xdotool", "key", "--window", window, "Escape"], env=env, check=True)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and int(summary(out)["frames"]) > 5
+    gif = iio.imread(tmp_path / "rec.gif", index=None)
+    assert gif.shape[0] > 5 and gif.shape[1:3] == first
+    assert gif[-1].std() > 10                               # the last frame is a picture too

@@ -86,6 +86,14 @@ class Keys:
             k = self._symbols.get((symbol, False))
         return None if k is None else (k.command, k.arg)
 
+    def handle(self, symbol, modifiers, command):
+        """Call command(name, arg) for the key pressed; True if it is one of the table's."""
+        found = self.lookup(symbol, modifiers)
+        if found is None:
+            return False
+        command(*found)
+        return True
+
     def bar(self):
         """The key bar's text: 'space pause  . step ...'; neighbours with the same word are
         one entry ('1-8 data', 'up-down lr')."""

@@ -75,7 +75,8 @@ def parser(spec):
             continue
         kind = _kind(f)
         text = meta["help"]
-        if f.default not in (None, False, "") and kind is not bool:
+        if f.default is not None and f.default is not False and f.default != "" \
+                and kind is not bool:
             text += f" (default {f.default})"
         text = text.replace("%", "%%")
         if meta["positional"]:

@@ -10,7 +10,7 @@ import time
 
 from threadpoolctl import ThreadpoolController
 
-from viz import adder, chrome, cli, data, gl, layout, maps, netgraph, plot, theme
+from viz import adder, chrome, cli, data, files, gl, layout, maps, netgraph, plot, theme
 from viz.chrome import Key
 from viz.gym_model import Config, Gym
 
@@ -239,11 +239,7 @@ class GymView(gl.View):
         self.mouse = (x, y)
 
     def on_key_press(self, symbol, modifiers):
-        found = KEYS.lookup(symbol, modifiers)
-        if found is None:
-            return False
-        self.command(*found)
-        return True
+        return KEYS.handle(symbol, modifiers, self.command)
 
     def command(self, name, arg=None):
         """A key's command: the model's (MODEL_COMMANDS) or the view's own (test, log, help,
@@ -258,9 +254,9 @@ class GymView(gl.View):
         elif name == "help":
             self.show_help = not self.show_help
         elif name == "png":
-            self.app.screenshot(gl.numbered(f"nn-gym-{m.ds.name}-{m.step}.png"))
+            self.say(files.save_frame(self.app, f"nn-gym-{m.ds.name}-{m.step}"))
         elif name == "gif":
-            self.toggle_gif()
+            self.say(files.toggle_gif(self.app, f"nn-gym-{m.ds.name}"), 60.0)
         elif name == "weights":
             m.command("save", gl.numbered(f"nn-gym-{m.ds.name}.npz"))
         else:
@@ -268,15 +264,6 @@ class GymView(gl.View):
         if m.notice is not None:
             self.say(*m.notice)
             m.notice = None
-
-    def toggle_gif(self):
-        if self.app.recording:
-            self.app.toggle_record()
-            self.say("saving the GIF...", 60.0)
-        else:
-            path = gl.numbered(f"nn-gym-{self.model.ds.name}.gif")
-            self.app.toggle_record(path)
-            self.say(f"recording to {path}; g stops")
 
 
 def panel_title(p, box, text):

@@ -295,11 +295,7 @@ class MarchView(gl.View):
             self.camera.zoom(0.9 ** sy)
 
     def on_key_press(self, symbol, modifiers):
-        found = KEYS.lookup(symbol, modifiers)
-        if found is None:
-            return False
-        self.command(*found)
-        return True
+        return KEYS.handle(symbol, modifiers, self.command)
 
     def command(self, name, arg=None):
         """A key's command: the model's (MODEL_COMMANDS) or the view's own."""

@@ -226,11 +226,7 @@ class Player(gl.View):
         self.on_mouse_motion(x, y, dx, dy)
 
     def on_key_press(self, symbol, modifiers):
-        found = KEYS.lookup(symbol, modifiers)
-        if found is None:
-            return False
-        self.command(*found)
-        return True
+        return KEYS.handle(symbol, modifiers, self.command)
 
     def command(self, name, arg=None):
         if name == "play":

@@ -1190,6 +1190,8 @@ def _memory_available():
 def _check_acts(act, out_act, n_layers):
     if isinstance(act, str) and act not in ACTIVATIONS:       # checked with no hidden layer too
         raise ValueError(f"act must be one of {sorted(ACTIVATIONS)}, got {act!r}")
+    if act == "softmax":
+        raise ValueError("act: softmax is only allowed as out_act")
     hidden = [act] * (n_layers - 1) if isinstance(act, str) else act
     if not isinstance(hidden, (list, tuple)):
         raise TypeError(f"act must be a name or a list of names, got {type(act).__name__}")

@@ -1,0 +1,72 @@
+"""viz/sketches.py: the hand-drawn shapes' format, balance, determinism and speed."""
+
+import time
+
+import numpy as np
+import pytest
+
+from viz import sketches
+
+
+def test_format_is_row_major_ink_one_paper_zero_and_classes_balanced():
+    x, y = sketches.draw(402, size=28, seed=5)
+    assert x.shape == (402, 784) and x.dtype == np.float32
+    assert y.shape == (402,) and sketches.CLASSES == ("circle", "square", "triangle", "other")
+    assert np.bincount(y).tolist() == [101, 101, 100, 100]
+    assert x.min() == 0.0 and x.max() == 1.0
+    ink = x.mean(1)
+    assert (ink > 0.02).all() and (ink < 0.5).all()          # strokes on paper, not fills
+    assert ((x > 0) & (x < 1)).mean() > 0.03                  # antialiased edges
+    assert len(np.unique(y[:40])) == 4                        # shuffled, not in blocks
+
+
+def test_row_major_rows_are_image_rows():
+    """A horizontal line drawn by hand through the rasteriser lands in one row of the flat
+    image, so reshape(size, size) is (row, column) from the top."""
+    line = np.array([[[2.0, 5.5], [20.0, 5.5]]])
+    ink = sketches._raster(line, np.array([1.0]), 24).reshape(24, 24)
+    assert ink[5, 2:20].min() == 1.0 and ink[:4].max() == 0 and ink[7:].max() == 0
+    assert ink[:, :1].max() == 0 and ink[:, 21:].max() == 0
+
+
+def test_a_seed_gives_the_same_images_and_another_seed_others():
+    a, la = sketches.draw(50, seed=3)
+    b, lb = sketches.draw(50, seed=3)
+    c, _ = sketches.draw(50, seed=4)
+    assert np.array_equal(a, b) and np.array_equal(la, lb)
+    assert not np.array_equal(a, c)
+
+
+def test_closed_shapes_are_closed_and_others_open():
+    """Circles, squares and triangles enclose their centre: a flood fill of the paper from the
+    border does not reach the shape's middle for most of them; of the `other` strokes only some
+    scribbles (a quarter of them) cross themselves."""
+    from scipy import ndimage
+
+    x, y = sketches.draw(200, size=28, seed=1)
+    enclosed = []
+    for img in x.reshape(-1, 28, 28):
+        paper, _ = ndimage.label(img < 0.3)
+        border = set(np.unique(np.concatenate([paper[0], paper[-1], paper[:, 0],
+                                               paper[:, -1]])))
+        holes = (paper > 0) & ~np.isin(paper, list(border))
+        enclosed.append(holes.sum())
+    enclosed = np.array(enclosed)
+    for k in range(3):
+        assert np.mean(enclosed[y == k] > 4) > 0.6, sketches.CLASSES[k]
+    assert np.mean(enclosed[y == 3] > 4) < 0.3
+
+
+def test_size_is_configurable():
+    x, _ = sketches.draw(8, size=40, seed=0)
+    assert x.shape == (8, 1600)
+    with pytest.raises(ValueError, match="size must be an integer in 8..256"):
+        sketches.draw(8, size=4)
+
+
+def test_2000_train_and_500_test_in_under_2_seconds():
+    start = time.perf_counter()
+    ds = sketches.dataset(n_train=2000, n_test=500, seed=0)
+    assert time.perf_counter() - start < 2.0
+    assert ds.x.shape == (2000, 784) and ds.x_test.shape == (500, 784) and ds.classes == 4
+    assert ds.targets(4).shape == (2000, 4)

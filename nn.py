@@ -11,6 +11,7 @@ Copy this file next to your code (or `pip install` the project) and:
     print(net.forward(x))                   # (4, 1), close to t
     gws, gbs = net.backprop(x, t, "mse")    # gradients, shaped like net.ws / net.bs
     net.save("xor.npz"); net = nn.MLP.load("xor.npz")
+    model = net.to_torch(); net = nn.MLP.from_torch(model)   # also from_sklearn, to_onnx
 
 Conventions
     Row vectors: a_l = act_l(a_{l-1} @ W_l + b_l), W_l of shape (fan_in, fan_out), b_l (fan_out,).
@@ -24,13 +25,18 @@ Contents, in reading order (one file by design, to be copied whole; hence its le
                   side by side; looked up at every call, so an entry added later works
     the net       MLP: __init__, arch / dtype / ws / bs / dropout, from_arrays, copy; forward,
                   cost, accuracy, evaluate and the one forward pass they share (_layers);
-                  backprop, input_grad; save, load
+                  backprop, input_grad; save, load (.npz, .safetensors, torch .pt); the
+                  bridges' entry points: from_torch, state_dict, to_torch, from_sklearn,
+                  to_sklearn, to_onnx, from_onnx
     checks        finite_diff
     optimizers    SGD, Adam: step(net, gws, gbs), state kept per net; weight decay on weights only
     training      train (a generator: one Step per optimizer step), fit (the loop, with history),
                   and the loop they share (_steps)
     files         the format (np.savez members), load's checks of members and .npy headers
                   before any data is read, save's atomic write (temporary file, mode, SIGTERM)
+    bridges       BRIDGES: nn activation -> torch module, ONNX op, scikit-learn name; torch
+                  (Sequential and state_dict), scikit-learn (MLPClassifier / MLPRegressor),
+                  safetensors, ONNX; each package imported inside the call that needs it
     arguments     the checks: one clear ValueError / TypeError naming the argument, the
                   expectation and the value
 
@@ -40,22 +46,26 @@ Assigning `net.ws[l] = array` copies the array into place (its shape must match)
 """
 
 import contextlib
+import importlib
 import math
 import os
+import re
 import secrets
 import signal
 import stat
+import sys
 import threading
 import time
 import weakref
 import zipfile
 from collections import namedtuple
+from collections.abc import Mapping
 
 import numpy as np
 
 __all__ = [
     "ACTIVATIONS", "MLP", "finite_diff", "SGD", "Adam", "Step", "train", "fit",
-    "DivergedError",
+    "DivergedError", "BRIDGES",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -531,32 +541,107 @@ class MLP:
     # --- io ---------------------------------------------------------------------------------
 
     def save(self, path):
-        """Write the net to `path` (.npz) atomically: a temporary file beside it, renamed over
-        it when complete, so a failed or killed save leaves an old file intact. An old file's
-        mode is kept (a new file gets the umask's). Temporary files of the same path that dead
-        processes left are removed first."""
+        """Write the net to `path` atomically: a temporary file beside it, renamed over it when
+        complete, so a failed or killed save leaves an old file intact. An old file's mode is
+        kept (a new file gets the umask's). Temporary files of the same path that dead
+        processes left are removed first. A path ending in .safetensors is written through the
+        safetensors package (see the bridges section), any other as .npz (np.savez)."""
         name = _path_name(path, files=False)
         for group, ps in (("ws", self.ws), ("bs", self.bs)):
             for k, p in enumerate(ps):
                 if not np.isfinite(p).all():
                     raise ValueError(f"{group}[{k}] holds NaN or inf: a file load would refuse "
                                      f"is not written to {name}")
+        if name.endswith(".safetensors"):
+            _save_atomic(name, _safetensors_writer(self))
+            return
         arrays = {"format": np.array(_FORMAT), "arch": np.array(self.arch, np.int64),
                   "acts": np.array(self.acts), "dropout": np.array(self.dropout)}
         for k, (w, b) in enumerate(zip(self.ws, self.bs, strict=True)):
             arrays[f"w{k}"], arrays[f"b{k}"] = w, b
-        _save_atomic(name, arrays)
+        _save_atomic(name, lambda f: np.savez(f, **arrays))
 
     @classmethod
-    def load(cls, path):
+    def load(cls, path, act=None, out_act=None):
         """A net read from a file written by save (a path or a binary file object). Its member
         list and every array's declared dtype and shape are checked against its arch before
-        any data is read; anything but a model file raises ValueError naming the file."""
+        any data is read; anything but a model file raises ValueError naming the file.
+        A path ending in .safetensors is read through the safetensors package, one ending in
+        .pt or .pth (a torch state_dict) through torch.load(weights_only=True); act and
+        out_act name the activations of files that do not (see from_torch)."""
         name = _path_name(path)
+        if name.endswith((".safetensors", ".pt", ".pth")) and not hasattr(path, "read"):
+            return _load_foreign(cls, name, act, out_act)
+        if act is not None or out_act is not None:
+            raise ValueError(f"act and out_act apply to .safetensors and .pt files without "
+                             f"activations; {name} names its own")
         arch, acts, dropout, ws, bs = _read_model(path if hasattr(path, "read") else name, name)
         try:
             return cls.from_arrays(ws, bs, act=acts[:-1] or "tanh", out_act=acts[-1],
                                    dropout=dropout)
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"{name}: {e}") from None
+
+    # --- other libraries: each imported inside the call that needs it ----------------------
+
+    @classmethod
+    def from_torch(cls, obj, act=None, out_act=None):
+        """A net holding copies of a torch model's weights: a torch.nn.Sequential of Linear and
+        activation modules (activations read from the modules; Dropout is skipped), or a
+        state_dict ("0.weight" (out, in), "0.bias", "2.weight", ...: each "<name>.weight" a
+        layer, in the dict's order), which needs act (out_act defaults to "linear").
+        Tensors are read through .detach().cpu().numpy(); torch is not imported."""
+        ws, bs, hidden, out = _torch_arrays(obj, act, out_act)
+        return cls.from_arrays(ws, bs, act=hidden, out_act=out)
+
+    def state_dict(self):
+        """The parameters as numpy arrays under the names of the Sequential to_torch builds
+        (layer k is module 2k): "0.weight" (out, in), "0.bias", "2.weight", ..., so
+        model.load_state_dict({k: torch.from_numpy(v) for k, v in net.state_dict().items()})."""
+        sd = {}
+        for k, (w, b) in enumerate(zip(self.ws, self.bs, strict=True)):
+            sd[f"{2 * k}.weight"] = np.ascontiguousarray(w.T)     # torch's Linear: (out, in)
+            sd[f"{2 * k}.bias"] = b.copy()
+        return sd
+
+    def to_torch(self):
+        """A torch.nn.Sequential computing forward: per layer a Linear, then the activation's
+        module (Identity for a linear hidden layer, nothing after a linear output), in the
+        net's dtype. ValueError for an activation torch has no module for (sin)."""
+        return _to_torch(self)
+
+    @classmethod
+    def from_sklearn(cls, est):
+        """A net from a fitted scikit-learn MLPClassifier or MLPRegressor: coefs_ (in, out),
+        intercepts_, activation (identity, logistic, tanh, relu) and out_activation_
+        (identity, logistic, softmax); a binary classifier has one sigmoid output, the
+        probability of classes_[1]."""
+        ws, bs, hidden, out = _sklearn_arrays(est)
+        return cls.from_arrays(ws, bs, act=hidden, out_act=out)
+
+    def to_sklearn(self, classes=None):
+        """A fitted scikit-learn estimator computing forward: MLPRegressor for a linear output,
+        MLPClassifier for sigmoid (one output: binary; more: multi-label) or softmax (a
+        2-output softmax becomes scikit-learn's one logistic output) with `classes` as its
+        classes_ (default 0, 1, ...). Hidden layers must share one of linear, sigmoid, tanh,
+        relu. Its attributes are the ones fit sets (checked against scikit-learn 1.9)."""
+        return _to_sklearn(self, classes)
+
+    def to_onnx(self, path):
+        """Write the net as an ONNX model (opset 17) to `path` atomically through the onnx
+        package: input "x" (n, in), output "y" (n, out), per layer a Gemm and the activation's
+        node; for onnxruntime, Netron and other runtimes."""
+        name = _path_name(path, files=False)
+        _save_atomic(name, _onnx_writer(self))
+
+    @classmethod
+    def from_onnx(cls, path):
+        """A net read from an ONNX model that is a chain of Gemm (or MatMul + Add) and
+        activation nodes over initializers, such as to_onnx writes."""
+        name = _path_name(path, files=False)
+        ws, bs, hidden, out = _onnx_arrays(name)
+        try:
+            return cls.from_arrays(ws, bs, act=hidden, out_act=out)
         except (TypeError, ValueError) as e:
             raise ValueError(f"{name}: {e}") from None
 
@@ -972,8 +1057,8 @@ def _npy_header(f, name, key):
         raise ValueError(f"{name}: {key} is not a readable .npy array ({e})") from None
 
 
-def _save_atomic(path, arrays):
-    """np.savez(path, **arrays) through a temporary file renamed over path when complete."""
+def _save_atomic(path, write):
+    """write(f) into a temporary file renamed over path when complete."""
     folder, base = os.path.split(os.path.abspath(path))
     _remove_stale_temps(folder, base)
     tmp = os.path.join(folder, f".{base}.{os.getpid()}.{secrets.token_hex(4)}{_TMP_SUFFIX}")
@@ -984,7 +1069,7 @@ def _save_atomic(path, arrays):
     restore = _sigterm_raises()
     try:
         try:
-            _write_replace(tmp, path, arrays, mode)
+            _write_replace(tmp, path, write, mode)
         finally:
             if restore is not None:
                 signal.signal(signal.SIGTERM, restore)
@@ -994,14 +1079,14 @@ def _save_atomic(path, arrays):
         raise SystemExit(128 + signal.SIGTERM) from None
 
 
-def _write_replace(tmp, path, arrays, mode):
+def _write_replace(tmp, path, write, mode):
     try:                        # the open too: a signal may be handled as soon as it returns
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                      0o666)
         with os.fdopen(fd, "wb") as f:
             if mode is not None and hasattr(os, "fchmod"):
                 os.fchmod(f.fileno(), mode)
-            np.savez(f, **arrays)
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -1065,6 +1150,365 @@ def _sigterm_raises():
     except (ValueError, OSError, AttributeError):
         return None
     return signal.SIG_DFL
+
+
+# ---------------------------------------------------------------------------------------------
+# Bridges: torch, scikit-learn, safetensors, ONNX. Each package is imported inside the call
+# that needs it (a clear ModuleNotFoundError names what to install); torch tensors and
+# scikit-learn arrays are read as they come, without importing either.
+# ---------------------------------------------------------------------------------------------
+
+#   nn name       torch.nn module  ONNX op       scikit-learn   (None: that side has none)
+BRIDGES = {
+    "sigmoid":    ("Sigmoid",      "Sigmoid",    "logistic"),
+    "tanh":       ("Tanh",         "Tanh",       "tanh"),
+    "relu":       ("ReLU",         "Relu",       "relu"),
+    "leaky_relu": ("LeakyReLU",    "LeakyRelu",  None),
+    "sin":        (None,           "Sin",        None),
+    "linear":     ("Identity",     "Identity",   "identity"),
+    "softmax":    ("Softmax",      "Softmax",    "softmax"),
+}
+_TORCH, _ONNX, _SKLEARN = 0, 1, 2
+_SIDES = ("torch module", "ONNX op", "scikit-learn activation")
+# the arguments that make the other side compute exactly nn's activation
+_BRIDGE_ARGS = {("leaky_relu", _TORCH): {"negative_slope": LEAKY_SLOPE},
+                ("softmax", _TORCH): {"dim": -1},
+                ("leaky_relu", _ONNX): {"alpha": LEAKY_SLOPE},
+                ("softmax", _ONNX): {"axis": -1}}
+_ONNX_OPSET = 17
+
+
+def _optional(module, package, what):
+    """The module, or a ModuleNotFoundError saying which package to install."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as e:
+        raise ModuleNotFoundError(f"{what} needs the {package} package ({e}): pip install "
+                                  f"{package}, or the project's interop extra") from None
+
+
+def _bridge_name(act, side, where):
+    """The other side's name for nn's activation `act`."""
+    other = BRIDGES.get(act, (None, None, None))[side]
+    if other is None:
+        has = ", ".join(a for a, names in BRIDGES.items() if names[side])
+        raise ValueError(f"{where} is {act!r}, which has no {_SIDES[side]} (those that do: "
+                         f"{has})")
+    return other
+
+
+def _nn_act(other, side, where):
+    """nn's activation for the other side's name."""
+    for act, names in BRIDGES.items():
+        if names[side] == other:
+            return act
+    known = ", ".join(names[side] for names in BRIDGES.values() if names[side])
+    raise ValueError(f"{where} is {other!r}, which nn does not compute (it reads {known})")
+
+
+def _check_args(got, act, side, where):
+    """The other side's attributes of an activation must be the ones nn computes."""
+    for key, want in _BRIDGE_ARGS.get((act, side), {}).items():
+        value = got.get(key, want)
+        same = value == 1 if key in ("dim", "axis") else math.isclose(value, want, rel_tol=1e-6)
+        if value != want and not same:
+            raise ValueError(f"{where} has {key}={value!r}; nn's {act} is {key}={want!r}")
+
+
+# --- torch ----------------------------------------------------------------------------------
+
+def _tensor(t, name):
+    """A torch tensor (or array) as a numpy array, through .detach().cpu().numpy()."""
+    try:
+        return t.detach().cpu().numpy() if hasattr(t, "detach") else np.asarray(t)
+    except (TypeError, RuntimeError) as e:
+        raise TypeError(f"{name} cannot be read as a numpy array ({e}); convert it with "
+                        f".float() first") from None
+
+
+def _torch_arrays(obj, act, out_act):
+    """(ws, bs, hidden acts, out_act) of a torch Sequential or a state_dict."""
+    if isinstance(obj, Mapping):
+        if act is None:
+            raise ValueError("act is needed with a state_dict, whose tensors do not say the "
+                             "activations (e.g. act='tanh', out_act='sigmoid')")
+        ws, bs = _state_layers(obj, "obj")
+        return ws, bs, act, out_act or "linear"
+    if type(obj).__name__ != "Sequential" or not hasattr(obj, "__iter__"):
+        raise TypeError(f"obj must be a torch.nn.Sequential or a state_dict, got "
+                        f"{type(obj).__name__} (for another module pass model.state_dict() "
+                        f"and act=...)")
+    if act is not None or out_act is not None:
+        raise ValueError("act and out_act apply to a state_dict; a Sequential's activations "
+                         "are read from its modules")
+    ws, bs, acts = [], [], []
+    for i, m in enumerate(obj):
+        kind, where = type(m).__name__, f"obj[{i}]"
+        if kind == "Linear":
+            ws.append(_tensor(m.weight, f"{where}.weight").T)          # (out, in) -> (in, out)
+            bias = getattr(m, "bias", None)
+            bs.append(np.zeros(ws[-1].shape[1], ws[-1].dtype) if bias is None
+                      else _tensor(bias, f"{where}.bias"))
+            acts.append(None)
+        elif kind != "Dropout":                   # dropout does nothing at inference
+            name = _nn_act(kind, _TORCH, f"the module {where}")
+            if not acts or acts[-1] is not None:
+                raise ValueError(f"{where} ({kind}) must follow a Linear module")
+            _check_args(vars(m), name, _TORCH, f"{where} ({kind})")
+            acts[-1] = name
+    if not ws:
+        raise ValueError("obj holds no Linear module")
+    acts = [a or "linear" for a in acts]
+    return ws, bs, acts[:-1], acts[-1]
+
+
+def _state_layers(sd, name, natural=False):
+    """(ws, bs) of a state_dict: each "<layer>.weight" (out, in) with its "<layer>.bias" (zeros
+    if absent), in the dict's order, or in natural order of the names ("2" before "10")."""
+    bad = [k for k in sd if not (isinstance(k, str) and k.endswith((".weight", ".bias")))]
+    if bad:
+        raise ValueError(f"{name} holds {bad[:4]}: a state_dict of Linear layers has only "
+                         f"'<layer>.weight' and '<layer>.bias' keys")
+    layers = [k[:-len(".weight")] for k in sd if k.endswith(".weight")]
+    if natural:
+        layers.sort(key=lambda k: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", k)])
+    lone = [k for k in sd if k.endswith(".bias") and k[:-len(".bias")] not in layers]
+    if not layers or lone:
+        raise ValueError(f"{name} has no weight for {lone}" if lone else f"{name} is empty")
+    ws, bs = [], []
+    for layer in layers:
+        w = _tensor(sd[f"{layer}.weight"], f"{name}[{layer + '.weight'!r}]")
+        if w.ndim != 2:
+            raise ValueError(f"{name}[{layer + '.weight'!r}] must be 2-D (out, in), got "
+                             f"shape {w.shape}")
+        ws.append(w.T)
+        b = sd.get(f"{layer}.bias")
+        bs.append(np.zeros(w.shape[0], w.dtype) if b is None
+                  else _tensor(b, f"{name}[{layer + '.bias'!r}]"))
+    return ws, bs
+
+
+def _to_torch(net):
+    torch = _optional("torch", "torch", "net.to_torch()")
+    dtype = torch.float64 if net.dtype == np.float64 else torch.float32
+    modules, last = [], len(net.ws) - 1
+    for k, act in enumerate(net.acts):
+        name = _bridge_name(act, _TORCH, f"net.acts[{k}]")
+        modules.append(torch.nn.Linear(*net.ws[k].shape, dtype=dtype))
+        if not (act == "linear" and k == last):
+            modules.append(getattr(torch.nn, name)(**_BRIDGE_ARGS.get((act, _TORCH), {})))
+    model = torch.nn.Sequential(*modules)
+    model.load_state_dict({k: torch.from_numpy(v) for k, v in net.state_dict().items()})
+    return model
+
+
+def _read_torch_file(name):
+    """The state_dict in a torch.save file, read with weights_only=True (no pickled code)."""
+    torch = _optional("torch", "torch", f"reading {name}")
+    try:
+        sd = torch.load(name, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise
+    except Exception as e:          # torch.load's errors depend on what the file holds
+        raise ValueError(f"not a torch state_dict file ({type(e).__name__}: {e})") from None
+    if not isinstance(sd, Mapping):
+        raise ValueError(f"holds a {type(sd).__name__}, not a state_dict: save "
+                         f"model.state_dict()")
+    return sd
+
+
+# --- scikit-learn ---------------------------------------------------------------------------
+
+def _sklearn_arrays(est):
+    """(ws, bs, hidden act, out_act) of a fitted MLPClassifier / MLPRegressor."""
+    if not hasattr(est, "hidden_layer_sizes") or not hasattr(est, "activation"):
+        raise TypeError(f"est must be a fitted scikit-learn MLPClassifier or MLPRegressor, "
+                        f"got {type(est).__name__}")
+    if not hasattr(est, "coefs_"):
+        raise ValueError(f"est ({type(est).__name__}) is not fitted: call est.fit(x, y) first")
+    hidden = _nn_act(est.activation, _SKLEARN, "est.activation")
+    out = _nn_act(est.out_activation_, _SKLEARN, "est.out_activation_")
+    ws = [np.asarray(w) for w in est.coefs_]
+    return ws, [np.asarray(b) for b in est.intercepts_], hidden, out
+
+
+def _to_sklearn(net, classes):
+    mlp = _optional("sklearn.neural_network", "scikit-learn", "net.to_sklearn()")
+    hidden = sorted(set(net.acts[:-1])) or ["relu"]
+    if len(hidden) > 1:
+        raise ValueError(f"scikit-learn gives all hidden layers one activation; net.acts has "
+                         f"{hidden}")
+    activation = _bridge_name(hidden[0], _SKLEARN, "the net's hidden activation")
+    ws, bs, out = [w.copy() for w in net.ws], [b.copy() for b in net.bs], net.acts[-1]
+    if out == "softmax" and net.arch[-1] == 2:        # softmax(z)[1] = sigmoid(z1 - z0)
+        ws[-1], bs[-1], out = ws[-1][:, 1:] - ws[-1][:, :1], bs[-1][1:] - bs[-1][:1], "sigmoid"
+    out_activation = _bridge_name(out, _SKLEARN, "out_act")
+    if out_activation not in ("identity", "logistic", "softmax"):
+        raise ValueError(f"out_act is {out!r}: scikit-learn's outputs are linear (a regressor), "
+                         f"sigmoid or softmax (a classifier)")
+    kind = mlp.MLPRegressor if out_activation == "identity" else mlp.MLPClassifier
+    est = kind(hidden_layer_sizes=net.arch[1:-1], activation=activation)
+    est.coefs_, est.intercepts_, est.out_activation_ = ws, bs, out_activation
+    est.n_layers_, est.n_outputs_, est.n_features_in_ = len(net.arch), ws[-1].shape[1], net.arch[0]
+    est.n_iter_ = est.t_ = 0
+    if kind is mlp.MLPClassifier:
+        est._label_binarizer = _label_binarizer(est.n_outputs_, out_activation, classes)
+        est.classes_ = est._label_binarizer.classes_
+    elif classes is not None:
+        raise ValueError("classes apply to a classifier; a linear output makes a regressor")
+    return est
+
+
+def _label_binarizer(n_out, out_activation, classes):
+    """The LabelBinarizer fit would make: binary (one logistic output), multiclass (softmax)
+    or multi-label (several logistic outputs)."""
+    from sklearn.preprocessing import LabelBinarizer
+
+    if out_activation == "logistic" and n_out > 1:
+        if classes is not None:
+            raise ValueError(f"classes: a multi-label net's {n_out} sigmoid outputs are labels "
+                             f"0..{n_out - 1}")
+        return LabelBinarizer().fit(np.eye(n_out, dtype=int))
+    want = 2 if n_out == 1 else n_out
+    classes = np.arange(want) if classes is None else np.asarray(classes)
+    if classes.ndim != 1 or len(np.unique(classes)) != want:
+        raise ValueError(f"classes must be {want} distinct labels, one per output class, got "
+                         f"{classes.tolist()!r}")
+    return LabelBinarizer().fit(classes)
+
+
+# --- safetensors ----------------------------------------------------------------------------
+
+def _safetensors_writer(net):
+    """write(f) for save(".safetensors"): the state_dict's arrays, with arch, acts and dropout
+    in the metadata."""
+    st = _optional("safetensors.numpy", "safetensors", "saving a .safetensors file")
+    meta = {"format": _FORMAT, "arch": ",".join(map(str, net.arch)), "acts": ",".join(net.acts),
+            "dropout": repr(net.dropout)}
+    data = st.save(net.state_dict(), metadata=meta)
+    return lambda f: f.write(data)
+
+
+def _read_safetensors(name):
+    st = _optional("safetensors", "safetensors", f"reading {name}")
+    try:
+        with st.safe_open(name, framework="numpy") as f:
+            return {k: f.get_tensor(k) for k in f.keys()}, f.metadata() or {}
+    except FileNotFoundError:
+        raise
+    except (getattr(st, "SafetensorError", OSError), OSError, TypeError, ValueError) as e:
+        raise ValueError(f"not a readable .safetensors file ({e})") from None
+
+
+def _load_foreign(cls, name, act, out_act):
+    """load() of a .safetensors file or a torch state_dict file (.pt, .pth)."""
+    try:
+        if name.endswith(".safetensors"):
+            (sd, meta), natural = _read_safetensors(name), True
+        else:
+            sd, meta, natural = _read_torch_file(name), {}, False
+        ws, bs = _state_layers(sd, "the file", natural)
+        dropout = 0.0
+        if meta.get("format") == _FORMAT:
+            if act is not None or out_act is not None:
+                raise ValueError(f"the file names its activations ({meta.get('acts')}); leave "
+                                 f"act and out_act out")
+            *act, out_act = meta.get("acts", "").split(",")
+            dropout = float(meta.get("dropout", "0"))
+        elif act is None:
+            raise ValueError("act is needed: the file does not name its activations (e.g. "
+                             "act='tanh', out_act='sigmoid')")
+        net = cls.from_arrays(ws, bs, act=act, out_act=out_act or "linear", dropout=dropout)
+        arch = ",".join(map(str, net.arch))
+        if meta.get("arch", arch) != arch:
+            raise ValueError(f"its metadata says arch {meta['arch']}, its tensors {arch}")
+        return net
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{name}: {e}") from None
+
+
+# --- ONNX -----------------------------------------------------------------------------------
+
+def _onnx_writer(net):
+    """write(f) for to_onnx: x (n, in) -> per layer Gemm(a, W, b) and the activation -> y."""
+    helper = _optional("onnx.helper", "onnx", "net.to_onnx()")
+    onnx, numpy_helper = sys.modules["onnx"], importlib.import_module("onnx.numpy_helper")
+    nodes, weights, a, last = [], [], "x", len(net.ws) - 1
+    for k, (w, b, act) in enumerate(zip(net.ws, net.bs, net.acts, strict=True)):
+        op = _bridge_name(act, _ONNX, f"net.acts[{k}]")
+        weights += [numpy_helper.from_array(np.ascontiguousarray(w), f"W{k}"),
+                    numpy_helper.from_array(b.copy(), f"b{k}")]
+        z = "y" if k == last and act == "linear" else f"z{k}"
+        nodes.append(helper.make_node("Gemm", [a, f"W{k}", f"b{k}"], [z], name=f"layer{k}"))
+        a = z                                    # (n, in) @ (in, out) + (out,) -> (n, out)
+        if act != "linear":
+            a = "y" if k == last else f"a{k}"
+            nodes.append(helper.make_node(op, [z], [a], name=f"{act}{k}",
+                                          **_BRIDGE_ARGS.get((act, _ONNX), {})))
+    elem = helper.np_dtype_to_tensor_dtype(np.dtype(net.dtype))
+    graph = helper.make_graph(nodes, "nn.MLP", [helper.make_tensor_value_info(
+        "x", elem, ["n", net.arch[0]])], [helper.make_tensor_value_info(
+            "y", elem, ["n", net.arch[-1]])], weights)
+    model = helper.make_model(graph, producer_name="nn", doc_string=repr(net), ir_version=8,
+                              opset_imports=[helper.make_opsetid("", _ONNX_OPSET)])
+    onnx.checker.check_model(model)
+    data = model.SerializeToString()
+    return lambda f: f.write(data)
+
+
+def _onnx_arrays(name):
+    """(ws, bs, hidden acts, out_act) of an ONNX chain of Gemm / MatMul + Add / activations."""
+    onnx = _optional("onnx", "onnx", f"reading {name}")
+    numpy_helper = importlib.import_module("onnx.numpy_helper")
+    try:
+        graph = onnx.load(name).graph
+    except FileNotFoundError:
+        raise
+    except Exception as e:           # protobuf's DecodeError and onnx's own
+        raise ValueError(f"{name}: not an ONNX model ({type(e).__name__}: {e})") from None
+    consts = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    inputs = [i.name for i in graph.input if i.name not in consts]
+    if len(inputs) != 1 or len(graph.output) != 1:
+        raise ValueError(f"{name}: an MLP has one input and one output, this graph has "
+                         f"{inputs} and {[o.name for o in graph.output]}")
+    a, layers = inputs[0], []                     # layers: [w, b, act] each
+    for node in graph.node:
+        a = _onnx_node(node, a, consts, layers, f"{name}: node {node.name or node.op_type}")
+    if a != graph.output[0].name or not layers:
+        raise ValueError(f"{name}: the chain of layers does not end in the output "
+                         f"{graph.output[0].name!r}")
+    acts = [act or "linear" for _, _, act in layers]
+    return [w for w, _, _ in layers], [b for _, b, _ in layers], acts[:-1], acts[-1]
+
+
+def _onnx_node(node, a, consts, layers, where):
+    """Add one node to layers ([w, b, act] each); the name of its output."""
+    from onnx import helper
+
+    attrs = {x.name: helper.get_attribute_value(x) for x in node.attribute}
+    data = [i for i in node.input if i not in consts]
+    if data != [a]:
+        raise ValueError(f"{where} ({node.op_type}) takes {list(node.input)}; each node of an "
+                         f"MLP takes the one before it ({a!r}) and initializers")
+    const = [consts[i] for i in node.input if i in consts]
+    if node.op_type == "Gemm" and 1 <= len(const) <= 2 and not attrs.get("transA", 0):
+        w = const[0].T if attrs.get("transB", 0) else const[0]
+        b = const[1].reshape(-1) if len(const) == 2 else np.zeros(w.shape[1], w.dtype)
+        layers.append([attrs.get("alpha", 1.0) * w, attrs.get("beta", 1.0) * b, None])
+    elif node.op_type == "MatMul" and len(const) == 1 and node.input[0] == a:
+        layers.append([const[0], np.zeros(const[0].shape[-1], const[0].dtype), None])
+    elif node.op_type == "Add" and len(const) == 1 and layers and layers[-1][2] is None:
+        layers[-1][1] = layers[-1][1] + const[0].reshape(-1)
+    elif node.op_type in ("Gemm", "MatMul", "Add"):
+        raise ValueError(f"{where} ({node.op_type} with attributes {attrs}) is not a layer "
+                         f"x @ W + b of initializers")
+    else:
+        act = _nn_act(node.op_type, _ONNX, where)
+        if not layers or layers[-1][2] is not None:
+            raise ValueError(f"{where} ({node.op_type}) must follow a Gemm or MatMul + Add")
+        _check_args(attrs, act, _ONNX, where)
+        layers[-1][2] = act
+    return node.output[0]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ def test_every_dataset_of_the_table_is_made_with_its_shapes():
         assert ds.x.dtype == np.float32 and len(ds.x) == len(ds.labels)
         if spec.toy is not None:
             assert ds.n_in == 2 and len(ds.x) == 100 and len(ds.x_test) == 25
-            assert (np.abs(ds.x) <= 1).all() and ds.classes >= 2
+            assert (np.abs(ds.x) <= 1).all() and ds.plane
+            assert ds.classes == 0 if spec.regression else ds.classes >= 2
         for n_out in ds.n_out:
             assert ds.targets(n_out).shape == (len(ds.x), n_out)
 
@@ -52,3 +53,46 @@ def test_bad_arguments_name_themselves():
         data.make("xor", n_train=2)
     with pytest.raises(ValueError, match="bits"):
         data.adder(0)
+
+
+def test_wave_is_the_smooth_function_it_says():
+    ds = data.make("wave", n_train=200, noise=0.0, test_frac=0.0, seed=0)
+    x, y = ds.x.astype(np.float64), ds.labels[:, 0]
+    want = (0.5 + 0.35 * np.exp(-3 * (x ** 2).sum(1)) * np.cos(4 * x[:, 0])
+            + 0.15 * np.sin(3 * x[:, 1]))
+    np.testing.assert_allclose(y, want, atol=1e-6)
+    assert ds.classes == 0 and ds.n_out == (1,)
+
+
+@pytest.mark.parametrize("text,classes", [
+    ("x,y,label\n0,0,0\n1,0,1\n0,1,1\n2,2,0\n", 2),
+    ("0,0,cat\n1,0,dog\n0,1,bird\n2,2,cat\n3,1,dog\n", 3),
+    ("0,0,0.1\n1,0,0.7\n0,1,0.35\n2,2,0.9\n", 0),
+])
+def test_csv_rows_become_points_in_the_square(tmp_path, text, classes):
+    path = tmp_path / "d.csv"
+    path.write_text(text)
+    ds = data.from_csv(path, test_frac=0.0)
+    assert ds.classes == classes and len(ds.x) == text.strip().count("\n") + 1 - (
+        1 if text.startswith("x") else 0)
+    assert np.abs(ds.x).max() == pytest.approx(0.95) and ds.plane
+    rows = [r.split(",") for r in text.strip().splitlines() if not r.startswith("x")]
+    xy = np.array([[float(a), float(b)] for a, b, _ in rows])
+    centre, half = (xy.max(0) + xy.min(0)) / 2, (xy.max(0) - xy.min(0)).max() / 2
+    got = {tuple(np.round(p.astype(np.float64), 4)) for p in ds.x}
+    assert got == {tuple(np.round((p - centre) / half * 0.95, 4)) for p in xy}
+
+
+@pytest.mark.parametrize("text,message", [
+    ("0,0\n1,1\n", "needs 4 or more rows"),
+    ("0,0,1\n1,a,0\n2,2,1\n3,3,0\n", "row 2 is"),
+    ("0,0,1\n1,1,1\n2,2,1\n3,3,1\n", "one class only"),
+    ("0,0,1\n1,inf,0\n2,2,1\n3,3,0\n", "non-finite"),
+])
+def test_bad_csv_files_are_one_clear_error(tmp_path, text, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=message):
+        data.from_csv(path)
+    with pytest.raises(ValueError, match="cannot read"):
+        data.from_csv(tmp_path / "missing.csv")

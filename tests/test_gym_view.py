@@ -7,7 +7,7 @@ from helpers import ROOT, run_cli, summary
 from PIL import Image
 
 import nn
-from viz import data, gl, gym_view
+from viz import data, gl, gym_view, session
 from viz.gym_model import Config, Gym
 
 
@@ -23,8 +23,8 @@ def test_headless_cli_writes_a_real_picture_for_every_dataset(tmp_path):
         assert len(colours) > 200, name                  # a picture, not a flat fill
         assert img[:, :320].std() > 20 and img[:, 320:].std() > 20
 
-def gym(**kw):
-    return gym_view.GymView(Gym(Config(**kw)))
+def gym(controls=False, **kw):
+    return gym_view.GymView(Gym(Config(**kw)), controls=controls)
 
 
 def test_gym_trains_while_it_draws():
@@ -142,8 +142,9 @@ def test_keys_do_what_the_help_says(tmp_path, monkeypatch):
     press(view, "r")
     assert m.step == 0 and not np.array_equal(m.net.ws[0], before)
     press(view, "w")
-    saved = nn.MLP.load(tmp_path / "nn-gym-spiral.npz")
+    saved, settings = session.load(tmp_path / "nn-gym-spiral.npz")
     np.testing.assert_array_equal(saved.ws[1], m.net.ws[1])
+    assert settings["data"] == "spiral" and settings["hidden"] == [16, 16]
     press(view, "w")                                   # never over the first file
     assert (tmp_path / "nn-gym-spiral-2.npz").exists()
     press(view, "5")
@@ -199,11 +200,11 @@ def test_saving_a_gif_keeps_drawing_and_then_says_where(tmp_path, monkeypatch):
 
 def test_the_key_bar_and_help_come_from_the_key_table():
     bar = gym_view.KEYS.bar()
-    assert bar.startswith("space pause  . step  r reset  up-down lr  1-8 data  d next data")
+    assert bar.startswith("space pause  . step  r reset  up-down lr  1-9 data  d next data")
     rows = dict(gym_view.KEYS.rows())
     assert rows["s"] == "save a PNG screenshot" and rows["g"] == "start / stop recording a GIF"
     assert rows["shift+d"] == "previous dataset"
-    assert [rows[str(k + 1)].split(":")[0] for k in range(8)] == [
+    assert [rows[str(k + 1)].split(":")[0] for k in range(len(data.NAMES))] == [
         f"dataset {n}" for n in data.NAMES]
 
 

@@ -24,6 +24,7 @@ class Spec:
     name: str
     description: str
     toy: object = None        # (n, rng) -> (x (n, 2), labels (n,)) for a 2-D toy
+    regression: bool = False  # labels are values to fit, not classes
 
 
 @dataclass
@@ -89,8 +90,12 @@ def make(name, n_train=400, noise=0.1, test_frac=0.3, seed=0, image=None, bits=3
         x, t = adder(bits)
         return Dataset(name, x, t, x[:0], t[:0], plane=False)
     n = int(round(n_train / (1 - test_frac)))
-    x, y = DATASETS[name].toy(n, rng)
+    spec = DATASETS[name]
+    x, y = spec.toy(n, rng)
     x = np.clip(x + rng.normal(0, noise, x.shape), -1, 1).astype(np.float32)
+    if spec.regression:
+        y = y.reshape(-1, 1).astype(np.float32)
+        return Dataset(name, x[n - n_train:], y[n - n_train:], x[:n - n_train], y[:n - n_train])
     classes = int(y.max()) + 1
     n_test = n - n_train
     return Dataset(name, x[n_test:], y[n_test:], x[:n_test], y[:n_test], classes=classes)
@@ -131,6 +136,13 @@ def _gaussians(n, rng):
     centres = np.array([[-0.5, -0.45], [0.5, -0.45], [0.0, 0.5]])
     y = rng.integers(0, 3, n)
     return centres[y] + rng.normal(0, 0.18, (n, 2)), y
+
+
+def _wave(n, rng):
+    """A smooth function of x and y in [0, 1]: a bump and a ripple."""
+    x = rng.uniform(-1, 1, (n, 2))
+    r2 = (x ** 2).sum(1)
+    return x, 0.5 + 0.35 * np.exp(-3 * r2) * np.cos(4 * x[:, 0]) + 0.15 * np.sin(3 * x[:, 1])
 
 
 def _checker(n, rng):
@@ -178,6 +190,53 @@ def load_image(path, max_side=32):
         raise ValueError(f"image {path!r} cannot be read as a picture ({e})") from None
 
 
+def from_csv(path, test_frac=0.3, seed=0):
+    """Your own 2-D data: rows `x, y, label` (a header line optional; labels 0..k-1, names, or
+    floats for a regression), x and y scaled into [-1, 1]^2 keeping their aspect."""
+    import csv
+
+    try:
+        with open(path, newline="") as f:
+            rows = [r for r in csv.reader(f) if r and not r[0].lstrip().startswith("#")]
+    except (OSError, UnicodeDecodeError) as e:
+        raise ValueError(f"--csv: cannot read {path} ({e})") from None
+    if rows and not _is_number(rows[0][0]):
+        rows = rows[1:]                                   # a header
+    bad = [k for k, r in enumerate(rows) if len(r) != 3 or not (_is_number(r[0])
+                                                              and _is_number(r[1]))]
+    if bad or len(rows) < 4:
+        where = f"row {bad[0] + 1} is {rows[bad[0]]!r}" if bad else f"it has {len(rows)} rows"
+        raise ValueError(f"--csv: {path} needs 4 or more rows of x, y, label; {where}")
+    xy = np.array([[float(r[0]), float(r[1])] for r in rows])
+    if not np.isfinite(xy).all():
+        raise ValueError(f"--csv: {path} has non-finite x or y values")
+    centre, half = (xy.max(0) + xy.min(0)) / 2, max((xy.max(0) - xy.min(0)).max() / 2, 1e-12)
+    x = ((xy - centre) / half * 0.95).astype(np.float32)
+    raw = [r[2].strip() for r in rows]
+    floats = all(_is_number(v) for v in raw)
+    values = np.array([float(v) for v in raw]) if floats else None
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(x))
+    n_test = int(round(len(x) * test_frac))
+    test, train = order[:n_test], order[n_test:]
+    if floats and not np.allclose(values, np.round(values)):
+        y = values.reshape(-1, 1).astype(np.float32)
+        return Dataset("csv", x[train], y[train], x[test], y[test])
+    names = sorted(set(raw), key=lambda v: (not floats, float(v) if floats else v))
+    labels = np.array([names.index(v) for v in raw])
+    if len(names) < 2:
+        raise ValueError(f"--csv: {path} has one class only ({names[0]!r})")
+    return Dataset("csv", x[train], labels[train], x[test], labels[test], classes=len(names))
+
+
+def _is_number(text):
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
 def adder(bits):
     """Every pair of bits-bit numbers: x = bits of a then b, t = bits of a + b (LSB first)."""
     if not isinstance(bits, int) or not 1 <= bits <= 8:
@@ -197,5 +256,6 @@ DATASETS = {spec.name: spec for spec in (
     Spec("checker", "a 4 x 4 checkerboard", _checker),
     Spec("image", "a picture as brightness over (x, y)"),
     Spec("adder", "the bits of a + b from the bits of a and b"),
+    Spec("wave", "a smooth function of x and y to fit (regression)", _wave, regression=True),
 )}
 NAMES = tuple(DATASETS)

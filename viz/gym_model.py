@@ -1,22 +1,52 @@
 """The gym's model: a dataset, a net and its training through `nn.train`, and the commands that
-change them. It draws nothing and imports no GL; viz/gym_view.py draws it.
+change them. It draws nothing and imports no GL; viz/gym_view.py draws it and viz/panel.py
+and the keys send it commands.
 
     gym = Gym(Config(data="moons", lr=0.01))
     gym.train(steps=100)
     gym.command("data", "spiral")
-    gym.summary()            # {"task": "spiral", "arch": "2-16-16-1", "step": 0, ...}
+    gym.command("width", (0, 24))       # 24 neurons in the first hidden layer: a new net
+    gym.summary()                        # {"task": "spiral", "arch": "2-24-16-1", "step": 0, ...}
+
+What the user can change lives in `settings` (a Settings); commands that change the net's
+shape rebuild it from the same seed, the others act at once.
 """
 
+import dataclasses
 import math
+import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 import nn
-from viz import cli, data, plot
+from viz import cli, data, plot, session
 
 EXPLODED = 1e6        # a cost this many times the best since the start counts as diverged
+WATCH_STEPS = 1       # steps per frame by default: the spiral's boundary forms over 10-30 s
+MAX_NEURONS = 64
+MAX_LAYERS = 6
+OPTIMIZERS = ("adam", "sgd", "momentum")
+DATA_SETTINGS = ("data", "noise", "test_frac", "n_train", "image", "bits", "csv")
+INITS = ("default",) + nn.INITS[:2]               # xavier, he: the ones that need no numbers
+
+# input features: name -> f(points (n, 2) in [-1, 1]^2) -> (n,)
+FEATURES = {
+    "x": lambda p: p[:, 0],
+    "y": lambda p: p[:, 1],
+    "x^2": lambda p: p[:, 0] ** 2,
+    "y^2": lambda p: p[:, 1] ** 2,
+    "xy": lambda p: p[:, 0] * p[:, 1],
+    "sin(pi x)": lambda p: np.sin(np.pi * p[:, 0]),
+    "sin(pi y)": lambda p: np.sin(np.pi * p[:, 1]),
+}
+
+
+def default_lr(acts):
+    """A learning rate that suits the hidden activations: Adam at 0.03 kills relu units on the
+    toys (xor relu: the cost rises), 0.01 does not."""
+    return 0.01 if any(a in ("relu", "leaky_relu") for a in acts) else 0.03
 
 
 @dataclass
@@ -30,32 +60,53 @@ class Config(cli.Output):
     act: str = cli.opt("tanh", "hidden activation, or one per hidden layer: tanh,relu")
     out_act: str = cli.opt(None, "output activation (default: what fits the data)")
     loss: str = cli.opt(None, "loss (default: what fits the data)", choices=nn.LOSSES)
-    opt: str = cli.opt("adam", "optimizer", choices=("adam", "sgd"))
-    lr: float = cli.opt(0.03, "learning rate")
+    opt: str = cli.opt("adam", "optimizer", choices=OPTIMIZERS)
+    lr: float = cli.opt(None, "learning rate (default 0.03, 0.01 for relu)")
     batch: int = cli.opt(32, "batch size")
+    l1: float = cli.opt(0.0, "L1 regularisation rate (weights only)")
+    l2: float = cli.opt(0.0, "L2 regularisation rate (weight decay, weights only)")
+    dropout: float = cli.opt(0.0, "dropout on the hidden layers while training")
+    features: str = cli.opt("x,y", "input features, from: " + ", ".join(FEATURES))
     seed: int = cli.opt(0, "seed of the data and the initial weights")
-    load: str = cli.opt(None, "start from saved weights", metavar="MODEL.npz")
+    load: str = cli.opt(None, "start from a saved session or net (its task comes along)",
+                        metavar="FILE.npz")
+    save: str = cli.opt(None, "save the session (weights and task) here at exit",
+                        metavar="FILE.npz")
+    csv: str = cli.opt(None, "your own 2-D data: columns x, y, label (header optional)",
+                       metavar="FILE.csv")
     noise: float = cli.opt(0.05, "noise std of the 2-D datasets")
     n_train: int = cli.opt(400, "training samples")
     test_frac: float = cli.opt(0.3, "fraction held out for test")
     image: str = cli.opt(None, "picture for --data image (default built-in)", metavar="PATH")
     bits: int = cli.opt(3, "bits per number for --data adder")
-    steps_per_frame: int = cli.opt(
-        None, "training steps per frame (default: as many as fit in what a frame, aimed 10% "
-        "under 1/60 s, leaves after drawing: 2 to 8 ms)", metavar="N")
+    steps_per_frame: int = cli.opt(None, f"training steps per frame (default {WATCH_STEPS}: a "
+                                   "pace you can watch)", metavar="N")
+    fast: bool = cli.opt(False, "train as fast as the machine allows (what each frame leaves "
+                         "after drawing, aimed 10% under 1/60 s: 2 to 8 ms)")
+    no_panel: bool = cli.opt(False, "start with the control panel hidden (p shows it)")
 
     def check(self):
-        cli.require(cli.finite(self.lr) and self.lr > 0, "--lr", "a positive number", self.lr)
+        cli.require(self.lr is None or (cli.finite(self.lr) and self.lr > 0), "--lr",
+                    "a positive number", self.lr)
         cli.require(self.batch >= 1, "--batch", ">= 1", self.batch)
         cli.require(self.seed >= 0, "--seed", "a non-negative integer", self.seed)
         cli.require(self.steps_per_frame is None or self.steps_per_frame >= 0,
                     "--steps-per-frame", ">= 0", self.steps_per_frame)
-        cli.require(cli.finite(self.noise) and 0 <= self.noise <= 1, "--noise", "in [0, 1]",
-                    self.noise)
+        for name in ("noise", "l1", "l2"):
+            v = getattr(self, name)
+            cli.require(cli.finite(v) and 0 <= v <= 1, cli.flag(name), "in [0, 1]", v)
+        cli.require(cli.finite(self.dropout) and 0 <= self.dropout < 1, "--dropout",
+                    "in [0, 1)", self.dropout)
         cli.require(cli.finite(self.test_frac) and 0 <= self.test_frac < 1, "--test-frac",
                     "in [0, 1)", self.test_frac)
         cli.require(4 <= self.n_train <= 10**6, "--n-train", "in 4..1000000", self.n_train)
         cli.require(1 <= self.bits <= 8, "--bits", "in 1..8", self.bits)
+        if self.save is not None:
+            folder = os.path.dirname(os.path.abspath(self.save))
+            cli.require(os.path.isdir(folder), "--save", "in a folder that exists", self.save)
+        feats = self.features.split(",")
+        cli.require(feats and set(feats) <= set(FEATURES) and len(set(feats)) == len(feats),
+                    "--features", f"distinct names from {', '.join(FEATURES)}", self.features)
         if self.arch is not None:
             arch = cli.parse_ints(self.arch, "--arch", "2,16,16,1")
             cli.require(len(arch) >= 2 and min(arch) >= 1, "--arch",
@@ -63,91 +114,184 @@ class Config(cli.Output):
             cli.require(sum(a * b for a, b in zip(arch[:-1], arch[1:])) <= 10**7, "--arch",
                         "at most 10 million weights", self.arch)
         for name in self.acts if isinstance(self.acts, list) else [self.acts]:
-            cli.require(name in nn.ACTIVATIONS, "--act", f"one of {', '.join(nn.ACTIVATIONS)}",
+            cli.require(name in nn.ACTIVATIONS and name != "softmax", "--act",
+                        f"one of {', '.join(a for a in nn.ACTIVATIONS if a != 'softmax')}",
                         name)
         super().check()
-
-    @property
-    def sizes(self):
-        return None if self.arch is None else cli.parse_ints(self.arch, "--arch", "2,16,16,1")
 
     @property
     def acts(self):
         return self.act.split(",") if "," in self.act else self.act
 
 
-def load_net(path):
-    """nn.MLP.load, with what is wrong with the file said in the gym's words."""
-    try:
-        return nn.MLP.load(path)
-    except FileNotFoundError:
-        raise ValueError(f"--load: no such file {path}") from None
-    except (ValueError, TypeError, OSError, KeyError) as e:
-        reason = str(e)
-        if "allow_pickle" in reason or "pickle" in reason.lower():
-            reason = "it holds pickled Python objects, which nn never loads"
-        raise ValueError(f"--load: {path} is not a net saved by nn.MLP.save ({reason})") from None
+@dataclass
+class Settings:
+    """Everything the panel and the keys change; a session file stores it."""
+
+    data: str = "spiral"
+    noise: float = 0.05
+    test_frac: float = 0.3
+    n_train: int = 400
+    image: str = None
+    bits: int = 3
+    csv: str = None
+    features: list = field(default_factory=lambda: ["x", "y"])
+    hidden: list = field(default_factory=lambda: [16, 16])
+    acts: list = field(default_factory=lambda: ["tanh", "tanh"])
+    out_act: str = None            # None: what fits the data
+    loss: str = None
+    init: str = "default"
+    opt: str = "adam"
+    lr: float = 0.03
+    batch: int = 32
+    l1: float = 0.0
+    l2: float = 0.0
+    dropout: float = 0.0
+    seed: int = 0
+    steps_per_frame: int = WATCH_STEPS
+    fast: bool = False
+    regen: int = 0                 # how often the data was drawn anew
+
+    @classmethod
+    def from_config(cls, cfg):
+        s = cls(data=cfg.data, noise=cfg.noise, test_frac=cfg.test_frac, n_train=cfg.n_train,
+                image=cfg.image, bits=cfg.bits, csv=cfg.csv, features=cfg.features.split(","),
+                out_act=cfg.out_act, loss=cfg.loss, opt=cfg.opt, batch=cfg.batch, l1=cfg.l1,
+                l2=cfg.l2, dropout=cfg.dropout, seed=cfg.seed, fast=cfg.fast,
+                steps_per_frame=WATCH_STEPS if cfg.steps_per_frame is None
+                else cfg.steps_per_frame)
+        if cfg.arch is not None:
+            s.hidden = cli.parse_ints(cfg.arch, "--arch", "")[1:-1]
+        acts = cfg.acts
+        s.acts = list(acts) if isinstance(acts, list) else [acts] * len(s.hidden)
+        if len(s.acts) != len(s.hidden):
+            raise ValueError(f"--act has {len(s.acts)} names, --arch has {len(s.hidden)} "
+                             "hidden layers")
+        s.lr = cfg.lr if cfg.lr is not None else default_lr(s.acts)
+        return s
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d):
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
 
 
 class Gym:
-    """Training state: dataset `ds`, net, optimizer `opt`, loss, the `nn.train` loop, the
-    curves of train / test cost and accuracy, and `paused`. `notice` is the last thing the
-    model has to tell the user (text, seconds) until a view takes it."""
+    """Training state: settings, dataset `ds`, the inputs `x` (the features of ds.x), net,
+    optimizer `opt`, loss, the `nn.train` loop, the curves of train / test cost and accuracy,
+    and `paused`. `notice` is the last thing the model has to tell the user (text, seconds)."""
 
     def __init__(self, cfg):
         self.cfg = cfg
         self.resets = 0
-        self.net = self.opt = None
         self.paused = False
         self.notice = None
         self.rate = 0.0
-        self.load_task(cfg.data, cfg.sizes, cfg.load)
+        self.opt = None
+        self.settings = Settings.from_config(cfg)
+        self.edits = None                  # points added or removed by clicks: (x, labels)
+        net = None
+        if cfg.load is not None:
+            net, saved = session.load(cfg.load)
+            if saved is not None:
+                self.settings = Settings.from_dict(saved)
+        self.make_data()
+        self.make_net(loaded=net, what=f"the net in {cfg.load}" if net is not None else "--arch",
+                      arch=None if cfg.arch is None or net is not None
+                      else cli.parse_ints(cfg.arch, "--arch", ""))
 
     # -- task and net ----------------------------------------------------------------------
 
-    def load_task(self, name, arch=None, load=None):
-        """Make the dataset and a net that fits it; raises ValueError if they do not fit."""
-        cfg = self.cfg
-        ds = data.make(name, n_train=cfg.n_train, noise=cfg.noise, test_frac=cfg.test_frac,
-                       seed=cfg.seed, image=cfg.image, bits=cfg.bits)
-        net = load_net(load) if load is not None else None
-        what = "--arch"
-        if net is not None:
-            arch, what = list(net.arch), f"the net in {load}"
+    def make_data(self):
+        s = self.settings
+        if s.csv is not None:
+            self.ds = data.from_csv(s.csv, test_frac=s.test_frac, seed=s.seed)
+        else:
+            self.ds = data.make(s.data, n_train=s.n_train, noise=s.noise, test_frac=s.test_frac,
+                                seed=s.seed + 1000 * s.regen, image=s.image, bits=s.bits)
+        self.edits = None
+
+    def inputs(self, points):
+        """The net's inputs for points of the plane: the chosen features, in order."""
+        if not self.ds.plane:
+            return points
+        one = np.ndim(points) == 1
+        points = np.asarray(points, np.float32).reshape(-1, 2)
+        x = np.stack([FEATURES[f](points) for f in self.settings.features], 1)
+        return x[0] if one else x
+
+    @property
+    def n_in(self):
+        return len(self.settings.features) if self.ds.plane else self.ds.n_in
+
+    def make_net(self, loaded=None, what="--arch", arch=None):
+        """A net for the dataset from the settings (or the loaded one); raises ValueError if
+        the two do not fit."""
+        s, ds = self.settings, self.ds
+        if loaded is not None:
+            arch = list(loaded.arch)
         elif arch is None:
-            arch = [ds.n_in] + self.hidden() + [ds.n_out[0]]
-        if arch[0] != ds.n_in:
-            raise ValueError(f"{what} starts with {arch[0]} inputs, dataset {name!r} has "
-                             f"{ds.n_in}")
+            arch = [self.n_in] + list(s.hidden) + [ds.n_out[0]]
+        if arch[0] != self.n_in:
+            raise ValueError(f"{what} starts with {arch[0]} inputs, dataset {ds.name!r} has "
+                             f"{self.n_in}")
         if arch[-1] not in ds.n_out:
-            raise ValueError(f"{what} ends with {arch[-1]} outputs, dataset {name!r} needs "
+            raise ValueError(f"{what} ends with {arch[-1]} outputs, dataset {ds.name!r} needs "
                              f"{' or '.join(map(str, ds.n_out))}")
-        out_act, _ = ds.default_head(arch[-1])
-        out_act = cfg.out_act or (net.acts[-1] if net is not None else out_act)
-        loss = cfg.loss or ("ce" if out_act == "softmax" and ds.classes else "mse")
-        if net is None:
-            net = nn.MLP(arch, act=cfg.acts, out_act=out_act, seed=cfg.seed + self.resets)
-        elif net.acts[-1] != out_act:
+        fit_act, _ = ds.default_head(arch[-1])
+        out_act = s.out_act or (loaded.acts[-1] if loaded is not None else fit_act)
+        if out_act == "softmax" and arch[-1] < 2:
+            raise ValueError(f"--out-act softmax needs 2 or more outputs, the net has "
+                             f"{arch[-1]}")
+        loss = s.loss or ("ce" if out_act == "softmax" and ds.classes else "mse")
+        if loaded is None:
+            init = None if s.init == "default" else s.init
+            net = nn.MLP(arch, act=s.acts if len(arch) > 2 else "tanh", out_act=out_act,
+                         init=init, seed=s.seed + self.resets, dropout=s.dropout)
+        elif loaded.acts[-1] != out_act:
             raise ValueError(f"--out-act {out_act!r} differs from the loaded net's "
-                             f"{net.acts[-1]!r}")
-        self.ds, self.net, self.loss = ds, net, loss
-        self.t = ds.targets(arch[-1])
-        self.t_test = ds.targets(arch[-1], test=True) if len(ds.x_test) else None
-        lr = self.opt.lr if self.opt is not None else cfg.lr
-        self.opt = nn.Adam(lr) if cfg.opt == "adam" else nn.SGD(lr, momentum=0.9)
+                             f"{loaded.acts[-1]!r}")
+        else:
+            net = loaded
+        s.hidden, s.acts = list(net.arch[1:-1]), list(net.acts[:-1])
+        self.net, self.loss = net, loss
+        self.make_optimizer()
         self.restart()
 
-    def hidden(self):
-        return list(self.net.arch[1:-1]) if self.net is not None else [16, 16]
+    def make_optimizer(self):
+        s = self.settings
+        if s.opt == "adam":
+            self.opt = nn.Adam(s.lr, weight_decay=s.l2)
+        else:
+            self.opt = nn.SGD(s.lr, momentum=0.9 if s.opt == "momentum" else 0.0,
+                              weight_decay=s.l2)
+
+    def targets(self, test=False):
+        if self.edits is not None and not test:
+            return self.ds_targets(self.edits[1])
+        return self.ds.targets(self.net.arch[-1], test=test)
+
+    def ds_targets(self, labels):
+        ds = self.ds
+        return dataclasses.replace(ds, labels=labels).targets(self.net.arch[-1])
 
     def trainer(self):
         """nn.train's loop over the dataset from the current weights, for as long as it runs."""
-        return nn.train(self.net, self.ds.x, self.t, self.loss, self.opt, epochs=None,
-                        batch_size=min(self.cfg.batch, len(self.ds.x)),
-                        seed=self.cfg.seed + self.resets + self.step)
+        return nn.train(self.net, self.x, self.t, self.loss, self.opt, epochs=None,
+                        batch_size=min(self.settings.batch, len(self.x)),
+                        seed=self.settings.seed + self.resets + self.step)
 
     def restart(self):
         """A fresh training loop from the current weights."""
+        ds = self.ds
+        points = ds.x if self.edits is None else self.edits[0]
+        self.x = self.inputs(points)
+        self.t = self.targets()
+        self.x_test = self.inputs(ds.x_test) if len(ds.x_test) else None
+        self.t_test = self.targets(test=True) if len(ds.x_test) else None
         self.step = self.epoch = 0
         self.best = math.inf
         self.steps = self.trainer()
@@ -157,10 +301,7 @@ class Gym:
     def reinit(self):
         """New random weights (the next seed), same architecture."""
         self.resets += 1
-        net = self.net
-        self.net = nn.MLP(net.arch, act=net.acts[:-1] or "tanh", out_act=net.acts[-1],
-                          seed=self.cfg.seed + self.resets)
-        self.restart()
+        self.make_net()
 
     # -- training --------------------------------------------------------------------------
 
@@ -169,10 +310,14 @@ class Gym:
         the number of steps. A divergence, or a cost EXPLODED times the best so far, pauses
         with the last finite weights and halves the learning rate."""
         start, done = time.perf_counter(), 0
+        l1 = self.settings.l1 * self.opt.lr
         try:
             with np.errstate(over="ignore", invalid="ignore"):   # divergence is caught below
                 while True:
                     s = next(self.steps)
+                    if l1 > 0:                                   # L1's proximal step
+                        for w in self.net.ws:
+                            np.copyto(w, np.sign(w) * np.maximum(np.abs(w) - l1, 0.0))
                     self.step, self.epoch, done = s.step + 1, s.epoch, done + 1
                     if steps is not None and done >= steps:
                         break
@@ -186,18 +331,19 @@ class Gym:
     def diverged(self):
         self.paused = True
         self.opt.lr /= 2
+        self.settings.lr = self.opt.lr
         self.say(f"diverged at step {self.step}: paused with the last finite weights, "
                  f"lr halved to {self.opt.lr:.3g}; space resumes", 8.0)
         self.steps = self.trainer()
 
     def record_point(self):
-        ds, net = self.ds, self.net
+        net = self.net
         with np.errstate(over="ignore", invalid="ignore"):
-            train, acc = net.evaluate(ds.x, self.t, self.loss)
+            train, acc = net.evaluate(self.x, self.t, self.loss)
             test = tacc = math.nan
             if self.t_test is not None:
-                test, tacc = net.evaluate(ds.x_test, self.t_test, self.loss)
-        if not ds.classes:
+                test, tacc = net.evaluate(self.x_test, self.t_test, self.loss)
+        if not self.ds.classes:
             acc = tacc = math.nan
         self.curves.add(self.step, **{"train": train, "test": test, "train acc": acc,
                                       "test acc": tacc})
@@ -212,7 +358,7 @@ class Gym:
     # -- commands --------------------------------------------------------------------------
 
     def command(self, name, arg=None):
-        """Do one of COMMANDS (arg: a dataset name for "data", a path for "save")."""
+        """Do one of COMMANDS with its argument."""
         if name not in COMMANDS:
             raise ValueError(f"command must be one of {', '.join(COMMANDS)}, got {name!r}")
         COMMANDS[name](self, arg)
@@ -228,31 +374,132 @@ class Gym:
         self.reinit()
         self.say("weights re-initialised")
 
-    def _rate(self, factor):
-        self.opt.lr *= factor
+    def _rate(self, value):
+        self.opt.lr = self.settings.lr = float(value)
         self.say(f"learning rate {self.opt.lr:.3g}")
 
-    def _data(self, name):
+    def _rebuild(self, change, message, new_data=False):
+        """Apply change(settings) and rebuild the net (and the data if new_data); on a
+        ValueError go back and say so."""
+        old = dataclasses.replace(self.settings, features=list(self.settings.features),
+                                  hidden=list(self.settings.hidden),
+                                  acts=list(self.settings.acts))
+        old_ds = self.ds
         try:
-            self.load_task(name)
-            self.say(f"dataset {name}: {data.DATASETS[name].description}")
+            change(self.settings)
+            if new_data:
+                self.make_data()
+            self.make_net()
+            self.say(message)
         except ValueError as e:
-            self.say(f"cannot switch to {name}: {e}", 6.0)
+            self.settings, self.ds = old, old_ds
+            self.make_net()
+            self.say(f"cannot: {e}", 6.0)
+
+    def _data(self, name):
+        def change(s):
+            s.data, s.csv = name, None
+        self._rebuild(change, f"dataset {name}: {data.DATASETS[name].description}", True)
 
     def _cycle(self, delta):
         names = data.NAMES
-        self._data(names[(names.index(self.ds.name) + delta) % len(names)])
+        self._data(names[(names.index(self.ds.name) + delta) % len(names)]
+                   if self.ds.name in names else names[0])
+
+    def _set(self, arg):
+        """arg = (setting, value): settings that rebuild the data and the net."""
+        name, value = arg
+        self._rebuild(lambda s: setattr(s, name, value), f"{name} {value}",
+                      new_data=name in DATA_SETTINGS)
+
+    def _feature(self, arg):
+        """arg = (feature name, on)."""
+        name, on = arg
+        feats = [f for f in FEATURES if f in (set(self.settings.features) | {name} if on else
+                                              set(self.settings.features) - {name})]
+
+        def change(s):
+            if not feats:
+                raise ValueError("at least one input feature is needed")
+            s.features = feats
+        self._rebuild(change, f"features: {', '.join(feats) or 'none'}")
+
+    def _layers(self, delta):
+        def change(s):
+            if delta > 0 and len(s.hidden) < MAX_LAYERS:
+                s.hidden.append(s.hidden[-1] if s.hidden else 4)
+                s.acts.append(s.acts[-1] if s.acts else "tanh")
+            elif delta < 0 and s.hidden:
+                s.hidden.pop()
+                s.acts.pop()
+        self._rebuild(change, "hidden layers changed")
+
+    def _width(self, arg):
+        layer, n = arg
+
+        def change(s):
+            s.hidden[layer] = int(min(max(n, 1), MAX_NEURONS))
+        self._rebuild(change, f"layer {layer + 1}: {int(min(max(n, 1), MAX_NEURONS))} neurons")
+
+    def _act(self, arg):
+        layer, name = arg
+
+        def change(s):
+            s.acts[layer] = name
+        self._rebuild(change, f"layer {layer + 1}: {name}")
+
+    def _optimizer(self, arg):
+        name, value = arg
+        setattr(self.settings, name, value)
+        if name in ("opt", "l2"):
+            lr = self.opt.lr
+            self.make_optimizer()
+            self.opt.lr = lr
+            self.steps = self.trainer()
+        elif name == "dropout":
+            self.net.dropout = value
+            self.steps = self.trainer()
+        elif name == "batch":
+            self.steps = self.trainer()
+        self.say(f"{name} {value:.3g}" if isinstance(value, float) else f"{name} {value}")
+
+    def _speed(self, arg):
+        """arg = (steps per frame, as fast as it goes)."""
+        self.settings.steps_per_frame, self.settings.fast = int(max(arg[0], 1)), bool(arg[1])
+
+    def _add_point(self, arg):
+        """arg = (point (2,), label, or None to remove the nearest point)."""
+        point, label = arg
+        ds = self.ds
+        xs, labels = self.edits if self.edits is not None else (ds.x, ds.labels)
+        if label is None:
+            if len(xs) <= 4:
+                return
+            k = int(np.argmin(np.hypot(*(xs - point).T)))
+            xs, labels = np.delete(xs, k, 0), np.delete(labels, k, 0)
+        else:
+            xs = np.concatenate([xs, np.asarray(point, np.float32)[None]])
+            labels = np.concatenate([labels, np.asarray([label], labels.dtype)])
+        self.edits = (xs, labels)
+        step = self.step
+        self.restart()
+        self.step = step
 
     def _save(self, path):
-        self.net.save(path)
-        self.say(f"saved weights to {path}")
+        session.save(path, self.net, self.settings.to_dict())
+        self.say(f"saved the session (weights and task) to {path}")
 
     # -- reading ---------------------------------------------------------------------------
 
+    def points(self):
+        """The training points shown and trained on: (x (n, 2), labels)."""
+        return self.edits if self.edits is not None else (self.ds.x, self.ds.labels)
+
     def probe_sample(self, seconds, period):
         """The training sample shown at time `seconds`, one per `period`: (x, its index)."""
-        i = int(seconds / period) % len(self.ds.x)
-        return self.ds.x[i], i
+        xs = self.points()[0]
+        i = int(seconds / period) % len(xs)
+        return xs[i], i
 
     def summary(self):
         last = self.curves.last
@@ -265,7 +512,11 @@ class Gym:
 
 COMMANDS = {
     "pause": Gym._pause, "step": Gym._step, "reset": Gym._reset,
-    "faster": lambda g, _: g._rate(2.0), "slower": lambda g, _: g._rate(0.5),
-    "data": Gym._data, "next_data": lambda g, _: g._cycle(1),
-    "previous_data": lambda g, _: g._cycle(-1), "save": Gym._save,
+    "faster": lambda g, _: g._rate(g.opt.lr * 2), "slower": lambda g, _: g._rate(g.opt.lr / 2),
+    "lr": Gym._rate, "data": Gym._data, "next_data": lambda g, _: g._cycle(1),
+    "previous_data": lambda g, _: g._cycle(-1), "save": Gym._save, "set": Gym._set,
+    "feature": Gym._feature, "layers": Gym._layers, "width": Gym._width, "act": Gym._act,
+    "optimizer": Gym._optimizer, "point": Gym._add_point, "speed": Gym._speed,
+    "regenerate": lambda g, _: g._rebuild(lambda s: setattr(s, "regen", s.regen + 1),
+                                          "new samples of the data", True),
 }

@@ -6,11 +6,12 @@ trains nothing itself, it only tells the model how much of a frame it may use.
     gl.run(view, 800, 600, headless=True, frames=60, screenshot="gym.png")
 """
 
+import sys
 import time
 
 from threadpoolctl import ThreadpoolController
 
-from viz import adder, chrome, cli, data, files, gl, layout, maps, netgraph, plot, theme
+from viz import adder, chrome, cli, data, files, gl, layout, maps, netgraph, panel, plot, theme
 from viz.chrome import Key
 from viz.gym_model import Config, Gym
 
@@ -18,6 +19,7 @@ FRAME = 0.9 / 60               # the frame period training leaves room for: 10% 
                                # so a frame that runs a little long still makes the next tick
 BUDGET = (0.002, 0.008)        # seconds of training per frame, at least and at most
 PROBE_PERIOD = 0.75            # seconds per training sample when the mouse is not probing
+_BUTTONS = {1: 0, 4: 1, 2: 2}  # pyglet's mouse buttons -> ImGui's (left, right, middle)
 BLAS = ThreadpoolController()  # the gym's matmuls are small: BLAS on one thread leaves the
                                # other core to the renderer (OpenBLAS's idle threads spin)
 DATA_KEYS = "1234567890"       # the first ten datasets of data.DATASETS; `d` reaches them all
@@ -37,37 +39,51 @@ KEYS = chrome.Keys(
        Key("s", "png", "save a PNG screenshot", short="png"),
        Key("g", "gif", "start / stop recording a GIF", short="gif"),
        Key("w", "weights", "save the weights (.npz)", short="weights"),
+       Key("p", "panel", "show / hide the control panel", short="panel"),
        Key("h", "help", "show / hide this help", short="help")],
-    extra_help=[("mouse", "hover the output map to probe that input; hover a neuron or map")])
+    extra_help=[("mouse", "hover the output map to probe that input; hover a neuron or map"),
+                ("click", "on the output map: left adds a point of class 1 (the next class),"),
+                ("", "right of class 0, shift+click removes the nearest point"),
+                ("h1 +0.52", "a map's label: hidden neuron 1, its activation for the probe")])
 
-MODEL_COMMANDS = ("pause", "step", "reset", "faster", "slower", "data", "next_data",
-                  "previous_data")
+VIEW_COMMANDS = ("test", "log", "help", "png", "gif", "weights", "panel", "discretize")
+MIN_SIZE = (640, 480)          # the window's smallest size (a window can't be made smaller)
 
 
-def panels(w, h):
-    """Panel boxes (x, y, w, h) for a w x h window: any size >= 1 x 1 lays out."""
+def panels(w, h, controls=False):
+    """Panel boxes (x, y, w, h) for a w x h window, with the control panel's column at the left
+    if `controls`: any size >= 1 x 1 lays out."""
     status, main, keys = layout.rows((0, 0, w, h), [26, None, 20])
+    boxes = {"status": status, "help": keys}
+    if controls:
+        boxes["controls"], main = layout.cols(main, [panel.WIDTH, None])
     left, right = layout.cols(layout.inset(main, 8, 0), [0.5, None], gap=16)
     graph, cost = layout.rows(left, [0.6, None], gap=8)
     graph = layout.inset(graph, 0, 18, 0, 0)
-    side = max(min(right[2] - 70, right[3] * 0.52), 1.0)
+    side = max(min(right[2] - 96, right[3] * 0.52), 1.0)      # the legend keeps 86 px
     top, rest = layout.rows(right, [int(side) + 18, None], gap=26)
     output, legend = layout.cols(layout.inset(top, 0, 18, 0, 0), [int(side), None], gap=10)
-    return {"status": status, "graph": graph, "diagram": layout.inset(graph, 0, 0, 0, 34),
-            "cost": cost, "output": output, "legend": legend,
-            "maps": layout.inset(rest, 0, 0, 0, 8), "help": keys}
+    boxes.update(graph=graph, diagram=layout.inset(graph, 0, 0, 0, 34), cost=cost,
+                 output=output, legend=legend, maps=layout.inset(rest, 0, 0, 0, 8))
+    return boxes
 
 
 class GymView(gl.View):
     """Draws a Gym every frame and turns keys and the mouse into its commands."""
 
-    def __init__(self, model):
+    min_size = MIN_SIZE
+
+    def __init__(self, model, controls=True):
         self.model = model
         self.show_test, self.show_help, self.log_scale = True, False, True
+        self.controls, self.discretize = controls, False
+        self.panel = panel.Panel()
+        self.clicked = False           # a point was added: the next click takes the next class
         self.time, self.mouse = 0.0, None
         self.message, self.message_until = "", 0.0
         self.frame_start, self.train_time, self.drawing = None, 0.0, None
-        self.boxes = panels(800, 600)
+        self.boxes = panels(800, 600, controls)
+        self.dt = 1 / 60
 
     def setup(self):
         ctx = self.ctx
@@ -78,6 +94,7 @@ class GymView(gl.View):
         self.points = maps.Points(ctx)
         self.legend = maps.OutputLegend(ctx, self.colorbar)
         self.graph = netgraph.NetGraph()
+        self.gui = gl.Gui(ctx)
 
     # -- time ------------------------------------------------------------------------------
 
@@ -96,14 +113,14 @@ class GymView(gl.View):
 
     def _update(self, dt):
         m = self.model
-        self.time += dt
+        self.time, self.dt = self.time + dt, dt
         now = time.perf_counter()
         period = now - self.frame_start if self.frame_start is not None else FRAME
         work = self.app.work if self.app is not None else None
         drawing = max((period if work is None else work) - self.train_time, 0.0)
         self.drawing = drawing if self.drawing is None else 0.8 * self.drawing + 0.2 * drawing
         self.frame_start, self.train_time, n = now, 0.0, 0
-        spf = m.cfg.steps_per_frame
+        spf = None if m.settings.fast else m.settings.steps_per_frame
         if not m.paused and spf != 0:
             budget = min(max(FRAME - self.drawing, BUDGET[0]), BUDGET[1])
             n = m.train(budget=budget, steps=spf)
@@ -147,25 +164,27 @@ class GymView(gl.View):
         net, ds = m.net, m.ds
         image = ds.image_shape is not None
         if ds.plane:
-            trace = net.forward(self.layer_maps.points, trace=True)      # one pass, both maps
+            trace = net.forward(m.inputs(self.layer_maps.points), trace=True)   # both maps
             self.layer_maps.update(net, probe_acts=acts[1], a1=trace[1])
             res = int(min(b["output"][2], 256)) if image else self.layer_maps.res
+            y = m.inputs(maps.grid(res)) if image else trace[-1]
+            y = net.forward(y) if image else y
             self.out_map.update(net, classes=ds.classes, image=image, res=res,
-                                y=None if image else trace[-1])
+                                y=maps.discretized(y) if self.discretize and ds.classes else y)
             if not image:
                 self.points.update(self.painter, ds, b["output"][2:], self.show_test,
-                                   self.out_map.point_colors)
+                                   self.out_map.point_colors, m.points())
         else:
             self.layer_maps.update(net, input_shape=(2, ds.n_in // 2), probe_acts=acts[1])
         self.layer_maps.upload()
         self.out_map.upload()
 
     def _draw(self, fbo, width, height):
-        self.boxes = b = panels(width, height)
+        self.boxes = b = panels(width, height, self.controls)
         m = self.model
         net, ds = m.net, m.ds
         point, source = self.probe()
-        acts = net.forward(point, trace=True)
+        acts = net.forward(m.inputs(point), trace=True)
         hover, highlight, enlarge = self.hovered()
         self._prepare(acts)
         fbo.use()
@@ -187,11 +206,20 @@ class GymView(gl.View):
                 self.draw_adder(p)
             what = "activation over the input plane" if ds.plane else \
                 "input weights (top a, bottom b)"
-            panel_title(p, b["maps"], f"first hidden layer: each neuron's {what}")
+            title = f"first hidden layer: each neuron's {what}"
+            if p.text_width(title, 12) > b["maps"][2]:
+                title = f"first hidden layer: {what}"
+            panel_title(p, b["maps"], title)
             self.layer_maps.draw(p, b["maps"], highlight=highlight, enlarge=enlarge)
             message = self.message if self.time < self.message_until else None
             chrome.key_bar(p, b["help"], KEYS.bar(), message)
-            if self.show_help:
+        if self.controls:
+            with self.gui.frame(fbo, width, height, self.dt):
+                options = {"show_test": self.show_test, "discretize": self.discretize}
+                for name, arg in self.panel.build(m, options, b["controls"]):
+                    self.command(name, arg)
+        if self.show_help:
+            with self.painter.target(fbo) as p:
                 chrome.help_overlay(p, width, height, KEYS.rows())
 
     def status(self):
@@ -237,15 +265,61 @@ class GymView(gl.View):
 
     def on_mouse_motion(self, x, y, dx, dy):
         self.mouse = (x, y)
+        if self.controls:
+            self.gui.mouse_motion(x, y)
+
+    def on_mouse_drag(self, x, y, dx, dy, buttons, modifiers):
+        self.on_mouse_motion(x, y, dx, dy)
+
+    def on_mouse_leave(self, x, y):
+        self.mouse = None
+        if self.controls:
+            self.gui.mouse_leave()
+
+    def on_mouse_press(self, x, y, button, modifiers):
+        self.mouse = (x, y)
+        if self.controls:
+            self.gui.mouse_motion(x, y)
+            self.gui.mouse_button(_BUTTONS.get(button, 0), True)
+            if self.gui.wants_mouse or (x < self.boxes["controls"][2]):
+                return
+        self.click(x, y, button, modifiers)
+
+    def on_mouse_release(self, x, y, button, modifiers):
+        if self.controls:
+            self.gui.mouse_button(_BUTTONS.get(button, 0), False)
+
+    def on_mouse_scroll(self, x, y, scroll_x, scroll_y):
+        if self.controls:
+            self.gui.scroll(scroll_x, scroll_y)
+
+    def click(self, x, y, button, modifiers):
+        """On the output map: left adds a point of class 1 (of the next class with more than
+        two), right of class 0, shift removes the nearest point."""
+        m = self.model
+        p = maps.from_pixel(x, y, self.boxes["output"]) if m.ds.plane else None
+        if p is None or m.ds.image_shape is not None or not m.ds.classes:
+            return
+        if modifiers & 1:                                       # shift
+            m.command("point", (p, None))
+            return
+        labels = m.points()[1]
+        if button == 4:                                         # right: class 0
+            label = 0
+        elif m.ds.classes == 2:
+            label = 1
+        else:
+            label = int(labels[-1] + 1) % m.ds.classes if self.clicked else 1
+        self.clicked = True
+        m.command("point", (p, label))
 
     def on_key_press(self, symbol, modifiers):
         return KEYS.handle(symbol, modifiers, self.command)
 
     def command(self, name, arg=None):
-        """A key's command: the model's (MODEL_COMMANDS) or the view's own (test, log, help,
-        png, gif, weights)."""
+        """A key's or the panel's command: the view's own (VIEW_COMMANDS) or the model's."""
         m = self.model
-        if name in MODEL_COMMANDS:
+        if name not in VIEW_COMMANDS:
             m.command(name, arg)
         elif name == "test":
             self.show_test = not self.show_test
@@ -253,14 +327,16 @@ class GymView(gl.View):
             self.log_scale = not self.log_scale
         elif name == "help":
             self.show_help = not self.show_help
+        elif name == "panel":
+            self.controls = not self.controls
+        elif name == "discretize":
+            self.discretize = not self.discretize
         elif name == "png":
             self.say(files.save_frame(self.app, f"nn-gym-{m.ds.name}-{m.step}"))
         elif name == "gif":
             self.say(files.toggle_gif(self.app, f"nn-gym-{m.ds.name}"), 60.0)
         elif name == "weights":
             m.command("save", gl.numbered(f"nn-gym-{m.ds.name}.npz"))
-        else:
-            raise ValueError(f"unknown command {name!r}")
         if m.notice is not None:
             self.say(*m.notice)
             m.notice = None
@@ -277,8 +353,11 @@ def run(cfg):
         model = Gym(cfg)
     except (ValueError, TypeError, OSError, MemoryError) as e:
         raise cli.UsageError(str(e)) from None
-    view = GymView(model)
+    view = GymView(model, controls=not cfg.no_panel)
     cfg.run(view, "nn-gym")
+    if cfg.save is not None:
+        model.command("save", cfg.save)
+        print(model.notice[0], file=sys.stderr)
     cli.summary(frames=view.app.frame, fps=view.app.run_fps(), **model.summary())
     return 0
 

@@ -214,9 +214,12 @@ class OutputMap:
         self.staged.upload()
 
     def point_colors(self, labels, classes):
-        """The colour of each training point's class, matching the map's colours."""
+        """The colour of each training point's class (or value), matching the map's."""
         if classes > 2 or (classes == 2 and self.values.ndim == 3):
             return theme.class_colors(classes)[labels]
+        if classes == 0:                                   # values to fit: the map's colours
+            lo, hi, cmap = self.range
+            return theme.colormap(cmap or "sequential", labels[:, 0].astype(np.float64), lo, hi)
         return theme.colormap("diverging", labels.astype(np.float64), 0, 1)
 
     def draw(self, painter, box):
@@ -233,6 +236,13 @@ RING_TRAIN = (1.0, 1.0, 1.0)     # outline of a training point
 RING_TEST = (0.0, 0.0, 0.0)      # outline of a test point
 
 
+def discretized(y):
+    """Outputs (n, k) made hard: 0 / 1 at 0.5 for one output, the top class one-hot for k."""
+    if y.shape[1] == 1:
+        return (y > 0.5).astype(np.float32)
+    return np.eye(y.shape[1], dtype=np.float32)[np.argmax(y, 1)]
+
+
 class Points:
     """A 2-D dataset's training (and test) points over the output map. They change only with
     the dataset, the panel size or whether test points show, so they are drawn once into a
@@ -241,10 +251,12 @@ class Points:
     def __init__(self, ctx):
         self.ctx, self.fbo, self.key = ctx, None, None
 
-    def update(self, painter, ds, size, show_test, point_colors):
-        """Redraw if anything changed; point_colors(labels, classes) -> fills."""
+    def update(self, painter, ds, size, show_test, point_colors, points=None):
+        """Redraw if anything changed; point_colors(labels, classes) -> fills; points: the
+        training points (x, labels) if not ds.x, ds.labels (the user added some)."""
         w, h = max(int(size[0]), 1), max(int(size[1]), 1)
-        key = (id(ds), w, h, show_test)
+        xs, labels = points if points is not None else (ds.x, ds.labels)
+        key = (id(ds), id(xs), w, h, show_test)
         if key == self.key:
             return
         self.release()
@@ -253,7 +265,7 @@ class Points:
         fbo.use()
         fbo.clear(0.0, 0.0, 0.0, 0.0)
         local = (0, 0, w, h)
-        sets = [(ds.x, ds.labels, RING_TRAIN)]
+        sets = [(xs, labels, RING_TRAIN)]
         if show_test and len(ds.x_test):
             sets.append((ds.x_test, ds.labels_test, RING_TEST))
         with painter.target(fbo) as p:

@@ -6,6 +6,7 @@ painter, and media files. It knows no view; views subclass `View` and are run by
 """
 
 from viz.gl.context import App, View, flush, has_display, headless_context, run
+from viz.gl.gui import Gui
 from viz.gl.media import Recorder, atomic_path, numbered, save_png
 from viz.gl.painter import MAX_ATLASES, Painter
 from viz.gl.shaders import ShaderError, compute, program, shader_source
@@ -20,7 +21,7 @@ from viz.gl.textures import (
                              update_texture,
 )
 
-__all__ = ["App", "View", "flush", "has_display", "headless_context", "run", "Recorder",
+__all__ = ["App", "View", "Gui", "flush", "has_display", "headless_context", "run", "Recorder",
            "atomic_path", "numbered", "save_png", "MAX_ATLASES", "Painter", "ShaderError",
            "compute", "program", "shader_source", "StagedTexture", "lut_texture", "offscreen",
            "read_rgb", "read_texture", "release_offscreen", "texture", "update_texture"]

@@ -93,9 +93,11 @@ class View:
     """What `run` drives. Override what the view needs; every handler here does nothing.
 
     depth: True for a view that depth-tests (its framebuffer gets a depth buffer).
+    min_size: (w, h) below which a window cannot be resized, or None.
     ctx, app: the moderngl context and the App handle, set before setup() is called."""
 
     depth = False
+    min_size = None           # (w, h): a window cannot be made smaller
     ctx = None
     app = None
 
@@ -135,6 +137,9 @@ class View:
 
     def on_mouse_scroll(self, x, y, scroll_x, scroll_y):
         """The wheel turned over (x, y)."""
+
+    def on_mouse_leave(self, x, y):
+        """The pointer left the window."""
 
     def on_resize(self, width, height):
         """The framebuffer is now width x height pixels."""

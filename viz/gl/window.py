@@ -26,6 +26,8 @@ class Window(pyglet.window.Window):
         config = pyglet.gl.Config(red_size=8, green_size=8, blue_size=8, alpha_size=8,
                                   depth_size=24 if view.depth else 0, double_buffer=True)
         super().__init__(width, height, title, resizable=True, config=config, vsync=False)
+        if view.min_size is not None:
+            self.set_minimum_size(*view.min_size)
         self.ctx = moderngl.create_context()
 
     def to_pixels(self, x, y, dx=0, dy=0):
@@ -84,6 +86,9 @@ class Window(pyglet.window.Window):
 
     def on_mouse_scroll(self, x, y, scroll_x, scroll_y):
         self._scene.on_mouse_scroll(*self.to_pixels(x, y)[:2], scroll_x, scroll_y)
+
+    def on_mouse_leave(self, x, y):
+        self._scene.on_mouse_leave(*self.to_pixels(x, y)[:2])
 
     def on_resize(self, width, height):
         if self.ctx is not None:

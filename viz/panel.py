@@ -1,0 +1,180 @@
+"""The gym's control panel: everything TensorFlow Playground lets you change, as Dear ImGui
+controls (viz/gl/gui.py) docked at the window's left edge. It reads the model and the view's
+options and returns the commands the user gave; it changes nothing itself.
+
+    commands = panel.build(model, options, (x, y, w, h))   # [("width", (0, 24)), ...]
+
+Sliders that rebuild the data or the net act when they are let go; the others act at once.
+"""
+
+from imgui_bundle import imgui
+
+import nn
+from viz import data
+from viz.gym_model import FEATURES, INITS, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS
+
+WIDTH = 236
+HIDDEN_ACTS = tuple(a for a in nn.ACTIVATIONS if a != "softmax")
+OUT_ACTS = ("sigmoid", "softmax", "linear", "tanh")
+
+
+class Panel:
+    def __init__(self):
+        self.commands = []
+        self._pending = None          # a rebuilding slider's value while it is dragged
+
+    def send(self, name, arg=None):
+        self.commands.append((name, arg))
+
+    def build(self, model, options, box):
+        """Lay the controls out in box; returns the commands of this frame."""
+        self.commands = []
+        x, y, w, h = box
+        imgui.set_next_window_pos((x, y), imgui.Cond_.always)
+        imgui.set_next_window_size((w, h), imgui.Cond_.always)
+        flags = (imgui.WindowFlags_.no_move | imgui.WindowFlags_.no_resize
+                 | imgui.WindowFlags_.no_collapse | imgui.WindowFlags_.no_title_bar)
+        imgui.begin("controls", None, flags)
+        imgui.push_item_width(w * 0.45)
+        self.run(model, options)
+        if imgui.collapsing_header("data", imgui.TreeNodeFlags_.default_open):
+            self.data(model, options)
+        if model.ds.plane and imgui.collapsing_header("features",
+                                                      imgui.TreeNodeFlags_.default_open):
+            self.features(model)
+        if imgui.collapsing_header("network", imgui.TreeNodeFlags_.default_open):
+            self.network(model)
+        if imgui.collapsing_header("training", imgui.TreeNodeFlags_.default_open):
+            self.training(model)
+        imgui.pop_item_width()
+        imgui.end()
+        return self.commands
+
+    def run(self, model, options):
+        if imgui.button("pause" if not model.paused else "play"):
+            self.send("pause")
+        imgui.same_line()
+        if imgui.button("step"):
+            self.send("step")
+        imgui.same_line()
+        if imgui.button("reset"):
+            self.send("reset")
+        last = model.curves.last
+        imgui.text(f"step {model.step}  epoch {model.epoch}")
+        line = f"cost {last('train'):.4g}"
+        if model.ds.classes:
+            line += f"  acc {last('train acc'):.3f}"
+            if model.t_test is not None:
+                line += f"  test {last('test acc'):.3f}"
+        imgui.text(line)
+        s = model.settings
+        imgui.begin_disabled(s.fast)
+        changed, n = imgui.slider_int("steps / frame", s.steps_per_frame, 1, 500, "%d",
+                                      imgui.SliderFlags_.logarithmic)
+        imgui.end_disabled()
+        if changed:
+            self.send("speed", (n, s.fast))
+        changed, fast = imgui.checkbox("as fast as it goes", s.fast)
+        if changed:
+            self.send("speed", (s.steps_per_frame, fast))
+
+    def data(self, model, options):
+        s = model.settings
+        names = list(data.NAMES) + (["csv"] if s.csv else [])
+        current = names.index(model.ds.name) if model.ds.name in names else 0
+        changed, k = imgui.combo("dataset", current, names)
+        if changed and names[k] != "csv":
+            self.send("data", names[k])
+        if model.ds.plane and s.csv is None and model.ds.name != "image":
+            self.released("noise", imgui.slider_float("noise", s.noise, 0.0, 0.5, "%.2f"))
+            self.released("n_train", imgui.slider_int("samples", s.n_train, 20, 2000, "%d",
+                                                      imgui.SliderFlags_.logarithmic))
+        if len(model.ds.x_test) or s.test_frac > 0:
+            changed, pct = imgui.slider_int("training %", round(100 * (1 - s.test_frac)),
+                                            10, 100)
+            self.released("test_frac", (changed, round(1 - pct / 100, 2)))
+        if imgui.button("regenerate"):
+            self.send("regenerate")
+        changed, on = imgui.checkbox("show test data", options["show_test"])
+        if changed:
+            self.send("test")
+        changed, on = imgui.checkbox("discretize output", options["discretize"])
+        if changed:
+            self.send("discretize")
+
+    def released(self, name, changed_value):
+        """Send ("set", (name, value)) when the slider just drawn is let go after a change."""
+        changed, value = changed_value
+        if changed:
+            self._pending = value
+        if imgui.is_item_deactivated_after_edit():
+            self.send("set", (name, self._pending if self._pending is not None else value))
+            self._pending = None
+
+    def features(self, model):
+        on = set(model.settings.features)
+        for k, name in enumerate(FEATURES):
+            if k % 2:
+                imgui.same_line(130)
+            changed, v = imgui.checkbox(name, name in on)
+            if changed:
+                self.send("feature", (name, v))
+
+    def network(self, model):
+        s = model.settings
+        imgui.text(f"hidden layers: {len(s.hidden)}")
+        imgui.same_line()
+        if imgui.small_button("-##layers") and s.hidden:
+            self.send("layers", -1)
+        imgui.same_line()
+        if imgui.small_button("+##layers") and len(s.hidden) < MAX_LAYERS:
+            self.send("layers", 1)
+        for k, (n, act) in enumerate(zip(s.hidden, s.acts)):
+            imgui.push_id(f"layer{k}")
+            if imgui.small_button("-") and n > 1:
+                self.send("width", (k, n - 1))
+            imgui.same_line()
+            imgui.text(f"{n:2d}")
+            imgui.same_line()
+            if imgui.small_button("+") and n < MAX_NEURONS:
+                self.send("width", (k, n + 1))
+            imgui.same_line()
+            imgui.push_item_width(90)
+            changed, i = imgui.combo(f"layer {k + 1}", HIDDEN_ACTS.index(act)
+                                     if act in HIDDEN_ACTS else 0, HIDDEN_ACTS)
+            imgui.pop_item_width()
+            if changed:
+                self.send("act", (k, HIDDEN_ACTS[i]))
+            imgui.pop_id()
+        out = model.net.acts[-1]
+        acts = OUT_ACTS if out in OUT_ACTS else OUT_ACTS + (out,)
+        changed, i = imgui.combo("output", acts.index(out), acts)
+        if changed:
+            self.send("set", ("out_act", acts[i]))
+        losses = nn.LOSSES if out == "softmax" else ("mse",)
+        changed, i = imgui.combo("loss", losses.index(model.loss) if model.loss in losses
+                                 else 0, losses)
+        if changed:
+            self.send("set", ("loss", losses[i]))
+        changed, i = imgui.combo("initialisation", INITS.index(s.init), INITS)
+        if changed:
+            self.send("set", ("init", INITS[i]))
+
+    def training(self, model):
+        s = model.settings
+        changed, i = imgui.combo("optimizer", OPTIMIZERS.index(s.opt), OPTIMIZERS)
+        if changed:
+            self.send("optimizer", ("opt", OPTIMIZERS[i]))
+        changed, lr = imgui.slider_float("learning rate", model.opt.lr, 1e-4, 1.0, "%.4f",
+                                         imgui.SliderFlags_.logarithmic)
+        if changed:
+            self.send("lr", lr)
+        changed, b = imgui.slider_int("batch size", s.batch, 1, 512, "%d",
+                                      imgui.SliderFlags_.logarithmic)
+        if changed:
+            self.send("optimizer", ("batch", b))
+        for name, label, top in (("l1", "L1 rate", 0.01), ("l2", "L2 rate", 0.01),
+                                 ("dropout", "dropout", 0.9)):
+            changed, v = imgui.slider_float(label, getattr(s, name), 0.0, top, "%.4f")
+            if changed:
+                self.send("optimizer", (name, v))

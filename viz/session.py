@@ -1,0 +1,61 @@
+"""A gym session in one file: the net as nn.MLP.save writes it, plus a `gym.json` member with
+the task's settings (dataset and its options, features, activations, optimizer). Standard
+library and nn only.
+
+    save("run.npz", net, {"data": "adder", "bits": 3, ...})
+    net, settings = load("run.npz")     # settings None for a file nn.MLP.save wrote alone
+"""
+
+import io
+import json
+import zipfile
+
+import nn
+from viz.files import atomic_path
+
+MEMBER = "gym.json"
+
+
+def save(path, net, settings):
+    """Write net and settings (a JSON-able dict) to path atomically."""
+    buf = io.BytesIO()
+    with atomic_path(path) as tmp:
+        net.save(tmp)
+        with zipfile.ZipFile(tmp) as src:
+            members = {name: src.read(name) for name in src.namelist()}
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+            for name, blob in members.items():
+                out.writestr(name, blob)
+            out.writestr(MEMBER, json.dumps(settings, sort_keys=True))
+        tmp.write_bytes(buf.getvalue())
+
+
+def _bad(path, reason):
+    return ValueError(f"--load: {path} is not a net saved by nn.MLP.save or the gym ({reason})")
+
+
+def load(path):
+    """(net, settings dict or None) from a session file or a plain nn.MLP.save file."""
+    try:
+        with zipfile.ZipFile(path) as src:
+            names = src.namelist()
+            settings = json.loads(src.read(MEMBER)) if MEMBER in names else None
+            rest = io.BytesIO()
+            with zipfile.ZipFile(rest, "w") as out:
+                for name in names:
+                    if name != MEMBER:
+                        out.writestr(name, src.read(name))
+    except FileNotFoundError:
+        raise ValueError(f"--load: no such file {path}") from None
+    except (zipfile.BadZipFile, OSError, json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise _bad(path, e) from None
+    if settings is not None and not isinstance(settings, dict):
+        raise _bad(path, f"{MEMBER} holds a {type(settings).__name__}, not settings")
+    rest.seek(0)
+    try:
+        return nn.MLP.load(rest), settings
+    except (ValueError, TypeError) as e:
+        reason = str(e).split(": ", 1)[-1]
+        if "pickle" in reason.lower():
+            reason = "it holds pickled Python objects, which nn never loads"
+        raise _bad(path, reason) from None

@@ -118,3 +118,28 @@ def test_windows_survive_tiny_sizes_while_recording(display, tmp_path, app):
     gif = iio.imread(tmp_path / "rec.gif", index=None)
     assert gif.shape[0] > 5 and gif.shape[1:3] == first
     assert gif[-1].std() > 10                               # the last frame is a picture too
+
+
+def test_a_click_on_the_panel_changes_the_net(display, tmp_path):
+    """The X server's pointer (xdotool) clicks the panel's "+" of the hidden layers, where the
+    headless layout of the same window size puts it: the net gets a third hidden layer."""
+    from viz import gl, gym_view
+    from viz.gym_model import Config, Gym
+
+    view = gym_view.GymView(Gym(Config(data="spiral")), controls=True)
+    gl.run(view, 800, 600, headless=True, frames=2)
+    x, y, w, h = view.panel.rects["layers +"]
+    proc, window, env = launch(display, tmp_path, "--data", "spiral")
+    try:
+        time.sleep(1.0)
+        subprocess.run(["xdotool", "mousemove", "--window", window, str(int(x + w / 2)),
+                        str(int(y + h / 2))], env=env, check=True)
+        time.sleep(0.3)
+        subprocess.run(["xdotool", "click", "1"], env=env, check=True)
+        time.sleep(0.8)
+        subprocess.run(["xdotool", "key", "--window", window, "Escape"], env=env, check=True)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert summary(out)["arch"] == "2-16-16-16-1"

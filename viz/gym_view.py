@@ -281,7 +281,7 @@ class GymView(gl.View):
         if self.controls:
             self.gui.mouse_motion(x, y)
             self.gui.mouse_button(_BUTTONS.get(button, 0), True)
-            if self.gui.wants_mouse or (x < self.boxes["controls"][2]):
+            if x < self.boxes["controls"][2]:                   # the panel's column
                 return
         self.click(x, y, button, modifiers)
 

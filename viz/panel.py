@@ -21,10 +21,23 @@ OUT_ACTS = ("sigmoid", "softmax", "linear", "tanh")
 class Panel:
     def __init__(self):
         self.commands = []
+        self.rects = {}               # control name -> (x, y, w, h) where it was last drawn
         self._pending = None          # a rebuilding slider's value while it is dragged
 
     def send(self, name, arg=None):
         self.commands.append((name, arg))
+
+    def button(self, label, command):
+        """A button that sends `command` (and is marked by it)."""
+        clicked = imgui.button(label)
+        self.mark(command)
+        if clicked:
+            self.send(command)
+
+    def mark(self, name):
+        """Remember where the control just drawn is (tests and pointer scripts click there)."""
+        (x0, y0), (x1, y1) = imgui.get_item_rect_min(), imgui.get_item_rect_max()
+        self.rects[name] = (x0, y0, x1 - x0, y1 - y0)
 
     def build(self, model, options, box):
         """Lay the controls out in box; returns the commands of this frame."""
@@ -51,14 +64,11 @@ class Panel:
         return self.commands
 
     def run(self, model, options):
-        if imgui.button("pause" if not model.paused else "play"):
-            self.send("pause")
+        self.button("play" if model.paused else "pause", "pause")
         imgui.same_line()
-        if imgui.button("step"):
-            self.send("step")
+        self.button("step", "step")
         imgui.same_line()
-        if imgui.button("reset"):
-            self.send("reset")
+        self.button("reset", "reset")
         last = model.curves.last
         imgui.text(f"step {model.step}  epoch {model.epoch}")
         line = f"cost {last('train'):.4g}"
@@ -75,6 +85,7 @@ class Panel:
         if changed:
             self.send("speed", (n, s.fast))
         changed, fast = imgui.checkbox("as fast as it goes", s.fast)
+        self.mark("fast")
         if changed:
             self.send("speed", (s.steps_per_frame, fast))
 
@@ -93,12 +104,13 @@ class Panel:
             changed, pct = imgui.slider_int("training %", round(100 * (1 - s.test_frac)),
                                             10, 100)
             self.released("test_frac", (changed, round(1 - pct / 100, 2)))
-        if imgui.button("regenerate"):
-            self.send("regenerate")
+        self.button("regenerate", "regenerate")
         changed, on = imgui.checkbox("show test data", options["show_test"])
+        self.mark("show test data")
         if changed:
             self.send("test")
         changed, on = imgui.checkbox("discretize output", options["discretize"])
+        self.mark("discretize output")
         if changed:
             self.send("discretize")
 
@@ -117,27 +129,30 @@ class Panel:
             if k % 2:
                 imgui.same_line(130)
             changed, v = imgui.checkbox(name, name in on)
+            self.mark(name)
             if changed:
                 self.send("feature", (name, v))
 
     def network(self, model):
         s = model.settings
         imgui.text(f"hidden layers: {len(s.hidden)}")
-        imgui.same_line()
-        if imgui.small_button("-##layers") and s.hidden:
-            self.send("layers", -1)
-        imgui.same_line()
-        if imgui.small_button("+##layers") and len(s.hidden) < MAX_LAYERS:
-            self.send("layers", 1)
+        for sign, delta in (("-", -1), ("+", 1)):
+            imgui.same_line()
+            clicked = imgui.small_button(f"{sign}##layers")
+            self.mark(f"layers {sign}")
+            if clicked and 0 <= len(s.hidden) + delta <= MAX_LAYERS:
+                self.send("layers", delta)
         for k, (n, act) in enumerate(zip(s.hidden, s.acts)):
             imgui.push_id(f"layer{k}")
-            if imgui.small_button("-") and n > 1:
-                self.send("width", (k, n - 1))
-            imgui.same_line()
-            imgui.text(f"{n:2d}")
-            imgui.same_line()
-            if imgui.small_button("+") and n < MAX_NEURONS:
-                self.send("width", (k, n + 1))
+            for sign, delta in (("-", -1), ("+", 1)):
+                clicked = imgui.small_button(sign)
+                self.mark(f"layer {k + 1} {sign}")
+                if clicked and 1 <= n + delta <= MAX_NEURONS:
+                    self.send("width", (k, n + delta))
+                imgui.same_line()
+                if delta < 0:
+                    imgui.text(f"{n:2d}")
+                    imgui.same_line()
             imgui.same_line()
             imgui.push_item_width(90)
             changed, i = imgui.combo(f"layer {k + 1}", HIDDEN_ACTS.index(act)
@@ -167,6 +182,7 @@ class Panel:
             self.send("optimizer", ("opt", OPTIMIZERS[i]))
         changed, lr = imgui.slider_float("learning rate", model.opt.lr, 1e-4, 1.0, "%.4f",
                                          imgui.SliderFlags_.logarithmic)
+        self.mark("learning rate")
         if changed:
             self.send("lr", lr)
         changed, b = imgui.slider_int("batch size", s.batch, 1, 512, "%d",

@@ -6,7 +6,6 @@ not what that renderer calls). Works on the headless EGL context as in a window.
     gui.mouse_motion(x, y); gui.mouse_button(0, True)     # from the view's handlers
     with gui.frame(fbo, width, height, dt):
         if imgui.button("play"): ...
-    gui.wants_mouse                                       # the pointer is over a control
 
 Each Gui has an ImGui context of its own, made current around everything it does.
 """
@@ -38,12 +37,6 @@ class Gui:
         style.window_rounding = style.frame_rounding = 2.0
         style.item_spacing = (6.0, 4.0)
         self._renderer = ModernGLRenderer(ctx=ctx, display_size=(800, 600))
-        self._want_mouse = False
-
-    @property
-    def wants_mouse(self):
-        """Whether the pointer was over a control (or dragging one) in the last frame."""
-        return self._want_mouse
 
     def _io(self):
         imgui.set_current_context(self._context)
@@ -73,7 +66,6 @@ class Gui:
             yield
         finally:
             imgui.render()
-            self._want_mouse = io.want_capture_mouse
             fbo.use()
             self._renderer.render(imgui.get_draw_data())
 

@@ -1,0 +1,113 @@
+"""viz/panel.py driven as a user would: the pointer moved onto a control through the view's
+handlers (imgui's mouse state), pressed and let go, and the model checked."""
+
+import numpy as np
+import pytest
+
+import nn
+from viz import gl, gym_view
+from viz.gym_model import Config, Gym
+
+SIZE = (900, 700)
+
+
+@pytest.fixture
+def view(ctx):
+    v = gym_view.GymView(Gym(Config(data="spiral", seed=4)), controls=True)
+    v.open(ctx, gl.App(60))
+    v.fbo = gl.offscreen(ctx, *SIZE)
+    frame(v)
+    yield v
+    gl.release_offscreen(v.fbo)
+
+
+def frame(v, n=1):
+    for _ in range(n):
+        v.draw(v.fbo, *SIZE)
+
+
+def click(v, name, button=1):
+    """Move onto the control `name`, press, a frame, let go, a frame (imgui acts on release)."""
+    x, y, w, h = v.panel.rects[name]
+    cx, cy = x + w / 2, y + h / 2
+    v.on_mouse_motion(cx, cy, 0, 0)
+    frame(v)
+    v.on_mouse_press(cx, cy, button, 0)
+    frame(v)
+    v.on_mouse_release(cx, cy, button, 0)
+    frame(v, 2)
+
+
+def test_buttons_pause_step_and_reset(view):
+    m = view.model
+    assert not m.paused
+    click(view, "pause")
+    assert m.paused
+    click(view, "step")
+    assert m.step == 1 and m.paused
+    before = m.net.ws[0].copy()
+    click(view, "reset")
+    assert m.step == 0 and not np.array_equal(before, m.net.ws[0])
+
+
+def test_neurons_and_layers_rebuild_the_net_with_the_same_seed(view):
+    m = view.model
+    click(view, "layer 1 +")
+    assert m.net.arch == (2, 17, 16, 1)
+    want = nn.MLP([2, 17, 16, 1], act="tanh", out_act="sigmoid", seed=4)
+    np.testing.assert_array_equal(m.net.ws[1], want.ws[1])          # same seed, new shape
+    click(view, "layer 2 -")
+    assert m.net.arch == (2, 17, 15, 1)
+    click(view, "layers +")
+    assert m.net.arch == (2, 17, 15, 15, 1) and m.settings.acts == ["tanh"] * 3
+    click(view, "layers -")
+    click(view, "layers -")
+    assert m.net.arch == (2, 17, 1)
+
+
+def test_features_change_the_input_layer_and_what_it_is_fed(view):
+    m = view.model
+    click(view, "x^2")
+    assert m.settings.features == ["x", "y", "x^2"] and m.net.arch[0] == 3
+    np.testing.assert_allclose(m.x[:, 2], m.ds.x[:, 0] ** 2, rtol=1e-6)
+    click(view, "x")
+    assert m.settings.features == ["y", "x^2"] and m.net.arch[0] == 2
+    np.testing.assert_allclose(m.x, np.stack([m.ds.x[:, 1], m.ds.x[:, 0] ** 2], 1), rtol=1e-6)
+
+
+def test_view_options_and_speed(view):
+    assert view.show_test and not view.discretize
+    click(view, "show test data")
+    click(view, "discretize output")
+    assert not view.show_test and view.discretize
+    frame(view)
+    values = np.unique(view.out_map.values)
+    assert set(values.tolist()) <= {0.0, 1.0}                      # a hard boundary
+    assert not view.model.settings.fast
+    click(view, "fast")
+    assert view.model.settings.fast
+
+
+def test_dragging_the_rate_slider_right_raises_the_rate(view):
+    m = view.model
+    lr = m.opt.lr
+    x, y, w, h = view.panel.rects["learning rate"]
+    view.on_mouse_motion(x + 5, y + h / 2, 0, 0)
+    frame(view)
+    view.on_mouse_press(x + w * 0.5, y + h / 2, 1, 0)
+    frame(view)
+    view.on_mouse_drag(x + w * 0.9, y + h / 2, 0, 0, 1, 0)
+    frame(view)
+    view.on_mouse_release(x + w * 0.9, y + h / 2, 1, 0)
+    frame(view)
+    assert m.opt.lr > 5 * lr and m.settings.lr == m.opt.lr
+
+
+def test_clicks_on_the_panel_do_not_reach_the_output_map(view):
+    m = view.model
+    n = len(m.points()[0])
+    click(view, "regenerate")
+    assert len(m.points()[0]) == n and m.settings.regen == 1
+    x, y, w, h = view.boxes["output"]
+    view.on_mouse_press(x + w / 2, y + h / 2, 1, 0)                 # on the map: a point
+    assert len(m.points()[0]) == n + 1 and m.points()[1][-1] == 1

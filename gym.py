@@ -18,6 +18,7 @@ APPS = {
     "march": ("viz.march_view", "APP"),
     "chaos": ("viz.chaos_view", "CHAOS_APP"),
     "play": ("viz.chaos_view", "PLAY_APP"),
+    "anim": ("viz.anim_view", "APP"),
 }
 
 

@@ -4,11 +4,22 @@ segment per weight with hue by sign and width / opacity by |w| (scaled per layer
     graph = NetGraph()
     graph.draw(painter, net, acts, (x, y, w, h), hover=(layer, i))   # acts = forward(p, trace)
 
+An animated pass is drawn from a Frame (draw_frame): per layer the disc colours (or unlit),
+dropped neurons crossed out, per layer pair signed edge values (contributions a_i * w_ij, or
+gradients) in a pair of hues, lit, faint, or drawn part of the way as the signal travels; an
+image input drawn as the image with the first layer's edges leaving from its pooled regions;
+layers wider than fit shown by their strongest neurons (summarise).
+
+    frame = Frame(colors, edges, reach=[1, 0.4, 0], glow=[1, 1, 0.2])
+    graph.draw_frame(painter, arch, frame, box)
+
 Input neurons show the input values. Each layer uses the colormap that fits its activation
 (activations.act_range): diverging for tanh / sin / linear, sequential for sigmoid / relu / softmax;
 NaN or inf activations are grey. Layers wider than the box get smaller discs; a layer pair with
 more than MAX_EDGES weights draws only its MAX_EDGES largest.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -16,6 +27,14 @@ from viz import activations, theme
 
 POSITIVE = theme.hex_rgb("#e0533d")      # red for w > 0
 NEGATIVE = theme.hex_rgb("#3d8fe0")      # blue for w < 0
+GRAD_POSITIVE = theme.hex_rgb("#f2a93b")  # gradients: orange for > 0
+GRAD_NEGATIVE = theme.hex_rgb("#a070f0")  # purple for < 0
+FAINT = theme.hex_rgb("#5a5a66")          # edges the signal has not reached
+UNLIT = (0.11, 0.11, 0.13)                # discs the signal has not reached
+DIM_RING = (0.4, 0.4, 0.45)               # the ring of an unlit disc
+CROSS = (1.0, 0.32, 0.32)                 # the X over a dropped neuron
+MIN_SHOWN_RADIUS = 3.0      # a layer that would get smaller discs shows its strongest neurons
+POOL = 4                    # an image input's edges leave from POOL x POOL regions
 MAX_EDGES = 1024            # per layer pair: more draw as a haze and cost the renderer
 MAX_RADIUS = 13.0
 LABEL_SIZE = 11
@@ -73,7 +92,7 @@ class NetGraph:
         """Draw `net` with the probe's activations `acts` ([x, a_1, ..., a_L], 1-D each);
         ranges: (lo, hi, cmap) per layer (default layer_ranges(net.acts, acts))."""
         centres, radius, edges = self._geometry_of(net.arch, box)
-        self._edges(painter, edges, net.ws, radius, hover)
+        self._edges(painter, edges, net.ws, radius, hover, 0.12)
         if ranges is None:
             ranges = layer_ranges(net.acts, acts)
         rgb = np.concatenate([theme.colormap(cmap, np.asarray(a, np.float64), lo, hi)
@@ -92,10 +111,56 @@ class NetGraph:
             painter.text(label, c[0, 0], y + 2, size=LABEL_SIZE, color=(0.75, 0.75, 0.8),
                          anchor="center")
 
-    def _edges(self, painter, edges, ws, radius, hover):
-        """Every layer's edges in one batch, each layer's strongest on top."""
+    def draw_frame(self, painter, frame, box):
+        """Draw a Frame (its arrays over the neurons drawn) in box: edges, discs, crosses, labels.
+        Returns the centres per layer and the radius."""
+        arch = [len(e) for e in frame.edges] + [len(frame.edges[-1][0])]
+        key = (("frame", frame.image) + tuple(arch), tuple(float(v) for v in box))
+        geometry = self._geometry.get(key)
+        if geometry is None:
+            centres, radius = frame_layout(arch, box, frame.image)
+            if len(self._geometry) >= 8:
+                self._geometry.clear()
+            geometry = self._geometry[key] = (centres, radius, _edge_geometry(centres, radius))
+        centres, radius, edges = geometry
+        self._edges(painter, edges, frame.edges, radius, None, 0.04, hues=frame.hues,
+                     glow=frame.glow, reach=frame.reach)
+        first = 1 if frame.image is not None else 0
+        rgb = np.concatenate([np.broadcast_to(np.float32(UNLIT if c is None else c)[..., :3],
+                                              (len(centres[l]), 3))
+                              for l, c in enumerate(frame.colors) if l >= first])
+        discs = np.concatenate(centres[first:])
+        lit = np.concatenate([np.full(len(centres[l]), c is not None)
+                              for l, c in enumerate(frame.colors) if l >= first])
+        ring = np.where(lit[:, None], np.float32([0.85, 0.85, 0.88]), np.float32(DIM_RING))
+        painter.discs(discs, radius, rgb, outline=ring, outline_width=max(1.0, radius / 8))
+        if frame.crossed is not None:
+            marked = np.concatenate([np.zeros(len(c), bool) if m is None or l < first else m
+                                     for l, (c, m) in enumerate(zip(centres, frame.crossed))
+                                     if l >= first])
+            at = discs[marked]
+            d = np.float32([radius, radius]) * 0.75
+            painter.lines(np.concatenate([at - d, at + d * (1, -1)]),
+                          np.concatenate([at + d, at - d * (1, -1)]),
+                          max(1.5, radius / 4), CROSS)
+        labels = frame.labels or [str(n) for n in arch]
+        xs = [float(c[:, 0].mean()) for c in centres]
+        gap = min(np.diff(xs)) if len(xs) > 1 else box[2]
+        for c, label in zip(centres, labels):
+            if painter.text_width(label, LABEL_SIZE) > gap - 4:
+                label = label.split()[-1] if " " in label else label
+            painter.text(label, c[:, 0].mean(), box[1] + 2, size=LABEL_SIZE,
+                         color=(0.75, 0.75, 0.8), anchor="center")
+        return centres, radius
+
+    def _edges(self, painter, edges, ws, radius, hover, base, hues=None, glow=None,
+               reach=None):
+        """Every layer's edges in one batch, each layer's strongest on top: ws per layer pair
+        (n_l, n_{l+1}) signed values, alpha base + 0.8 |w| / layer max (times glow per pair);
+        hues per pair (positive, negative); reach per pair: the part of each segment drawn,
+        from the left (> 0) or from the right (< 0)."""
         i, j, layer, p0, p1, starts = edges
-        w = np.concatenate([layer_w.ravel() for layer_w in ws])
+        w = np.concatenate([np.ravel(layer_w) for layer_w in ws])
         mag = np.abs(w)
         scale = np.maximum.reduceat(mag, starts)                     # per layer; NaN stays NaN
         scale[~np.isfinite(scale) | (scale == 0)] = 1.0
@@ -108,9 +173,20 @@ class NetGraph:
                                    for a, n in zip(starts, sizes)])
             i, j, layer, p0, p1, w, s = (v[keep] for v in (i, j, layer, p0, p1, w, s))
         rgba = np.empty((len(s), 4), np.float32)
-        rgba[:, :3] = np.where((w >= 0)[:, None], POSITIVE, NEGATIVE)
-        rgba[:, 3] = 0.12 + 0.8 * s
+        if hues is None:
+            rgba[:, :3] = np.where((w >= 0)[:, None], POSITIVE, NEGATIVE)
+        else:
+            pos, neg = (np.float32([h[k] for h in hues])[layer] for k in (0, 1))
+            rgba[:, :3] = np.where((w >= 0)[:, None], pos, neg)
+        rgba[:, 3] = base + 0.8 * s
+        if glow is not None:
+            rgba[:, 3] *= np.float32(glow)[layer]
         rgba[~np.isfinite(w)] = (0.5, 0.5, 0.5, 0.6)
+        if reach is not None:                       # the signal part of the way along
+            r = np.float32(reach)[layer][:, None]
+            p0, p1 = (np.where(r >= 0, p0, p1 + (p0 - p1) * -r),
+                      np.where(r >= 0, p0 + (p1 - p0) * r, p1))
+            rgba[(r[:, 0] == 0), 3] = 0.0
         if hover is not None:                       # the hovered neuron's edges stand out
             hl, hi_ = hover
             near = ((layer == hl) & (i == hi_)) | ((layer == hl - 1) & (j == hi_))
@@ -118,6 +194,83 @@ class NetGraph:
         width = np.maximum(0.6, radius * 0.45 * s) if radius > 3 else np.full(len(s), 0.8)
         order = np.lexsort((s, layer))
         painter.lines(p0[order], p1[order], width[order], rgba[order])
+
+
+@dataclass
+class Frame:
+    """One frame of an animated pass, per layer l (layer 0 is the input) and per layer pair l
+    (layer l to layer l + 1), over the neurons drawn (see summarise):
+
+    colors   (n_l, 3) disc colours, or None: the layer is unlit
+    edges    (n_l, n_{l+1}) signed edge values (contributions a_i w_ij, gradients, weights)
+    glow     alpha factor per pair (0 hides it); reach: the part of each segment drawn, from
+             the left (> 0) or the right (< 0); hues: (positive, negative) colours per pair
+    crossed  (n_l,) bool per layer, or None: neurons dropped in this pass, crossed out
+    labels   text under each column (None: the layer's size)
+    image    (h, w) when layer 0 is an image: its discs are not drawn (the caller draws the
+             image in image_box) and its edges leave from POOL x POOL regions (pool_rows)
+    """
+
+    colors: list
+    edges: list
+    glow: list
+    reach: list
+    hues: list
+    crossed: list = None
+    labels: list = None
+    image: tuple = None
+
+
+def capacity(box):
+    """How many discs of at least MIN_SHOWN_RADIUS fit in a column of the diagram's box."""
+    return max(int((box[3] - 24) / (MIN_SHOWN_RADIUS / 0.42)), 1)
+
+
+def summarise(arch, box, values, image=None):
+    """Per layer the indices of the neurons drawn: all of them, or for a layer wider than
+    capacity(box) its strongest by |values[l]| (in index order); an image input's POOL x POOL
+    regions."""
+    room = capacity(box)
+    shown = []
+    for l, (n, v) in enumerate(zip(arch, values)):
+        if l == 0 and image is not None:
+            shown.append(np.arange(POOL * POOL))
+        elif n <= room:
+            shown.append(np.arange(n))
+        else:
+            shown.append(np.sort(np.argsort(-np.abs(np.nan_to_num(v)), kind="stable")[:room]))
+    return shown
+
+
+def pool_rows(values, image):
+    """Rows (h * w, ...) of an image input summed over POOL x POOL regions -> (POOL**2, ...),
+    regions row-major from the top-left."""
+    h, w = image
+    ry, rx = np.arange(h) * POOL // h, np.arange(w) * POOL // w
+    region = (ry[:, None] * POOL + rx[None, :]).ravel()                # (h * w,)
+    out = np.zeros((POOL * POOL,) + np.shape(values)[1:], np.float64)
+    np.add.at(out, region, values)
+    return out
+
+
+def image_box(box, arch):
+    """Where an image input is drawn: a square in the input column of the diagram's box."""
+    x, y, w, h = box
+    gap = (w - 2 * min(40.0, w * 0.08)) / max(len(arch) - 1, 1)
+    side = max(min(h - 40, gap * 0.8, 180.0), 8.0)
+    return (x + 4, y + 18 + (h - 18 - side) / 2, side, side)
+
+
+def frame_layout(arch, box, image=None):
+    """Centres per layer and the disc radius of a Frame's diagram: as NetGraph.layout, but an
+    image input's column holds its POOL x POOL region centres inside image_box."""
+    centres, radius = _layout(tuple(int(n) for n in arch), tuple(float(v) for v in box))
+    if image is not None:
+        ix, iy, side, _ = image_box(box, arch)
+        k = (np.arange(POOL) + 0.5) * side / POOL
+        gy, gx = np.meshgrid(iy + k, ix + k, indexing="ij")
+        centres[0] = np.stack([gx.ravel(), gy.ravel()], 1).astype(np.float32)
+    return centres, radius
 
 
 def _layout(arch, box):
@@ -157,23 +310,32 @@ def _edge_geometry(centres, radius):
 def draw_legend(p, box, net, ranges, colorbar):
     """Below the diagram in box: the edge colours, and one colorbar per distinct activation
     range, right-aligned, as many as fit beside the edge key."""
-    x, y, w, h = box
-    ly = y + h - 24
-    p.lines([[x + 4, ly + 4], [x + 4, ly + 16]], [[x + 24, ly + 4], [x + 24, ly + 16]],
-            [2.5, 2.5], [POSITIVE, NEGATIVE])
     key = "w > 0\nw < 0"
     if trimmed(net.arch):
         key = f"w > 0  {MAX_EDGES} largest\nw < 0  |w| per layer"
-    p.text(key, x + 28, ly - 3, size=10, color=theme.DIM)
-    key_end = x + 28 + p.text_width(key, 10) + 12
     shown = {}
     for name, r in zip(["input"] + net.acts, ranges):
         shown.setdefault((r[2], round(r[0], 3), round(r[1], 3)), []).append(name)
+    bars = [(cmap, lo, hi, "/".join(dict.fromkeys(names)))
+            for (cmap, lo, hi), names in shown.items()]
+    draw_frame_legend(p, box, [(POSITIVE, NEGATIVE, key)], bars, colorbar)
+
+
+def draw_frame_legend(p, box, hues, bars, colorbar):
+    """A Frame's key along the bottom of box: edge hue pairs [(positive, negative, text)] at
+    the left, colorbars [(cmap, lo, hi, label)] right-aligned, as many as fit."""
+    x, y, w, h = box
+    ly = y + h - 24
+    kx = x + 4
+    for pos, neg, text in hues:
+        p.lines([[kx, ly + 4], [kx, ly + 16]], [[kx + 20, ly + 4], [kx + 20, ly + 16]],
+                [2.5, 2.5], [pos, neg])
+        p.text(text, kx + 24, ly - 3, size=10, color=theme.DIM)
+        kx += 24 + p.text_width(text, 10) + 12
     lx = x + w - 4
-    bar = max(min(100.0, (lx - key_end) / len(shown) - 18), 60.0)   # narrower to fit all
-    for (cmap, lo, hi), names in shown.items():
-        if lx - bar < key_end:                      # no room left beside the edge key
+    bar = max(min(100.0, (lx - kx) / max(len(bars), 1) - 18), 60.0)   # narrower to fit all
+    for cmap, lo, hi, label in bars:
+        if lx - bar < kx:
             break
-        colorbar.draw(p, cmap, lo, hi, (lx - bar, ly, bar, 9),
-                      label="/".join(dict.fromkeys(names)))
+        colorbar.draw(p, cmap, lo, hi, (lx - bar, ly, bar, 9), label=label)
         lx -= bar + 18

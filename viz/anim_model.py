@@ -1,0 +1,412 @@
+"""nn-gym anim's model: a net learning the hand-drawn shapes (or a 2-D toy) through `nn.train`,
+and the clock of the animated pass shown every `every` steps. It draws nothing and imports no
+GL; viz/anim_view.py draws it.
+
+    anim = Anim(Config())                 # shapes, 784-32-16-16-4 relu, softmax, ce, Adam
+    anim.advance(1 / 60)                  # the clock: phases, then `every` steps, a new example
+    anim.phase_name()                     # ("forward", 2): layer 2 is being lit
+    anim.example.acts, anim.example.deltas
+    anim.summary()                        # {"task": "shapes", ..., "test_acc": 0.97, ...}
+
+An example's pass: one sample through the net, in training mode (dropout masks drawn, as
+`nn.MLP.backprop` draws them from a Generator) while training, in test mode after it. Its phases:
+the input, each layer left to right, then the backward pass from the output back to layer 1.
+The deltas (dcost/dz per neuron) and edge gradients are `nn.MLP.backprop`'s for that sample
+and those masks.
+
+"unknown": a top class probability under `threshold`, calibrated on the test set at every
+curve point as the UNKNOWN_QUANTILE quantile of the top probability over the test images the
+net classifies right (so that 95% of its right answers stay known); `unknown` in the summary
+is the fraction of all test images under it.
+
+For 2-D tasks each layer (the input and every hidden layer) has a softmax probe, a one-layer
+net trained through `nn.train` on that layer's activations: the plane classified by each
+probe is Granville's view, one frame per layer.
+"""
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+import nn
+from viz import cli, data, files, plot, sketches
+
+UNKNOWN_QUANTILE = 0.05
+SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)     # phases per second, up / down
+PROBE_STEPS = 30            # probe training steps per cycle (full batch, Adam)
+PROBE_RES = 48              # probe maps: PROBE_RES x PROBE_RES points of the plane
+PLANES = tuple(name for name, s in data.DATASETS.items() if s.toy is not None)
+
+
+@dataclass
+class Config(cli.Output):
+    """What nn-gym anim trains and how it animates the pass."""
+
+    data: str = cli.opt("shapes", "task: shapes (hand-drawn circle, square, triangle, other) "
+                        "or a 2-D dataset for the per-layer probes", choices=("shapes",) + PLANES)
+    arch: str = cli.opt(None, "layer sizes (default 784,32,16,16,4 for shapes, "
+                        "2,16,...,16,classes with 8 hidden layers for 2-D data)",
+                        metavar="SIZES")
+    act: str = cli.opt("relu", "hidden activation")
+    lr: float = cli.opt(0.003, "Adam's learning rate")
+    batch: int = cli.opt(32, "batch size")
+    dropout: float = cli.opt(0.1, "inverted dropout on the hidden layers while training")
+    every: int = cli.opt(25, "training steps between animated examples")
+    steps: int = cli.opt(2000, "training steps in all (the default training time); then the "
+                         "trained net keeps being animated on test images (0: no end)")
+    speed: float = cli.opt(4.0, "phases per second (up / down change it)")
+    n_train: int = cli.opt(None, "training images (default 3000) or 2-D points (default 400)",
+                           metavar="N")
+    n_test: int = cli.opt(500, "test images (or points)")
+    pixels: int = cli.opt(28, "image side of the shapes")
+    noise: float = cli.opt(0.05, "noise std of the 2-D datasets")
+    seed: int = cli.opt(0, "seed of the data, the weights and the examples shown")
+    save: str = cli.opt(None, "write the trained net (nn.MLP.save) and its task settings "
+                        "(a .json beside it) when the run ends", metavar="MODEL.npz")
+
+    def check(self):
+        cli.require(cli.finite(self.lr) and self.lr > 0, "--lr", "a positive number", self.lr)
+        cli.require(self.batch >= 1, "--batch", ">= 1", self.batch)
+        cli.require(cli.finite(self.dropout) and 0 <= self.dropout < 1, "--dropout",
+                    "in [0, 1)", self.dropout)
+        cli.require(self.every >= 1, "--every", ">= 1", self.every)
+        cli.require(self.steps >= 0, "--steps", ">= 0", self.steps)
+        cli.require(cli.finite(self.speed) and self.speed > 0, "--speed", "a positive number",
+                    self.speed)
+        cli.require(self.n_train is None or self.n_train >= 8, "--n-train", ">= 8",
+                    self.n_train)
+        cli.require(self.n_test >= 4, "--n-test", ">= 4", self.n_test)
+        cli.require(8 <= self.pixels <= 64, "--pixels", "in 8..64", self.pixels)
+        cli.require(self.seed >= 0, "--seed", "a non-negative integer", self.seed)
+        cli.require(self.act in nn.ACTIVATIONS and self.act != "softmax", "--act",
+                    "a hidden activation of nn.ACTIVATIONS", self.act)
+        if self.arch is not None:
+            arch = cli.parse_ints(self.arch, "--arch", "784,32,16,16,4")
+            cli.require(len(arch) >= 2 and min(arch) >= 1, "--arch",
+                        "at least 2 sizes, all >= 1", self.arch)
+        if self.save is not None:
+            cli.require(self.save.endswith(".npz"), "--save", "a path ending in .npz",
+                        self.save)
+        super().check()
+
+
+@dataclass
+class Example:
+    """One sample's pass. acts[l]: layer l's activations (layer 0 the input), outs[l]: what
+    layer l hands on (acts times the dropout mask), dropped[l]: bool or None; deltas[l] and
+    grads[l] (l >= 1): dcost/dz of layer l and dcost/dW_l, None without a label."""
+
+    x: np.ndarray
+    label: int                  # None for the drawing pad
+    index: int                  # in its set; -1 for the pad
+    source: str                 # "train", "test" or "pad"
+    acts: list
+    outs: list
+    dropped: list
+    deltas: list = None
+    grads: list = None
+    probs: np.ndarray = field(default=None)
+
+
+class Anim:
+    """Training state (ds, net, opt, curves) and the animated pass (example, phase, progress,
+    speed, paused); the drawing pad (pad, an image); the unknown threshold; probes."""
+
+    def __init__(self, cfg):
+        self.cfg = cfg
+        self.ds = self._dataset()
+        self.image = (cfg.pixels, cfg.pixels) if cfg.data == "shapes" else None
+        self.class_names = sketches.CLASSES if cfg.data == "shapes" else \
+            tuple(f"class {k}" for k in range(self.ds.classes))
+        arch = self._arch()
+        self.net = nn.MLP(arch, act=cfg.act, out_act="softmax", seed=cfg.seed,
+                          dropout=cfg.dropout)
+        self.loss = "ce"
+        self.t = self.ds.targets(arch[-1])
+        self.t_test = self.ds.targets(arch[-1], test=True)
+        self.opt = nn.Adam(cfg.lr)
+        self.steps = nn.train(self.net, self.ds.x, self.t, self.loss, self.opt, epochs=None,
+                              batch_size=min(cfg.batch, len(self.ds.x)), seed=cfg.seed)
+        self.step = self.epoch = 0
+        self.rng = np.random.default_rng(cfg.seed + 1)        # examples and their masks
+        self.curves = plot.Curves(("train", "test", "train acc", "test acc"))
+        self.threshold, self.unknown = 1.0 / arch[-1], math.nan
+        self.speed = cfg.speed
+        self.paused = False
+        self.notice = None
+        self.pad = np.zeros(self.image, np.float32) if self.image else None
+        self.probes = None if self.image else [
+            nn.MLP([n, arch[-1]], act="linear", out_act="softmax", seed=cfg.seed + l)
+            for l, n in enumerate(arch[:-1])]
+        self.probe_opts = None if self.image else [nn.Adam(0.05) for _ in arch[:-1]]
+        self.probe_acc = None
+        self.record_point()
+        self.new_example()
+
+    def _dataset(self):
+        cfg = self.cfg
+        if cfg.data == "shapes":
+            return sketches.dataset(cfg.n_train or 3000, cfg.n_test, cfg.pixels, cfg.seed)
+        n = cfg.n_train or 400
+        return data.make(cfg.data, n_train=n, noise=cfg.noise,
+                         test_frac=cfg.n_test / (n + cfg.n_test), seed=cfg.seed)
+
+    def _arch(self):
+        ds, cfg = self.ds, self.cfg
+        k = max(ds.classes, 2)
+        if cfg.arch is None:
+            return [ds.n_in, 32, 16, 16, k] if self.image else [ds.n_in] + [16] * 8 + [k]
+        arch = cli.parse_ints(cfg.arch, "--arch", "784,32,16,16,4")
+        if arch[0] != ds.n_in or arch[-1] != k:
+            raise ValueError(f"--arch must start with {ds.n_in} inputs and end with {k} "
+                             f"outputs for --data {cfg.data}, got {cfg.arch}")
+        return arch
+
+    # -- training --------------------------------------------------------------------------
+
+    @property
+    def training(self):
+        return self.cfg.steps == 0 or self.step < self.cfg.steps
+
+    def train(self, n):
+        """n training steps through nn.train (fewer if --steps ends first), then a curve
+        point, the threshold and the probes."""
+        if self.cfg.steps:
+            n = min(n, self.cfg.steps - self.step)
+        for _ in range(max(n, 0)):
+            s = next(self.steps)
+            self.step, self.epoch = s.step + 1, s.epoch
+        if n > 0:
+            self.record_point()
+
+    def train_all(self):
+        """Train to the end of --steps, `every` steps at a time (what the animation does)."""
+        while self.training:
+            self.train(self.cfg.every)
+
+    def record_point(self):
+        ds, net = self.ds, self.net
+        train, acc = net.evaluate(ds.x, self.t, self.loss)
+        y = net.forward(ds.x_test)
+        test, tacc = net.evaluate(ds.x_test, self.t_test, self.loss)
+        self.curves.add(self.step, **{"train": train, "test": test, "train acc": acc,
+                                      "test acc": tacc})
+        self.threshold, self.unknown = calibrate(y, ds.labels_test)
+        if self.probes is not None:
+            self.train_probes()
+
+    def train_probes(self, steps=PROBE_STEPS):
+        """Each layer's softmax probe, trained on that layer's training activations (test
+        mode); probe_acc: each probe's test accuracy."""
+        trace = self.net.forward(self.ds.x, trace=True)
+        trace_test = self.net.forward(self.ds.x_test, trace=True)
+        self.probe_acc = []
+        for probe, opt, a, a_test in zip(self.probes, self.probe_opts, trace, trace_test):
+            for _ in nn.train(probe, a, self.t, "ce", opt, epochs=steps):
+                pass
+            self.probe_acc.append(probe.accuracy(a_test, self.t_test))
+
+    def probe_maps(self, res=PROBE_RES):
+        """(layers, res, res, classes) class probabilities of each probe over the plane's
+        res x res grid (row-major from the top-left, y up)."""
+        trace = self.net.forward(data.pixel_grid(res, res), trace=True)
+        return np.stack([p.forward(a).reshape(res, res, -1)
+                         for p, a in zip(self.probes, trace)])
+
+    # -- the pass --------------------------------------------------------------------------
+
+    def new_example(self):
+        """The next example: a random training sample (dropout on) while training, else a
+        random test sample (test mode)."""
+        ds = self.ds
+        if self.training:
+            i = int(self.rng.integers(len(ds.x)))
+            self.example = self.pass_through(ds.x[i], int(ds.labels[i]), i, "train")
+        else:
+            i = int(self.rng.integers(len(ds.x_test)))
+            self.example = self.pass_through(ds.x_test[i], int(ds.labels_test[i]), i, "test")
+        self.phase, self.progress = 0, 0.0
+
+    def pass_through(self, x, label, index, source):
+        """One sample's Example: dropout masks drawn for a training pass, the forward pass
+        through them, and backprop's deltas and gradients for the label (same masks)."""
+        net = self.net
+        x = np.asarray(x, net.dtype)
+        p = net.dropout if source == "train" else 0.0
+        seed = int(self.rng.integers(2**63))
+        masks = dropout_masks(net, seed) if p > 0 else [None] * (len(net.ws) - 1)
+        acts, outs = forward_masked(net, x, masks)
+        ex = Example(x, label, index, source, acts, outs,
+                     [None] + [None if m is None else m == 0 for m in masks] + [None],
+                     probs=acts[-1])
+        if label is not None:
+            t = np.eye(net.arch[-1], dtype=net.dtype)[label]
+            rng = np.random.default_rng(seed) if p > 0 else None
+            gws, gbs = net.backprop(x[None], t[None], self.loss, rng=rng)
+            ex.deltas = [None] + [np.array(b) for b in gbs]
+            ex.grads = [None] + [np.array(w) for w in gws]
+        return ex
+
+    def phases(self):
+        """The phases of the current example: ("input", 0), ("forward", 1..L), then
+        ("backward", L..1) when it has a label."""
+        n = len(self.net.arch) - 1
+        out = [("input", 0)] + [("forward", l) for l in range(1, n + 1)]
+        if self.example.label is not None:
+            out += [("backward", l) for l in range(n, 0, -1)]
+        return out
+
+    def phase_name(self):
+        return self.phases()[self.phase]
+
+    def advance(self, dt):
+        """Move the clock by dt seconds at `speed` phases per second; past the last phase:
+        `every` training steps (while training) and a new example. A pad example stays."""
+        if self.paused:
+            return
+        self.progress += dt * self.speed
+        while self.progress >= 1.0:
+            if self.phase + 1 < len(self.phases()):
+                self.phase += 1
+                self.progress -= 1.0
+            elif self.example.source == "pad":
+                self.progress = 1.0
+                break
+            else:
+                if self.training:
+                    self.train(self.cfg.every)
+                carry = self.progress - 1.0
+                self.new_example()
+                self.progress = min(carry, 0.999)
+
+    # -- the drawing pad -------------------------------------------------------------------
+
+    def stroke(self, p0, p1, erase=False, width=2.4):
+        """A pen stroke on the pad from p0 to p1 (pixels of the image, x right, y down):
+        ink added (erase: removed); the pad's image is then passed through the net."""
+        line = np.array([[p0, p1]], np.float64)
+        if np.hypot(*(line[0, 1] - line[0, 0])) < 1e-3:
+            line[0, 1] += 1e-3
+        ink = sketches.raster(line, np.array([width * (2.0 if erase else 1.0)]),
+                              self.image[0])[0].reshape(self.image)
+        self.pad = self.pad * (1 - ink) if erase else np.maximum(self.pad, ink)
+        self.show_pad()
+
+    def show_pad(self):
+        self.example = self.pass_through(self.pad.ravel(), None, -1, "pad")
+        self.phase, self.progress = len(self.phases()) - 1, 1.0
+
+    # -- commands --------------------------------------------------------------------------
+
+    def command(self, name, arg=None):
+        if name not in COMMANDS:
+            raise ValueError(f"command must be one of {', '.join(COMMANDS)}, got {name!r}")
+        COMMANDS[name](self, arg)
+
+    def _pause(self, _):
+        self.paused = not self.paused
+
+    def _step_phase(self, delta):
+        """One phase on (or back), paused, the phase shown complete."""
+        self.paused = True
+        self.phase = int(np.clip(self.phase + delta, 0, len(self.phases()) - 1))
+        self.progress = 1.0
+
+    def _goto(self, phase):
+        self.paused = True
+        self.phase, self.progress = int(np.clip(phase, 0, len(self.phases()) - 1)), 1.0
+
+    def _next(self, _):
+        self.new_example()
+        if self.paused:
+            self.progress = 1.0
+
+    def _speed(self, delta):
+        k = int(np.argmin(np.abs(np.array(SPEEDS) - self.speed)))
+        self.speed = SPEEDS[int(np.clip(k + delta, 0, len(SPEEDS) - 1))]
+        self.say(f"{self.speed:g} phases per second")
+
+    def _clear(self, _):
+        if self.pad is not None:
+            self.pad[...] = 0
+            self.new_example()
+            self.say("pad cleared")
+
+    def _save(self, path):
+        self.say(f"saved {save(self, path)}")
+
+    def say(self, text, seconds=3.0):
+        self.notice = (text, seconds)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def verdict(self, probs=None):
+        """(class name, probability) of the top class, or ("unknown", p) under threshold."""
+        probs = self.example.probs if probs is None else probs
+        k = int(np.argmax(probs))
+        p = float(probs[k])
+        return ("unknown" if p < self.threshold else self.class_names[k]), p
+
+    def summary(self):
+        last = self.curves.last
+        return {"task": self.cfg.data, "arch": "-".join(map(str, self.net.arch)),
+                "step": self.step, "epoch": self.epoch, "cost": last("train"),
+                "acc": last("train acc"), "test_acc": last("test acc"),
+                "unknown": self.unknown, "threshold": self.threshold}
+
+
+COMMANDS = {
+    "pause": Anim._pause, "next_phase": lambda a, _: a._step_phase(1),
+    "previous_phase": lambda a, _: a._step_phase(-1), "goto": Anim._goto,
+    "next": Anim._next, "faster": lambda a, _: a._speed(1), "slower": lambda a, _: a._speed(-1),
+    "clear": Anim._clear, "save": Anim._save,
+}
+
+
+def calibrate(y, labels, quantile=UNKNOWN_QUANTILE):
+    """(threshold, unknown fraction) from test outputs y (n, k) and labels (n,): the threshold
+    is the `quantile` quantile of the top probability over the right answers."""
+    top = y.max(1)
+    right = y.argmax(1) == labels
+    threshold = float(np.quantile(top[right], quantile)) if right.any() else 1.0
+    return threshold, float(np.mean(top < threshold))
+
+
+def dropout_masks(net, seed):
+    """The keep masks (n_l,) float, scaled by 1 / (1 - p), that nn.MLP.backprop draws for one
+    sample from np.random.default_rng(seed): one uniform draw (1, n_l) per hidden layer."""
+    rng, p = np.random.default_rng(seed), net.dropout
+    return [(rng.random((1, n)) >= p)[0].astype(net.dtype) / net.dtype(1 - p)
+            for n in net.arch[1:-1]]
+
+
+def forward_masked(net, x, masks):
+    """One sample's forward pass with keep masks on the hidden layers (None: none):
+    (acts, outs) per layer, outs[l] = acts[l] * masks[l - 1]."""
+    acts, outs = [x], [x]
+    a = x
+    for k, (w, b, name) in enumerate(zip(net.ws, net.bs, net.acts)):
+        z = a @ w + b                                   # (in,) @ (in, out) -> (out,)
+        h = nn.ACTIVATIONS[name][0](z[None])[0]
+        a = h * masks[k] if k < len(masks) and masks[k] is not None else h
+        acts.append(h)
+        outs.append(a)
+    return acts, outs
+
+
+def save(anim, path):
+    """The trained net to `path` (nn.MLP.save) and its task settings to path's .json."""
+    path = Path(path)
+    anim.net.save(path)
+    cfg = anim.cfg
+    task = {"data": cfg.data, "pixels": cfg.pixels if anim.image else None,
+            "classes": list(anim.class_names), "format": "row-major, ink 1.0, paper 0.0"
+            if anim.image else "points of [-1, 1]^2", "seed": cfg.seed, "step": anim.step,
+            "test_acc": anim.curves.last("test acc"), "threshold": anim.threshold,
+            "unknown": anim.unknown, "dropout": cfg.dropout, "lr": cfg.lr, "batch": cfg.batch}
+    with files.atomic_path(path.with_suffix(".json")) as tmp:
+        tmp.write_text(json.dumps(task, indent=1) + "\n")
+    return path

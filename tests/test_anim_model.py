@@ -1,0 +1,154 @@
+"""viz/anim_model.py: training to 0.95 on the shapes, the phase clock, dropout masks against
+nn's backprop, the unknown threshold, the drawing pad, the probes and --save."""
+
+import json
+import time
+
+import numpy as np
+import pytest
+
+import nn
+from viz.anim_model import Anim, Config, calibrate, dropout_masks, forward_masked
+
+
+@pytest.fixture(scope="module")
+def trained():
+    start = time.perf_counter()
+    anim = Anim(Config())
+    anim.train_all()
+    return anim, time.perf_counter() - start
+
+
+def test_the_default_training_reaches_095_test_accuracy(trained):
+    anim, seconds = trained
+    ds = anim.ds
+    assert anim.step == 2000 and not anim.training
+    acc = np.mean(anim.net.forward(ds.x_test).argmax(1) == ds.labels_test)     # independent
+    assert acc >= 0.95 and anim.summary()["test_acc"] == pytest.approx(acc)
+    assert anim.net.arch == (784, 32, 16, 16, 4) and anim.net.acts == ["relu"] * 3 + ["softmax"]
+    assert anim.net.dropout == 0.1 and isinstance(anim.opt, nn.Adam)
+    assert seconds < 20
+
+
+def test_the_clock_runs_the_phases_in_order_then_trains_every_steps():
+    anim = Anim(Config(n_train=200, n_test=40, every=7, speed=1.0))
+    phases = anim.phases()
+    L = len(anim.net.ws)
+    assert phases == [("input", 0)] + [("forward", l) for l in range(1, L + 1)] + \
+        [("backward", l) for l in range(L, 0, -1)]
+    seen, first = [], anim.example
+    for _ in range(len(phases) * 10 + 5):
+        if anim.step:
+            break
+        seen.append(anim.phase)
+        anim.advance(0.1)
+    assert seen == sorted(seen) and set(seen) == set(range(len(phases)))
+    assert len(seen) == pytest.approx(len(phases) * 10, abs=1)        # 1 phase per second
+    assert anim.step == 7 and anim.phase == 0 and anim.example is not first
+    anim.command("pause")
+    anim.advance(5.0)
+    assert anim.phase == 0 and anim.step == 7
+    anim.command("next_phase")
+    anim.command("next_phase")
+    anim.command("previous_phase")
+    assert anim.phase == 1 and anim.progress == 1.0 and anim.paused
+
+
+def test_dropped_neurons_are_the_ones_backprop_gives_no_gradient():
+    """The masks the pass draws are the ones nn.MLP.backprop draws from the same seed: the
+    neurons marked dropped get zero delta, and the masked forward pass gives backprop's output
+    delta y - t."""
+    anim = Anim(Config(n_train=200, n_test=40, dropout=0.3))
+    ex = anim.example
+    assert ex.source == "train" and any(d.any() for d in ex.dropped[1:-1])
+    for l in range(1, len(anim.net.arch) - 1):
+        dead = ex.dropped[l]
+        assert np.all(ex.deltas[l][dead] == 0)
+        assert np.all(ex.outs[l][dead] == 0) and np.any(ex.outs[l][~dead] != 0)
+    t = np.eye(4)[ex.label]
+    assert np.allclose(ex.probs - t, ex.deltas[-1], atol=1e-6)
+
+
+def test_masked_forward_is_nns_forward_without_masks_and_masks_are_scaled():
+    net = nn.MLP([6, 5, 4, 3], act="relu", out_act="softmax", seed=2, dropout=0.5)
+    x = np.linspace(-1, 1, 6).astype(np.float32)
+    acts, outs = forward_masked(net, x, [None, None])
+    for a, b in zip(acts, net.forward(x, trace=True)):
+        assert np.allclose(a, b, atol=1e-6)
+    masks = dropout_masks(net, 11)
+    assert all(set(np.unique(m)) <= {0.0, 2.0} for m in masks)
+    acts, outs = forward_masked(net, x, masks)
+    assert np.allclose(outs[1], acts[1] * masks[0])
+
+
+def test_the_unknown_threshold_keeps_95_percent_of_right_answers():
+    rng = np.random.default_rng(0)
+    y = rng.dirichlet(np.ones(4) * 0.5, 400)
+    labels = np.where(rng.random(400) < 0.8, y.argmax(1), rng.integers(0, 4, 400))
+    threshold, unknown = calibrate(y, labels)
+    right = y.argmax(1) == labels
+    kept = np.mean(y.max(1)[right] >= threshold)
+    assert 0.94 <= kept <= 0.96
+    assert unknown == pytest.approx(np.mean(y.max(1) < threshold))
+
+
+def test_the_verdict_is_unknown_under_the_threshold(trained):
+    anim, _ = trained
+    names = anim.class_names
+    assert anim.verdict(np.array([0.1, 0.7, 0.1, 0.1]))[0] == \
+        ("unknown" if 0.7 < anim.threshold else names[1])
+    assert anim.verdict(np.array([0.0, 0.0, 0.0, 1.0])) == ("other", 1.0)
+    assert 0 < anim.summary()["unknown"] < 0.3
+
+
+def test_pad_strokes_are_the_nets_input(trained):
+    anim, _ = trained
+    anim.command("clear")
+    anim.stroke((4.0, 14.0), (24.0, 14.0))
+    ex = anim.example
+    img = ex.x.reshape(28, 28)
+    assert ex.source == "pad" and ex.label is None and ex.deltas is None
+    assert img[14, 6:22].min() > 0.9 and img[:10].max() == 0 and img[19:].max() == 0
+    assert np.allclose(ex.probs, anim.net.forward(anim.pad.ravel()), atol=1e-6)
+    assert anim.phases()[-1] == ("forward", 4) and anim.phase == 4
+    anim.stroke((10.0, 14.0), (18.0, 14.0), erase=True)
+    assert anim.example.x.reshape(28, 28)[14, 12:16].max() < 0.1
+    anim.command("clear")
+    assert anim.example.source == "test" and not anim.pad.any()
+
+
+def test_probe_accuracy_rises_with_depth_on_spiral():
+    anim = Anim(Config(data="spiral", steps=1000))
+    anim.train_all()
+    acc = anim.probe_acc
+    assert len(acc) == len(anim.net.arch) - 1                  # the input and each hidden layer
+    assert acc[0] < 0.75 and acc[-1] > 0.95
+    assert max(acc[:2]) < min(acc[-3:])
+    assert anim.probe_maps(16).shape == (len(acc), 16, 16, 2)
+
+
+def test_save_writes_a_net_nn_loads_and_its_task(tmp_path, trained):
+    anim, _ = trained
+    anim.command("save", str(tmp_path / "shapes.npz"))
+    net = nn.MLP.load(tmp_path / "shapes.npz")
+    assert net.arch == anim.net.arch and np.allclose(net.ws[0], anim.net.ws[0])
+    task = json.loads((tmp_path / "shapes.json").read_text())
+    assert task["data"] == "shapes" and task["classes"] == ["circle", "square", "triangle",
+                                                            "other"]
+    assert task["threshold"] == pytest.approx(anim.threshold) and task["pixels"] == 28
+
+
+@pytest.mark.parametrize("kw,message", [
+    ({"every": 0}, "--every must be >= 1"),
+    ({"dropout": 1.0}, "--dropout must be in [0, 1)"),
+    ({"act": "softmax"}, "--act must be a hidden activation"),
+    ({"save": "net.txt"}, "--save must be a path ending in .npz"),
+])
+def test_bad_options_name_the_option(kw, message):
+    with pytest.raises(ValueError, match=message.replace("[", r"\[").replace(")", r"\)")):
+        Config(headless=True, **kw).check()
+
+
+def test_an_arch_that_does_not_fit_the_task_is_refused():
+    with pytest.raises(ValueError, match="--arch must start with 784 inputs and end with 4"):
+        Anim(Config(arch="784,10,3", n_train=40, n_test=8))

@@ -81,3 +81,70 @@ def test_a_nan_weight_stays_in_a_trimmed_layer_as_a_grey_edge(monkeypatch):
     netgraph.NetGraph().draw(p, net, net.forward(np.zeros(2), trace=True), (0, 0, W, H))
     grey = np.all(np.isclose(p.colors[:, :3], 0.5), axis=1)
     assert len(p.colors) == 4 + 3 and grey.sum() == 1
+
+
+def test_summarise_keeps_a_wide_layers_strongest_neurons_in_index_order():
+    box = (0, 0, 400, 200)
+    room = netgraph.capacity(box)
+    values = [np.zeros(3), np.arange(100.0) * (-1) ** np.arange(100), np.ones(4)]
+    shown = netgraph.summarise([3, 100, 4], box, values)
+    assert room < 100 and len(shown[1]) == room
+    assert list(shown[1]) == list(range(100 - room, 100))          # the largest |v|
+    assert list(shown[0]) == [0, 1, 2] and list(shown[2]) == [0, 1, 2, 3]
+    assert len(netgraph.summarise([784, 8, 4], box, [np.zeros(784)] * 3, (28, 28))[0]) == 16
+
+
+def test_pool_rows_sums_each_region_of_the_image():
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(28 * 28, 5))
+    pooled = netgraph.pool_rows(values, (28, 28))
+    img = values.reshape(28, 28, 5)
+    k = 28 // netgraph.POOL
+    for r in range(netgraph.POOL):
+        for c in range(netgraph.POOL):
+            ref = img[r * k:(r + 1) * k, c * k:(c + 1) * k].sum((0, 1))
+            assert np.allclose(pooled[r * netgraph.POOL + c], ref)
+
+
+def frame_of(arch, reach, **kw):
+    edges = [np.linspace(-1, 1, a * b).reshape(a, b) for a, b in zip(arch, arch[1:])]
+    colors = [np.full((n, 3), 0.5, np.float32) for n in arch]
+    hues = [(netgraph.POSITIVE, netgraph.NEGATIVE)] * len(edges)
+    return netgraph.Frame(colors, edges, [1.0] * len(edges), reach, hues, **kw)
+
+
+def test_a_travelling_signal_draws_part_of_each_segment_from_its_side():
+    graph, box = netgraph.NetGraph(), (0, 0, W, H)
+    full, half, back = Recording(), Recording(), Recording()
+    graph.draw_frame(full, frame_of([2, 3], [1.0]), box)
+    graph.draw_frame(half, frame_of([2, 3], [0.5]), box)
+    graph.draw_frame(back, frame_of([2, 3], [-0.25]), box)
+    a, b = np.asarray(full.p0), np.asarray(full.p1)
+    assert len(a) == 6 and np.linalg.norm(b - a, axis=1).min() > 20
+    assert np.allclose(half.p0, a) and np.allclose(half.p1, a + (b - a) * 0.5)
+    assert np.allclose(back.p1, b) and np.allclose(back.p0, b + (a - b) * 0.25)
+
+
+def test_image_input_edges_leave_from_its_pooled_regions():
+    graph, box = netgraph.NetGraph(), (0, 0, W, H)
+    rec = Recording()
+    graph.draw_frame(rec, frame_of([16, 3], [1.0], image=(28, 28)), box)
+    ix, iy, side, _ = netgraph.image_box(box, [16, 3])
+    starts = np.asarray(rec.p0)
+    assert len(starts) == 48
+    assert (starts[:, 0] > ix).all() and (starts[:, 0] < ix + side + 2).all()
+    assert (starts[:, 1] > iy).all() and (starts[:, 1] < iy + side).all()
+
+
+def test_a_crossed_disc_carries_an_x_and_an_unlit_layer_is_grey(ctx, painter):
+    graph, box = netgraph.NetGraph(), (0, 0, W, H)
+    fr = frame_of([2, 3, 1], [1.0, 1.0], crossed=[None, np.array([False, True, False]), None])
+    fr.colors[2] = None
+    img = render(ctx, painter, lambda p: graph.draw_frame(p, fr, box))
+    centres, radius = netgraph.frame_layout([2, 3, 1], box)
+    cross = np.round(np.float32(netgraph.CROSS) * 255)
+    for i, c in enumerate(centres[1]):
+        x, y = np.floor(c + radius * 0.45).astype(int)
+        assert (np.abs(img[y, x] - cross).max() <= 40) == (i == 1)
+    cx, cy = np.floor(centres[2][0]).astype(int)
+    assert np.abs(img[cy, cx] - np.round(np.float32(netgraph.UNLIT) * 255)).max() <= 2

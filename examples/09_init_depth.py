@@ -1,0 +1,98 @@
+"""Tutorial 9: initialisation and depth: order and chaos.
+
+    python examples/09_init_depth.py [--out DIR]
+
+Start a deep tanh net with W ~ N(0, sigma_w^2 / fan_in), b ~ N(0, sigma_b^2) (init="normal").
+Mean-field theory (Poole et al. 2016, Schoenholz et al. 2017) follows two inputs through the
+layers: their pre-activations settle at a length q* and a correlation c*, and chi_1 =
+sigma_w^2 E[tanh'(sqrt(q*) z)^2] says what happens to a small difference between them: it
+shrinks by chi_1 per layer when chi_1 < 1 (order: every input looks alike deep down, gradients
+vanish) and grows when chi_1 > 1 (chaos: nearby inputs decorrelate, gradients explode).
+chi_1 = 1 is the boundary; a signal survives about xi_c = -1 / ln(chi_c) layers, and nets
+train when their depth is under about 6 xi_c. The numbers are checked against the table of
+../shared/research (Gauss-Hermite quadrature) and against real nets.
+"""
+
+import math
+
+import numpy as np
+import tutorial
+from numpy.polynomial.hermite_e import hermegauss
+
+import nn
+from viz import chaos, cli, pictures
+
+out = tutorial.out_dir("09_init_depth", __doc__)
+z, w = hermegauss(201)
+w = w / w.sum()                    # E[f(z)] for z ~ N(0, 1) is sum(w * f(z))
+Z1, Z2, W2 = z[:, None], z[None, :], w[:, None] * w[None, :]
+sech2 = lambda u: 1 / np.cosh(u) ** 2                               # noqa: E731
+
+
+def c_star_and_chi_c(sw2, sb2):
+    """The fixed point c* of the correlation map and its slope there, chi_c."""
+    q = chaos.q_star(math.sqrt(sw2), math.sqrt(sb2))
+    u1, c = math.sqrt(q) * Z1, 0.5
+    for _ in range(300):
+        u2 = math.sqrt(q) * (c * Z1 + math.sqrt(max(1 - c * c, 0)) * Z2)
+        c = (sw2 * np.sum(W2 * np.tanh(u1) * np.tanh(u2)) + sb2) / q
+    u2 = math.sqrt(q) * (c * Z1 + math.sqrt(max(1 - c * c, 0)) * Z2)
+    return q, c, sw2 * float(np.sum(W2 * sech2(u1) * sech2(u2)))
+
+
+def critical_sw2(sb2):
+    """sigma_w^2 where chi_1 = 1, by bisection (chi_1 grows with sigma_w)."""
+    lo, hi = 0.5, 6.0
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if chaos.chi_1(math.sqrt(mid), math.sqrt(sb2)) < 1 else (lo, mid)
+    return (lo + hi) / 2
+
+
+# 1. The order/chaos boundary. With sigma_b = 0, q* = 0 and chi_1 = sigma_w^2: the boundary is 1.
+table = {0.01: 1.424, 0.05: 1.761, 0.09: 1.948, 0.5: 2.843, 1.0: 3.443}
+worst = 0.0
+for sb2, want in table.items():
+    got = critical_sw2(sb2)
+    worst = max(worst, abs(got - want))
+    print(f"sigma_b^2 = {sb2:4}: critical sigma_w^2 = {got:.3f} (research table {want})")
+
+# 2. At sigma_b^2 = 0.05, four starts: q*, chi_1 and the depth scale xi_c.
+starts = {1.0: (0.194, 0.759, 3.6), 1.5: (0.418, 0.939, 15.8), 2.0: (0.722, 1.048, 25.2),
+          4.0: (2.196, 1.342, 7.0)}
+xis = {}
+for sw2, (q_t, chi_t, xi_t) in starts.items():
+    q, c, chi_c = c_star_and_chi_c(sw2, 0.05)
+    chi = chaos.chi_1(math.sqrt(sw2), math.sqrt(0.05))
+    xis[sw2] = -1 / math.log(chi_c) if chi_c < 1 else math.inf
+    print(f"sigma_w^2 = {sw2}: q* {q:.3f} ({q_t}), chi_1 {chi:.3f} ({chi_t}), c* {c:.3f}, "
+          f"xi_c {xis[sw2]:.1f} ({xi_t}): {'chaos' if chi > 1 else 'order'}")
+
+# 3. Real nets, depth 30, width 256: the correlation of two nearby inputs, layer by layer, and
+# the size of the cost's gradient at each layer's weights (backprop of a random target).
+rng = np.random.default_rng(0)
+x = rng.normal(size=(64, 2)).astype(np.float32)
+x2 = np.float32([[0.3, -0.2], [0.32, -0.2]])
+corr, grads, maps = {}, {}, []
+for sw2 in (1.0, 1.761, 4.0):
+    net = nn.MLP([2] + [256] * 30 + [1], act="tanh", init="normal", sigma_w=math.sqrt(sw2),
+                 sigma_b=math.sqrt(0.05), seed=0)
+    hs = chaos.preactivations(net, x2)
+    corr[f"sw2={sw2}"] = [float(np.corrcoef(h[0], h[1])[0, 1]) for h in hs]
+    gws, _ = net.backprop(x, rng.normal(size=(64, 1)), "mse")
+    grads[f"sw2={sw2}"] = [float(np.linalg.norm(g)) for g in gws[1:-1]]
+    print(f"sigma_w^2 = {sw2}: correlation layer 1 {corr[f'sw2={sw2}'][0]:.4f} -> layer 30 "
+          f"{corr[f'sw2={sw2}'][-1]:.4f}; |dC/dW| layer 2 {grads[f'sw2={sw2}'][0]:.2e}, "
+          f"layer 30 {grads[f'sw2={sw2}'][-1]:.2e}")
+    shallow = nn.MLP([2] + [64] * 12 + [1], act="tanh", init="normal", seed=1,
+                     sigma_w=math.sqrt(sw2), sigma_b=math.sqrt(0.05))
+    maps.append(pictures.output_map(shallow, title=f"depth-12 net, sigma_w^2 = {sw2}"))
+
+pictures.save(out / "depth.png", [
+    pictures.curves(corr, title="correlation of two nearby inputs (x: layer)"),
+    pictures.curves(grads, log=True, title="|dC/dW| per layer (x: layer - 2)")],
+    size=(1000, 340))
+pictures.save(out / "maps.png", maps, size=(1080, 380))
+print(f"wrote {out / 'depth.png'} and {out / 'maps.png'}")
+cli.summary(worst_critical_diff=worst, xi_1=xis[1.0], xi_1_5=xis[1.5], xi_2=xis[2.0],
+            xi_4=xis[4.0], corr_order=corr["sw2=1.0"][-1], corr_chaos=corr["sw2=4.0"][-1])

@@ -15,6 +15,8 @@
 // does not grow with the net; for frames whose weights change every frame (training), where the
 // exact path could not reuse anything. Its error is the texture's (u_band measures it).
 //
+// ONE_LEVEL: the surface f = level alone (no level + k for k != 0): the cells a sample can be in
+// are f < level and f >= level, and the surface is lit in u_color instead of the colormap.
 // CACHE: a per-pixel image carries the scan's progress from frame to frame (see below).
 // DATA_OUT: write (t, k, hit, exact evaluations) to a float target instead of a colour.
 
@@ -37,6 +39,7 @@ uniform sampler3D u_field;
 uniform sampler2D u_lut;
 uniform vec2 u_range;               // values mapped to the ends of the colormap
 uniform float u_alpha;
+uniform vec3 u_color;               // ONE_LEVEL: the surface's colour
 #ifdef CACHE
 layout(rgba32f, binding = 0) uniform image2D u_cache;
 uniform ivec2 u_origin;             // the viewport's corner: pixel = gl_FragCoord - u_origin
@@ -61,6 +64,22 @@ float exact(vec3 p) {
     return net_eval(p);
 #endif
 }
+
+// The level cell of a value v = f - level, its bounds, and whether v is within u_band of a level.
+#ifdef ONE_LEVEL
+float cell(float v) { return v >= 0.0 ? 0.0 : -1.0; }
+float cell_lo(float c) { return c < 0.0 ? -1e30 : 0.0; }
+float cell_hi(float c) { return c < 0.0 ? 0.0 : 1e30; }
+bool near_level(float v) { return abs(v) < u_band; }
+#else
+float cell(float v) { return floor(v); }
+float cell_lo(float c) { return c; }
+float cell_hi(float c) { return c + 1.0; }
+bool near_level(float v) {
+    float frac = v - floor(v);
+    return frac < u_band || frac > 1.0 - u_band;
+}
+#endif
 
 // The regula-falsi point between (ta, ga) and (tb, gb), values of opposite sign.
 float secant(float ta, float ga, float tb, float gb) {
@@ -92,7 +111,7 @@ void main() {
     // The exact value at the entry point starts the scan (and, evaluated before the loops, lets
     // the compiler keep the weights in registers for the evaluations inside them).
     float fa = exact(u_eye + t0 * d) - u_level;
-    float sa = floor(fa);            // level cell of the samples so far
+    float sa = cell(fa);            // level cell of the samples so far
     float ta = t0, tb = t0, fb = fa; // last sample in cell sa, current sample
     bool crossed = false;
     int i = 1, evals = 1;
@@ -101,7 +120,7 @@ void main() {
         tb = min(t0 + float(i) * h, t1);
         fb = exact(u_eye + tb * d) - u_level;
         evals++;
-        if (floor(fb) != sa) {
+        if (cell(fb) != sa) {
             crossed = true;
             break;
         }
@@ -119,8 +138,8 @@ void main() {
 #ifdef CACHE
     ivec2 pix = ivec2(gl_FragCoord.xy) - u_origin;
     vec4 cached = imageLoad(u_cache, pix);
-    if (u_cache_valid == 1 && cached.x >= 1.0 && cached.y - u_level >= sa + u_band
-            && cached.z - u_level <= sa + 1.0 - u_band) {
+    if (u_cache_valid == 1 && cached.x >= 1.0 && cached.y - u_level >= cell_lo(sa) + u_band
+            && cached.z - u_level <= cell_hi(sa) - u_band) {
         j_clean = int(cached.x);
         lo = cached.y;
         hi = cached.z;
@@ -137,13 +156,12 @@ void main() {
             tb = min(t0 + float(i) * h, t1);
             fb = field(u_eye + tb * d) - u_level;
 #ifndef PREVIEW                     // the preview takes the texture as the surface
-            float frac = fb - floor(fb);
-            if (frac < u_band || frac > 1.0 - u_band) {
+            if (near_level(fb)) {
                 check = true;
                 break;
             }
 #endif
-            if (floor(fb) != sa) {
+            if (cell(fb) != sa) {
                 crossed = true;
                 break;
             }
@@ -160,7 +178,7 @@ void main() {
         clean = false;
         fb = exact(u_eye + tb * d) - u_level;
         evals++;
-        if (floor(fb) != sa) {
+        if (cell(fb) != sa) {
             crossed = true;
             break;
         }
@@ -178,8 +196,8 @@ void main() {
         return;
     }
 
-    // the first level met going from cell sa towards floor(fb), bracketed by [ta, tb]
-    float target = floor(fb) > sa ? sa + 1.0 : sa;
+    // the first level met going from cell sa towards cell(fb), bracketed by [ta, tb]
+    float target = cell(fb) > sa ? cell_hi(sa) : cell_lo(sa);
     float ga = fa - target, gb = fb - target;
     float tq = secant(ta, ga, tb, gb);
     // u_refine exact regula-falsi (Illinois) steps, then 3 more evaluations for the gradient
@@ -217,7 +235,11 @@ void main() {
     vec3 p = u_eye + tb * d;
     vec3 normal = normalize(grad + vec3(0.0, 0.0, 1e-12));
     if (dot(normal, d) > 0.0) normal = -normal;
+#ifdef ONE_LEVEL
+    vec3 base = u_color;
+#else
     vec3 base = colormap(u_lut, u_level + target, u_range.x, u_range.y);
+#endif
     vec3 light = normalize(-d + vec3(0.35, 0.6, 0.0));
     float diffuse = max(dot(normal, light), 0.0);
     float specular = pow(max(dot(reflect(-light, normal), -d), 0.0), 24.0);

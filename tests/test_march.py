@@ -41,6 +41,7 @@ def test_shader_net_equals_forward(ctx, arch, act):
 
 
 def test_field_is_the_net_on_the_grid(ctx, net, marcher):
+    marcher.sample_field()
     g = marcher.grid
     field = np.frombuffer(marcher.field.read(), np.float32).reshape(g, g, g)     # [z, y, x]
     xs = np.linspace(-marcher.radius, marcher.radius, g)
@@ -53,6 +54,7 @@ def test_field_is_the_net_on_the_grid(ctx, net, marcher):
 
 def test_band_bounds_the_texture_error(ctx, net, marcher):
     # trilinear interpolation of the grid (numpy) vs the net at fresh points of the sphere
+    marcher.sample_field()
     g, r = marcher.grid, marcher.radius
     field = np.frombuffer(marcher.field.read(), np.float32).reshape(g, g, g).astype(np.float64)
     p = shapes.ball_points(20000, r, seed=7).astype(np.float64)
@@ -216,3 +218,44 @@ def test_scan_cache_gives_the_same_picture(ctx, net):
         gl.release_offscreen(fbo)
     assert np.abs(frames[2] - fresh).max() <= 1
     assert np.abs(frames[0] - frames[2]).max() > 10     # the level moved the surfaces
+
+
+@pytest.mark.parametrize("preview", [False, True])
+def test_one_level_march_matches_reference_and_sees_through_the_other_levels(ctx, preview):
+    # a net that is roughly a distance: |p| - 2.5, so f = 0.5 + k are nested spheres; level 0.5
+    # alone is the one sphere of radius ~3, all levels put k = 1, 2 shells in front of it
+    net = nn.MLP([3, 8, 1], seed=0)
+    x = shapes.ball_points(4000, 5.0, seed=1)
+    nn.fit(net, x, np.linalg.norm(x, axis=1, keepdims=True) - 2.5, opt=nn.Adam(0.02),
+           epochs=200, batch_size=256, seed=0)
+    m = march.Marcher(ctx, net)
+    cam = march.Camera(azimuth=0.3, elevation=0.2)
+    w = h = 64
+    out = m.data(cam, w, h, 0.5, one_level=True, preview=preview)
+    hit, t, k = march.march_reference(net, cam.eye, cam.rays(w, h).reshape(-1, 3), 0.5,
+                                      one_level=True)
+    hit, t = hit.reshape(h, w), t.reshape(h, w)
+    assert (out["hit"] == hit).mean() >= 0.99 and 0.15 < hit.mean() < 0.6
+    both = hit & out["hit"]
+    assert np.median(np.abs(out["t"] - t)[both]) < (0.02 if preview else 1e-3)
+    assert (out["k"][both] == 0).all() and (k[~np.isnan(k)] == 0).all()
+    # every hit is on the level itself, and the all-levels march meets nearer shells first
+    p = cam.eye + t[both][:, None] * cam.rays(w, h)[both]
+    np.testing.assert_allclose(net.forward(p.astype(np.float32))[:, 0], 0.5, atol=2e-3)
+    every = march.march_reference(net, cam.eye, cam.rays(w, h).reshape(-1, 3), 0.5)
+    assert np.nanmean(every[1].reshape(h, w)[both] < t[both] - 0.5) > 0.5
+
+
+def test_the_field_is_sampled_only_when_a_march_or_its_range_needs_it(ctx, net):
+    m = march.Marcher(ctx, net, grid=8, band_points=64)
+    fbo = gl.offscreen(ctx, 32, 32, depth=True)
+    try:
+        m.set_net(net)
+        m.render(fbo, (0, 0, 32, 32), march.Camera(), 0.0, naive=True, one_level=True)
+        assert m.sampled != m.version                     # naive, one colour: no field
+        m.render(fbo, (0, 0, 32, 32), march.Camera(), 0.0)
+        assert m.sampled == m.version
+        m.set_net(net)
+        assert m.sampled != m.version and m.hi > m.lo and m.sampled == m.version
+    finally:
+        gl.release_offscreen(fbo)

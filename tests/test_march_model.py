@@ -8,7 +8,7 @@ import pytest
 
 import nn
 from viz import march_model, shapes, weights
-from viz.march_model import STEP, MarchModel
+from viz.march_model import EDIT_LIMIT, STEP, MarchModel
 
 
 def uniform_net(arch, seed=0):
@@ -30,17 +30,22 @@ def test_nudge_changes_exactly_that_parameter_and_clamps():
     for ref in [(0, 0, 0), (0, 3, 2), (1, 5, 3), (2, 2, 0)]:
         before, version = flat(net), model.version
         old = weights.get(net, ref)
-        assert model.nudge(ref, 1) == pytest.approx(min(old + STEP, 1.0), abs=1e-6)
+        assert model.nudge(ref, 1) == pytest.approx(old + STEP, abs=1e-6)
         changed = np.flatnonzero(flat(net) != before)
         assert len(changed) == 1 and model.version == version + 1
         l, i, j = ref
         target = net.bs[l][j] if i == net.arch[l] else net.ws[l][i, j]
-        assert float(target) == pytest.approx(min(old + STEP, 1.0), abs=1e-6)
-    net.ws[0][0, 0] = 0.95
+        assert float(target) == pytest.approx(old + STEP, abs=1e-6)
+    net.ws[0][0, 0] = EDIT_LIMIT - 0.05
     model.nudge((0, 0, 0), 3)                       # one STEP per call, whatever the notches
-    assert net.ws[0][0, 0] == pytest.approx(1.0)
+    assert net.ws[0][0, 0] == pytest.approx(EDIT_LIMIT)
     model.nudge((0, 0, 0), -1)
-    assert net.ws[0][0, 0] == pytest.approx(1.0 - STEP)
+    assert net.ws[0][0, 0] == pytest.approx(EDIT_LIMIT - STEP)
+    net.ws[0][0, 0] = -1.64                         # trained beyond [-1, 1]: moves by STEP
+    assert model.nudge((0, 0, 0), -1) == pytest.approx(-1.64 - STEP, abs=1e-6)
+    net.ws[0][0, 0] = -6.0                          # beyond the limit: back only
+    assert model.nudge((0, 0, 0), -1) == pytest.approx(-6.0)
+    assert model.nudge((0, 0, 0), 1) == pytest.approx(-6.0 + STEP, abs=1e-6)
 
 
 def test_randomise_gives_new_weights_in_range():
@@ -79,7 +84,7 @@ def test_training_follows_nn_train_and_lowers_the_cost(tmp_path):
     before = net.cost(x, t)
     for _ in range(10):
         model.update(1 / 60)
-    assert model.step == 200 and model.epoch == 200 * 64 // 4096 and model.version == 10
+    assert model.step == 200 and model.epoch == 200 * 64 // 8192 and model.version == 10
     assert net.cost(x, t) < 0.5 * before
     # the same steps through nn.train directly: the same weights
     for _ in nn.train(twin, x, t, opt=nn.Adam(0.01), epochs=4, batch_size=64, seed=0):
@@ -87,8 +92,9 @@ def test_training_follows_nn_train_and_lowers_the_cost(tmp_path):
             break
     np.testing.assert_allclose(flat(net), flat(twin), atol=1e-6)
     summary = model.summary()
-    assert summary == {"arch": "3-8-1", "task": "ring.npy", "step": 200, "epoch": 3,
-                       "cost": model.cost}
+    assert summary == {"arch": "3-8-1", "task": "ring.npy", "step": 200, "epoch": 1,
+                       "cost": model.cost, "fit_error": model.fit_error}
+    assert 0 < model.fit_error <= 2                 # at most 2 radii per point
 
 
 def test_toggle_training_and_next_target():
@@ -101,10 +107,10 @@ def test_toggle_training_and_next_target():
     model.next_target()
     assert model.target == names[0]                 # wraps
     model.update(0.01)
-    assert model.step == model.steps_per_frame
+    assert model.step == 10                         # 0.01 s at 1000 steps per second
     model.toggle_training()
     model.update(0.01)
-    assert not model.training and model.step == model.steps_per_frame
+    assert not model.training and model.step == 10
 
 
 @pytest.mark.filterwarnings("ignore:overflow", "ignore:invalid value")
@@ -119,7 +125,9 @@ def test_divergence_stops_training_with_a_message():
 
 
 @pytest.mark.parametrize("kwargs,message", [({"period": 0}, "period must be > 0"),
-                                            ({"lr": -1}, "lr and radius must be > 0")])
+                                            ({"lr": -1}, "lr, rate and radius must be > 0"),
+                                            ({"rate": 0}, "rate=0"),
+                                            ({"radius": math.inf}, "radius=inf")])
 def test_bad_settings_are_errors(kwargs, message):
     with pytest.raises(ValueError, match=message):
         MarchModel(uniform_net([3, 4, 1]), **kwargs)
@@ -127,3 +135,54 @@ def test_bad_settings_are_errors(kwargs, message):
         MarchModel(uniform_net([2, 4, 1]))
     assert math.isnan(MarchModel(uniform_net([3, 4, 1])).cost)
     assert march_model.WEIGHT_RANGE == (-1.0, 1.0)
+
+
+def test_the_rate_sets_the_steps_per_second_and_a_slow_frame_takes_at_most_a_tenth():
+    model = MarchModel(uniform_net([3, 4, 1]), train="sphere", rate=600)
+    for _ in range(60):
+        model.update(1 / 60)
+    assert model.step == 600
+    model.update(2.0)                               # a 2 s frame: 60 steps, not 1200
+    assert model.step == 660
+    fixed = MarchModel(uniform_net([3, 4, 1]), train="sphere", steps_per_frame=7)
+    fixed.update(2.0)
+    assert fixed.step == 7
+
+
+def plane_distances(w, b, p):
+    return np.abs(p @ w + b) / np.linalg.norm(w)
+
+
+def test_fit_error_is_the_mean_distance_to_the_zero_level_over_the_radius():
+    # f(p) = w.p + b: its zero level is a plane, the distance of p to it |w.p + b| / |w|
+    w, b = np.array([0.3, -1.2, 0.5]), 0.7
+    net = nn.MLP.from_arrays([w[:, None]], [np.array([b])], out_act="linear")
+    p = np.random.default_rng(0).uniform(-3, 3, (500, 3))
+    assert march_model.fit_error(net, p, 5.0) == pytest.approx(
+        plane_distances(w, b, p).mean() / 5.0, rel=1e-9)
+    # the target's surface points lie on it (sphere of radius 3)
+    sphere = shapes.surface_points("sphere", 300)
+    assert np.linalg.norm(sphere, axis=1) == pytest.approx(3.0, abs=1e-3)
+    assert "0.030 of the radius (recognisable)" in march_model.fit_words(0.03)
+
+
+def torus_points(n, seed=0, ring=3.0, tube=1.2):
+    """Points of the torus sdf_torus describes, uniform over its area (closed form)."""
+    rng = np.random.default_rng(seed)
+    u = rng.uniform(0, 2 * np.pi, 4 * n)
+    v = rng.uniform(0, 2 * np.pi, 4 * n)
+    keep = rng.random(4 * n) < (ring + tube * np.cos(v)) / (ring + tube)   # area element
+    u, v = u[keep][:n], v[keep][:n]
+    r = ring + tube * np.cos(v)
+    return np.stack([r * np.sin(u), tube * np.sin(v), r * np.cos(u)], 1)
+
+
+@pytest.mark.parametrize("target, seconds", [("torus", 10), ("knot", 30)])
+def test_the_default_train_mode_fits_within_its_time(target, seconds):
+    model = MarchModel(march_model.new_net(train=True), train=target)
+    for _ in range(30 * seconds):                   # frames of 1/30 s
+        model.update(1 / 30)
+    assert model.step == 1000 * seconds
+    if target == "torus":                           # on points of the true torus
+        assert march_model.fit_error(model.net, torus_points(1000), 5.0) < 0.05
+    assert model.measure_fit() < 0.05

@@ -3,6 +3,7 @@ headless picture, numbered saves and their notices, the command line and its sum
 
 import re
 
+import badinput
 import numpy as np
 import pytest
 from conftest import FakeApp
@@ -25,7 +26,7 @@ def state(view):
     return {"paused": m.paused, "level": round(m.level, 6), "version": m.version,
             "weights": m.net.ws[0].tobytes(), "training": m.training, "target": m.target,
             **{f"show {k}": v for k, v in view.show.items()}, "orbit": view.auto_orbit,
-            "help": view.show_help, "shots": len(view.app.shots),
+            "help": view.show_help, "mode": view.mode, "shots": len(view.app.shots),
             "records": len(view.app.records)}
 
 
@@ -39,6 +40,9 @@ EFFECTS = {
     key._1: {"show surfaces"},
     key._2: {"show sparks"},
     key._3: {"show axes"},
+    key.V: {"mode"},
+    key.L: {"show shells"},
+    key.P: {"show points"},
     key.T: {"training"},
     key.N: {"target"},
     key.O: {"orbit"},
@@ -182,22 +186,71 @@ def test_summary_line_of_a_headless_run(capsys):
     assert gym.main(["march", "--headless", "--frames", "3", "--train", "knot", "--sparks", "8",
                      "--steps-per-frame", "5", "--batch", "512", "--size", "320x240"]) == 0
     s = summary_of(capsys.readouterr().out)
-    assert list(s) == ["frames", "fps", "arch", "task", "step", "epoch", "cost"]
-    assert (s["frames"], s["arch"], s["task"], s["step"]) == ("3", "3-8-1", "knot", "15")
-    assert s["epoch"] == str(14 * 512 // 4096) and 0 < float(s["cost"]) < 10
+    assert list(s) == ["frames", "fps", "arch", "task", "step", "epoch", "cost", "fit_error"]
+    assert (s["frames"], s["arch"], s["task"], s["step"]) == ("3", "3-16-16-1", "knot", "15")
+    assert s["epoch"] == str(14 * 512 // 8192) and 0 < float(s["cost"]) < 10
+    assert 0 < float(s["fit_error"]) <= 2
 
 
-def test_cli_user_errors_exit_2(capsys):
-    for argv, message in ((["--arch", "3,8,2"], "start with 3 inputs and end with 1 output"),
-                          (["--arch", "3,x,1"], "--arch must be comma-separated integers"),
-                          (["--train", "donut"], "target must be one of"),
-                          (["--load", "/nonexistent.npz"], "nonexistent.npz"),
-                          (["--lr", "0"], "--lr must be a positive number"),
-                          (["--sparks", "0"], "--sparks must be >= 1")):
-        with pytest.raises(SystemExit) as e:
-            gym.main(["march", "--headless", *argv])
-        assert e.value.code == 2
-        assert message in capsys.readouterr().err
+# every bad value: one error line naming it, exit code 2, before a window opens or work starts
+BAD = [
+    *[(["--grid", g], "--grid must be in 2..512") for g in ("0", "1", "513", "-5")],
+    *[(["--radius", r], "--radius must be a positive number") for r in ("0", "-1", "nan", "inf")],
+    *[([f"--level={v}"], "--level must be a number") for v in ("nan", "inf", "-inf")],
+    *[(["--lr", v], "--lr must be a positive number") for v in ("0", "-1", "nan", "inf")],
+    *[(["--period", v], "--period must be a positive number") for v in ("0", "nan", "inf")],
+    *[(["--rate", v], "--rate must be in (0, 100000]") for v in ("0", "nan", "inf", "1e9")],
+    *[([f"--{name}", v], f"--{name} must be in 1..")
+      for name in ("batch", "steps-per-frame", "steps", "sparks") for v in ("0", "-3", "10000000")],
+    (["--seed", "-1"], "--seed must be a non-negative integer, got -1"),
+    (["--seed", "1.5"], "argument --seed: invalid int value: '1.5'"),
+    (["--arch", "3,8,2"], "start with 3 inputs and end with 1 output"),
+    (["--arch", "3,x,1"], "--arch must be comma-separated integers"),
+    (["--arch", "3,0,1"], "start with 3 inputs and end with 1 output"),
+    (["--arch", ""], "--arch must be comma-separated integers"),
+    (["--arch", "3,100000,100000,1"], "more memory than this machine can give"),
+    (["--arch", "3,64,64,64,64,64,64,64,1"], "uniform block"),
+    (["--arch", ",".join(["3"] + ["4"] * 9 + ["1"])], "at most 8 layers, got 10"),
+    (["--act", "softmax"], "softmax is only allowed as out_act"),
+    (["--act", "foo"], "act must be one of"),
+    (["--train", "donut"], "target must be one of"),
+    (["--train", "missing.xyz"], "missing.xyz: cannot read a point cloud"),
+    (["--train", "big.npy"], "big.npy: 1000000000000 points would need"),
+    (["--train", "two.xyz"], "two.xyz: a point cloud must be m >= 4 rows of x y z"),
+    (["--train", "nan.xyz"], "nan.xyz: the point cloud holds NaN or inf"),
+    (["--train", "empty.xyz"], "empty.xyz"),
+    (["--load", "missing.npz"], "missing.npz"),
+    (["--load", "text.npz"], "text.npz"),
+    (["--load", "net2in.npz"], "--load net2in.npz: net must have 3 inputs and 1 output"),
+    (["--view", "side"], "argument --view: invalid choice: 'side'"),
+    (["--size", "10x10"], "--size must be between 64x64 and 8192x8192"),
+    (["--size", "big"], "--size must look like 800x600"),
+    (["--frames", "0"], "--frames must be >= 1"),
+    (["--screenshot", "nowhere/a.png"], "does not exist"),
+    (["--screenshot", "a.jpg"], "--screenshot must end in .png"),
+    (["--record", "nowhere/a.gif"], "does not exist"),
+]
+
+
+@pytest.fixture(scope="module")
+def bad_runs(tmp_path_factory):
+    """All of BAD run at once, in a folder with the files they name."""
+    folder = tmp_path_factory.mktemp("bad")
+    with open(folder / "big.npy", "wb") as f:              # a header for 1e12 rows, no data
+        np.lib.format.write_array_header_2_0(
+            f, {"descr": "<f8", "fortran_order": False, "shape": (10 ** 12, 3)})
+    (folder / "two.xyz").write_text("1 2\n3 4\n5 6\n7 8\n")
+    (folder / "nan.xyz").write_text("1 2 3\n4 5 nan\n1 1 1\n2 2 2\n")
+    (folder / "empty.xyz").write_text("")
+    (folder / "text.npz").write_text("not a zip")
+    uniform_net([2, 4, 1]).save(folder / "net2in.npz")
+    argvs = [("march", "--headless", "--frames", "2", *argv) for argv, _ in BAD]
+    return badinput.run_all(argvs, folder)
+
+
+@pytest.mark.parametrize("argv, fragment", BAD, ids=[" ".join(a) for a, _ in BAD])
+def test_bad_command_lines_are_one_line_and_exit_2(bad_runs, argv, fragment):
+    badinput.check(bad_runs[("march", "--headless", "--frames", "2", *argv)], fragment)
 
 
 def test_an_activation_without_glsl_is_refused_before_a_window_opens(capsys, monkeypatch):

@@ -90,3 +90,38 @@ def test_a_bad_cloud_file_is_one_clear_error(tmp_path, content, message):
 def test_an_unknown_target_names_the_choices():
     with pytest.raises(ValueError, match=r"one of \('sphere', 'torus', 'box', 'blobs', 'knot'\)"):
         shapes.target_sdf("donut")
+
+
+def test_a_cloud_of_huge_coordinates_is_scaled_like_a_small_one(tmp_path):
+    cloud = np.random.default_rng(2).choice([-1.0, 1.0], size=(20, 3)) * [1, 0.5, 0.25]
+    np.save(tmp_path / "small.npy", cloud)
+    np.save(tmp_path / "huge.npy", cloud * 1e308)
+    small = shapes.load_cloud(tmp_path / "small.npy")
+    np.testing.assert_allclose(shapes.load_cloud(tmp_path / "huge.npy"), small, atol=1e-12)
+    assert np.linalg.norm(small, axis=1).max() == pytest.approx(shapes.CLOUD_FIT)
+
+
+def test_a_cloud_header_claiming_too_many_points_is_refused_before_reading(tmp_path):
+    path = tmp_path / "big.npy"
+    with open(path, "wb") as f:                     # a header for 1e12 rows, and no data
+        np.lib.format.write_array_header_2_0(
+            f, {"descr": "<f8", "fortran_order": False, "shape": (10 ** 12, 3)})
+    with pytest.raises(ValueError, match="big.npy: 1000000000000 points would need 22351.7 GiB"):
+        shapes.load_cloud(path)
+
+
+def test_surface_points_lie_on_the_closed_form_surfaces():
+    torus = shapes.surface_points("torus", 500).astype(np.float64)
+    ring = np.hypot(torus[:, 0], torus[:, 2]) - 3.0                 # around the y axis
+    np.testing.assert_allclose(np.hypot(ring, torus[:, 1]), 1.2, atol=1e-3)
+    box = shapes.surface_points("box", 500)
+    np.testing.assert_allclose(np.abs(box).max(1), 2.4, atol=1e-3)  # on a face of the cube
+    assert len(torus) == len(box) == 500
+
+
+def test_training_points_crowd_around_the_surface_and_keep_the_sdf():
+    x, t = shapes.target_data("sphere", n=4000, near=0.5)
+    r = np.linalg.norm(x.astype(np.float64), axis=1)
+    np.testing.assert_allclose(t[:, 0], r - 3.0, atol=1e-5)
+    assert (np.abs(r - 3.0) < 0.5).mean() > 0.5 + 0.5 * 0.1      # uniform alone: about 0.22
+    assert r.max() < 5.0

@@ -47,6 +47,36 @@ def finite(value):
     return isinstance(value, (int, float)) and math.isfinite(value)
 
 
+def memory_available():
+    """Bytes of memory available (MemAvailable in /proc/meminfo), or None where unknown."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def size_text(n):
+    """Bytes in words: '41.0 GiB'."""
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+
+
+def require_memory(need, what, share=0.5):
+    """Raise ValueError('WHAT needs N GiB, M GiB are available') unless `need` bytes fit in
+    `share` of the memory available (unknown: anything up to 64 GiB passes)."""
+    avail = memory_available()
+    room = share * (avail if avail is not None else 2 * 64 * 2 ** 30)
+    if need > room:
+        have = f"{size_text(avail)} are available" if avail is not None else "too much"
+        raise ValueError(f"{what} needs {size_text(need)} of memory, {have}")
+
+
 @dataclass
 class AppSpec:
     """One subcommand: its program name, description, Config class and run(cfg) -> exit code."""

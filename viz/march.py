@@ -1,4 +1,6 @@
 """Raymarched level surfaces f(p) = level + k (every integer k) of a 3-input, 1-output net.
+(One module of about 500 lines: the shaders' host code beside the numpy march it is tested
+against, so the two are read and changed together.)
 
     marcher = Marcher(ctx, net)                          # GL objects for this architecture
     marcher.render(fbo, viewport, camera, level)         # draw the surfaces
@@ -182,11 +184,21 @@ def _secant(ta, ga, tb, gb):
         return np.where(den != 0, tb - gb * (tb - ta) / np.where(den != 0, den, 1), tb)
 
 
-def march_reference(net, eye, dirs, level, radius=5.0, steps=64, refine=10):
+def _cells(one_level):
+    """The level cells of v = f - level, and the level met leaving cell s towards cell c: for
+    every level + k, floor(v) and s + 1 or s; for the level alone (one_level), v >= 0 and 0."""
+    if one_level:
+        return (lambda v: np.where(v >= 0, 0.0, -1.0)), (lambda s, c: np.zeros_like(s))
+    return np.floor, (lambda s, c: np.where(c > s, s + 1.0, s))
+
+
+def march_reference(net, eye, dirs, level, radius=5.0, steps=64, refine=10, one_level=False):
     """The naive march of march.frag for rays from `eye` along unit `dirs` (n, 3): samples at
     t_i = min(t0 + i * 2 radius / steps, t1) over each ray's chord of the sphere, the first
     change of floor(f - level) brackets a level, then `refine` Illinois regula-falsi steps.
+    one_level: the surface f = level alone (the first change of the sign of f - level).
     Returns hit (n,) bool, t (n,) (nan on misses) and k (n,): the hit surface is f = level + k."""
+    cell, met = _cells(one_level)
     eye = np.asarray(eye, np.float64)
     dirs = np.asarray(dirs, np.float64).reshape(-1, 3)
     b = dirs @ eye
@@ -205,7 +217,7 @@ def march_reference(net, eye, dirs, level, radius=5.0, steps=64, refine=10):
     ta, tb, fa, fb = t0.copy(), t0.copy(), np.zeros(n), np.zeros(n)
     idx = np.flatnonzero(ok)
     fa[idx] = f(t0[idx], idx)
-    sa = np.floor(fa)
+    sa = cell(fa)
     found, active = np.zeros(n, bool), ok.copy()
     for i in range(1, steps + 1):
         idx = np.flatnonzero(active)
@@ -213,13 +225,13 @@ def march_reference(net, eye, dirs, level, radius=5.0, steps=64, refine=10):
             break
         t = np.minimum(t0[idx] + i * h, t1[idx])
         v = f(t, idx)
-        cross = np.floor(v) != sa[idx]
+        cross = cell(v) != sa[idx]
         hit, rest = idx[cross], idx[~cross]
         tb[hit], fb[hit], found[hit] = t[cross], v[cross], True
         ta[rest], fa[rest] = t[~cross], v[~cross]
         active[hit] = False
         active[rest[t[~cross] >= t1[rest]]] = False
-    target = np.where(np.floor(fb) > sa, sa + 1.0, sa)
+    target = met(sa, cell(fb))
     idx = np.flatnonzero(found)
     ta, tb, c = ta[idx], tb[idx], target[idx]
     ga, gb = fa[idx] - c, fb[idx] - c
@@ -258,24 +270,25 @@ def _set_matrix(prog, name, m):
 class Marcher:
     """The raymarch of one architecture: programs, weight block, sampled field.
 
-    set_net(net) uploads new weights (same architecture) and resamples the field;
-    render(...) draws the surfaces; data(...) returns per-pixel t, k, hit and the number of exact
-    evaluations. After set_net: lo, hi (range of f on the grid), error (largest |texture - f|
-    seen), band (the error margin the scan uses)."""
+    set_net(net) uploads new weights (same architecture); the field is resampled when a
+    fast or preview march, or one of lo, hi (range of f on the grid), error (largest
+    |texture - f| seen), band (the error margin the scan uses), first needs it (a naive march
+    of weights that change every frame never does); render(...) draws the surfaces (naive=
+    picks the path per call); data(...) returns per-pixel t, k, hit and the number of exact
+    evaluations."""
 
     def __init__(self, ctx, net, grid=64, steps=64, radius=5.0, refine=None, naive=False,
                  band_points=32768, seed=0, settle=10):
         check_net(net, ctx.info["GL_MAX_UNIFORM_BLOCK_SIZE"])
         if not 2 <= grid <= 512:
             raise ValueError(f"grid must be in 2..512, got {grid}")
-        refine = (10 if naive else 4) if refine is None else refine
-        if steps < 1 or refine < 1:
+        if steps < 1 or (refine is not None and refine < 1):
             raise ValueError(f"steps and refine must be >= 1, got steps={steps}, refine={refine}")
         if not radius > 0:
             raise ValueError(f"radius must be > 0, got {radius}")
         self.ctx, self.arch = ctx, tuple(net.arch)
         self.grid, self.steps, self.radius, self.naive = grid, steps, float(radius), naive
-        self.refine = refine
+        self.refines = (refine or 4, refine or 10)        # exact steps: fast, naive path
         params, self.defines = pack_net(net)
         # compiling the weights in pays only when the whole net is unrolled (small layers)
         unrolled = not any("u_net_zero" in str(v) for v in self.defines.values())
@@ -304,6 +317,18 @@ class Marcher:
         self.params = params
         self.still = 0                                  # frames drawn with these weights
         self.ubo.write(params.tobytes())
+        self.version += 1
+        self.sampled = None                             # the version the field holds
+
+    @property
+    def refine(self):
+        return self.refines[bool(self.naive)]
+
+    def sample_field(self):
+        """Sample the net into the field and measure lo, hi, error, band (once per version)."""
+        if self.sampled == self.version:
+            return
+        self.sampled = self.version
         self.stats.write(np.array([0xFFFFFFFF, 0, 0], np.uint32).tobytes())
         prog = self.field_prog
         self._bind(prog)
@@ -323,9 +348,16 @@ class Marcher:
         prog.run(math.ceil(self.n_points / (64 * 32)))
         self.ctx.memory_barrier()
         lo, hi, err = _ordered_to_float(np.frombuffer(self.stats.read(), np.uint32))
-        self.lo, self.hi, self.error = float(lo), float(hi), float(err)
-        self.band = min(1.5 * self.error + 1e-4, 0.5)
-        self.version += 1
+        self._stats = float(lo), float(hi), float(err), min(1.5 * float(err) + 1e-4, 0.5)
+
+    lo = property(lambda self: self._stat(0), doc="least f on the grid")
+    hi = property(lambda self: self._stat(1), doc="largest f on the grid")
+    error = property(lambda self: self._stat(2), doc="largest |texture - f| at the band points")
+    band = property(lambda self: self._stat(3), doc="the margin the scan trusts the texture by")
+
+    def _stat(self, i):
+        self.sample_field()
+        return self._stats[i]
 
     def _bind(self, prog):
         if "Net" in prog:
@@ -333,67 +365,85 @@ class Marcher:
             prog["Net"].binding = 0
         _set(prog, "u_net_zero", 0)
 
-    def _uniforms(self, prog, camera, aspect, level, alpha):
+    def _uniforms(self, prog, camera, aspect, level, alpha, naive, color=(0.9, 0.62, 0.3)):
         vp = camera.view_proj(aspect)
         self._bind(prog)
         _set(prog, "u_eye", tuple(camera.eye))
         _set_matrix(prog, "u_view_proj", vp)
         _set_matrix(prog, "u_inv_view_proj", np.linalg.inv(vp))
-        for name, value in (("u_radius", self.radius), ("u_level", float(level)),
-                            ("u_steps", self.steps), ("u_refine", self.refine),
-                            ("u_band", self.band),
-                            ("u_field_scale", self.field_scale), ("u_field", 0), ("u_lut", 1),
-                            ("u_range", (self.lo, self.hi)), ("u_alpha", float(alpha))):
-            _set(prog, name, value)
-        self.field.use(0)
+        # the field's values only for programs that read them (a naive march may not)
+        for name, value in (("u_radius", lambda: self.radius), ("u_level", lambda: float(level)),
+                            ("u_steps", lambda: self.steps),
+                            ("u_refine", lambda: self.refines[naive]),
+                            ("u_band", lambda: self.band),
+                            ("u_field_scale", lambda: self.field_scale), ("u_field", lambda: 0),
+                            ("u_lut", lambda: 1), ("u_range", lambda: (self.lo, self.hi)),
+                            ("u_alpha", lambda: float(alpha)),
+                            ("u_color", lambda: tuple(map(float, color)))):
+            if name in prog:
+                prog[name].value = value()
+        if "u_field" in prog:
+            self.sample_field()
+            self.field.use(0)
         self.lut.use(1)
 
-    def _program(self, kind, const, preview=False):
-        """The march program of `kind` ("render" or "data"); const: weights compiled in;
-        preview: the sampled field stands in for the net."""
-        key = (kind, preview, self.version if const else None)
+    def _program(self, kind, const, preview=False, one_level=False, naive=False):
+        """The march program of `kind` ("render", "shells": without the scan cache, or "data");
+        const: weights compiled in; preview: the sampled field stands in for the net;
+        one_level: f = level alone; naive: the exact net at every sample."""
+        key = (kind, preview, one_level, naive and not preview, self.version if const else None)
         if key not in self.progs:
-            for old in [k for k in self.progs if k[:2] == key[:2] and k[2] is not None]:
+            for old in [k for k in self.progs if k[:4] == key[:4] and k[4] is not None]:
                 self.vaos.pop(old).release()
                 self.progs.pop(old).release()
             defines = dict(self.defines)
             if preview:
                 defines["PREVIEW"] = f"{2.0 * self.radius / (self.grid - 1):.6f}"  # a texel
-            elif self.naive:
+            elif naive:
                 defines["NAIVE"] = 1
             elif kind == "render":
                 defines["CACHE"] = 1
             if kind == "data":
                 defines["DATA_OUT"] = 1
+            if one_level:
+                defines["ONE_LEVEL"] = 1
             if const:
                 defines["NET_CONST"] = const_define(self.params)
             self.progs[key] = gl.program(self.ctx, "march.vert", "march.frag", defines)
             self.vaos[key] = self.ctx.vertex_array(self.progs[key], [])
         return self.progs[key], self.vaos[key]
 
-    def render(self, fbo, viewport, camera, level, alpha=0.8, preview=False):
+    def render(self, fbo, viewport, camera, level, alpha=0.8, preview=False, one_level=False,
+               color=(0.9, 0.62, 0.3), depth_test=False, cache=True, naive=None):
         """Draw the surfaces into `viewport` (x, y, w, h from the bottom-left) of `fbo`,
-        alpha-blended over what is there, writing their depth for the sparks. Weights that
+        alpha-blended over what is there, writing their depth for the sparks. one_level: the
+        surface f = level alone, lit in `color`; depth_test: only where it is nearer than what
+        the depth buffer holds (faint shells over a solid surface); cache: use the per-pixel
+        scan cache (one pass per frame may: a second pass draws without). Weights that
         stayed the same for `settle` frames are compiled into the shader (a one-off compile,
         about 0.1-0.5 s), which makes every frame after that faster. preview: march the sampled
         field alone (within `band` of the exact surfaces; a cost that does not grow with the
-        net), for weights that change every frame."""
+        net), for weights that change every frame. naive: this frame's path (default
+        self.naive)."""
         ctx = self.ctx
+        naive = self.naive if naive is None else naive
         self.still += 1
-        prog, vao = self._program("render", not preview and self.still > self.settle, preview)
+        prog, vao = self._program("render" if cache else "shells",
+                                  not preview and self.still > self.settle, preview, one_level,
+                                  naive)
         fbo.use()
         fbo.viewport = viewport
-        self._uniforms(prog, camera, viewport[2] / viewport[3], level, alpha)
-        if not (preview or self.naive):
-            self._use_cache(prog, viewport, camera)
+        self._uniforms(prog, camera, viewport[2] / viewport[3], level, alpha, naive, color)
+        if cache and not (preview or naive):
+            self._use_cache(prog, viewport, camera, one_level)
         ctx.enable(moderngl.BLEND | moderngl.DEPTH_TEST)
         ctx.blend_func = moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA
-        ctx.depth_func = "1"
+        ctx.depth_func = "<" if depth_test else "1"
         vao.render(moderngl.TRIANGLES, vertices=3)
         ctx.depth_func = "<"
         ctx.disable(moderngl.DEPTH_TEST)
 
-    def _use_cache(self, prog, viewport, camera):
+    def _use_cache(self, prog, viewport, camera, one_level=False):
         """Bind the per-pixel scan cache; it is valid when nothing but the level changed."""
         size = tuple(viewport[2:])
         if self.cache is None or self.cache.size != size:
@@ -402,24 +452,24 @@ class Marcher:
             self.cache = self.ctx.texture(size, 4, dtype="f4")
             self.cache_key = None
         key = (tuple(viewport), camera.azimuth, camera.elevation, camera.distance, camera.fov,
-               self.version)
+               self.version, one_level)
         self.cache.bind_to_image(0, read=True, write=True)
         _set(prog, "u_origin", tuple(viewport[:2]))
         _set(prog, "u_cache_valid", int(key == self.cache_key))
         self.cache_key = key
 
-    def data(self, camera, width, height, level, const=False, preview=False):
+    def data(self, camera, width, height, level, const=False, preview=False, one_level=False):
         """Per pixel, row 0 at the top: dict of t, k (nan where no hit), hit (bool) and evals
         (exact net evaluations the ray needed). const: with the weights compiled in; preview:
-        the sampled field alone, as render(preview=True)."""
+        the sampled field alone, as render(preview=True); one_level: f = level alone."""
         ctx = self.ctx
-        prog, vao = self._program("data", const and not preview, preview)
+        prog, vao = self._program("data", const and not preview, preview, one_level, self.naive)
         tex = ctx.texture((width, height), 4, dtype="f4")
         fbo = ctx.framebuffer(color_attachments=[tex])
         try:
             fbo.use()
             fbo.clear(0.0, 0.0, 0.0, 0.0)
-            self._uniforms(prog, camera, width / height, level, 1.0)
+            self._uniforms(prog, camera, width / height, level, 1.0, self.naive)
             ctx.disable(moderngl.BLEND | moderngl.DEPTH_TEST)
             vao.render(moderngl.TRIANGLES, vertices=3)
             out = gl.read_texture(tex)

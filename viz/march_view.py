@@ -2,31 +2,51 @@
 beside its weight diagram (viz/weights.py). The view draws a MarchModel (viz/march_model.py)
 and turns keys, the wheel and the mouse into its commands; it trains nothing.
 
-    model = MarchModel(nn.MLP([3, 8, 1], init="uniform", low=-1, high=1, seed=0))
+    model = MarchModel(new_net())               # 3-8-1, weights uniform in [-1, 1]
     view = MarchView(model)                     # surfaces, sparks, weight editor
     gl.run(view, 1000, 620, headless=True, frames=60, screenshot="march.png")
+
+Two ways to look: "levels" (every surface f = level + k, coloured by f, the level animated)
+and "shape" (the surface f = 0 alone, lit in one colour, with the target's surface points and,
+on request, the other levels as faint shells): the view a train mode starts in.
+
+Which raymarch draws a frame (`path`): for a small net (at most SMALL_NET multiply-adds per
+evaluation) the exact net at every sample is fastest in every state; for a larger one the
+sampled field with exact checks while the weights stay, and the sampled field alone while they
+change every frame (training). bench/bench_march.py measures all of them.
 
 The command line (`nn-gym march --help`) comes from `Config`; `run` builds the model and the
 view, runs it and prints the summary line.
 """
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
-import nn
-from viz import activations, chrome, cli, files, gl, plot, shapes
+from viz import chrome, cli, files, gl, plot, shapes, weights
 from viz.march import Camera, Marcher, check_net
-from viz.march_model import LEVEL_STEP, STEP, WEIGHT_RANGE, MarchModel
-from viz.sparks import Sparks
+from viz.march_model import (  # noqa: F401  (Config: the command line, part of this app)
+    EDIT_LIMIT,
+    LEVEL_STEP,
+    MODES,
+    SIZE,
+    STEP,
+    WEIGHT_RANGE,
+    Config,
+    MarchModel,
+    fit_words,
+)
+from viz.sparks import Dots, Sparks
 from viz.theme import ACCENT, DIM, TEXT
 from viz.weights import WeightDiagram
 
-SIZE = (1000, 620)           # the window's default size
 BG = (0.05, 0.055, 0.07)
 AXIS_COLORS = ((0.95, 0.35, 0.35), (0.4, 0.9, 0.4), (0.4, 0.6, 1.0))
-SHOWN = ("surfaces", "sparks", "axes")
+SHOWN = ("surfaces", "sparks", "axes", "points", "shells")
+SOLID = (0.92, 0.64, 0.32)    # the shape view's surface f = 0
+DOT = (0.35, 0.95, 1.0, 0.9)  # the target's surface points
+SHELL_ALPHA = 0.16
+SMALL_NET = 64               # multiply-adds per evaluation up to which the naive march is faster
 
 KEYS = chrome.Keys([
     chrome.Key("r", "randomise", f"randomise all weights (uniform in [{WEIGHT_RANGE[0]:g}, "
@@ -38,6 +58,11 @@ KEYS = chrome.Keys([
     chrome.Key("1", "show", "show / hide the surfaces", arg="surfaces", short="show"),
     chrome.Key("2", "show", "show / hide the sparks", arg="sparks", short="show"),
     chrome.Key("3", "show", "show / hide the axes", arg="axes", short="show"),
+    chrome.Key("v", "mode", "view: all level surfaces / the shape (f = 0 alone)", short="view"),
+    chrome.Key("l", "show", "shape view: the other levels as faint shells on / off",
+               arg="shells", short="shells"),
+    chrome.Key("p", "show", "shape view: the target's surface points on / off", arg="points",
+               short="points"),
     chrome.Key("t", "train", "train mode: pause / resume training", short="train"),
     chrome.Key("n", "target", "train towards the next target shape", short="target"),
     chrome.Key("o", "orbit", "slow automatic orbit on / off", short="orbit"),
@@ -56,6 +81,11 @@ MODEL_COMMANDS = {"randomise": ("randomise", False), "pause": ("toggle_pause", F
                   "target": ("next_target", False)}
 
 
+def macs(arch):
+    """Multiply-adds of one evaluation of a net of this architecture."""
+    return sum(a * b for a, b in zip(arch[:-1], arch[1:]))
+
+
 def fit(painter, texts, width, size):
     """The first of `texts` (longest first) that fits in `width` pixels, else the last."""
     for text in texts:
@@ -65,23 +95,32 @@ def fit(painter, texts, width, size):
 
 
 class MarchView(gl.View):
-    """Level surfaces of model.net beside its weight diagram. grid, steps, naive: the
-    raymarch's (viz/march.Marcher); n_sparks; orbit: start orbiting slowly."""
+    """Level surfaces of model.net beside its weight diagram. grid, steps: the raymarch's
+    (viz/march.Marcher); naive: the exact net at every sample always (None: whichever path is
+    faster, see `path`); n_sparks; orbit: start orbiting slowly; mode: "levels" or "shape"
+    (default: shape when the model trains); shells: in the shape view, the other levels."""
 
     depth = True                # the surfaces write depth; sparks behind them are dimmed
 
-    def __init__(self, model, grid=64, steps=64, naive=False, n_sparks=512, orbit=False):
+    def __init__(self, model, grid=64, steps=64, naive=None, n_sparks=512, orbit=False,
+                 mode=None, shells=False):
         check_net(model.net)
         self.model = model
-        self.options = dict(grid=grid, steps=steps, radius=model.radius, naive=naive)
+        self.options = dict(grid=grid, steps=steps, radius=model.radius, naive=bool(naive))
+        self.naive = naive
         self.n_sparks, self.auto_orbit = n_sparks, orbit
         self.camera = Camera()
         self.diagram = WeightDiagram(model.net.arch)
+        self.mode = mode or ("shape" if model.target is not None else "levels")
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         self.show = dict.fromkeys(SHOWN, True)
+        self.show.update(shells=shells, sparks=self.mode == "levels")
         self.time, self.message, self.message_until = 0.0, "", 0.0
         self.mouse = self.drag_from = None
         self.show_help = False
         self.drawn_version = None           # the model's weights version the GPU holds
+        self.sparks_version = self.dots_target = None
         self.layout(*SIZE)
 
     def say(self, text, seconds=3.0):
@@ -100,16 +139,30 @@ class MarchView(gl.View):
         self.marcher = Marcher(ctx, net, **self.options)
         self.sparks = Sparks(ctx, n=self.n_sparks, radius=self.model.radius,
                              seed=self.model.seed)
+        self.dots = Dots(ctx, np.zeros((0, 3)), DOT)
 
     def update(self, dt):
         self.time += dt
         if self.auto_orbit:
             self.camera.orbit(0.25 * dt, 0.0)
-        self.say(self.model.update(dt), 6.0)
-        if self.drawn_version != self.model.version:
-            self.marcher.set_net(self.model.net)
-            self.sparks.update(self.model.net)
-            self.drawn_version = self.model.version
+        model = self.model
+        self.say(model.update(dt), 6.0)
+        if self.drawn_version != model.version:
+            self.marcher.set_net(model.net)
+            self.drawn_version = model.version
+        if self.show["sparks"] and self.sparks_version != model.version:
+            self.sparks.update(model.net)              # traced only while they are shown
+            self.sparks_version = model.version
+        if self.dots_target != model.target:
+            self.dots.set_points(model.surface if model.surface is not None else np.zeros((0, 3)))
+            self.dots_target = model.target
+
+    def path(self):
+        """This frame's raymarch: {"naive": ..., "preview": ...} (see the module docstring)."""
+        if self.naive is not None:
+            return {"naive": self.naive, "preview": False}
+        small = macs(self.model.net.arch) <= SMALL_NET
+        return {"naive": small, "preview": self.model.previewing and not small}
 
     def layout(self, w, h):
         top, title, under, bottom, m = 26, 42, 58, 22, 10
@@ -135,26 +188,45 @@ class MarchView(gl.View):
         rx, ry, side, _ = b["render"]
         viewport = (int(rx), int(height - ry - side), int(side), int(side))
         full = (0, 0, width, height)
-        p, m = self.painter, self.marcher
+        p = self.painter
+        fbo.scissor = viewport                  # the 3-D picture stays in its panel
         with p.target(fbo, full):
             p.rect(rx, ry, side, side, (0.025, 0.028, 0.04))
             self.draw_sphere_outline(p, b["render"])
             if self.show["axes"]:
                 self.draw_axes(p, b["render"], labels=False)
-        level = self.model.level
-        if self.show["surfaces"]:
-            m.render(fbo, viewport, self.camera, level, preview=self.model.previewing)
-        if self.show["sparks"]:
-            fbo.viewport = viewport
-            self.sparks.draw(self.camera.view_proj(1.0), level, m.lo, m.hi)
+        self.draw_3d(fbo, viewport)
         fbo.viewport = full
         with p.target(fbo, full):
             if self.show["axes"]:
                 self.draw_axes(p, b["render"], labels=True)
+        fbo.scissor = None
+        with p.target(fbo, full):
             self.draw_render_labels(p, b)
             self.draw_diagram(p, b)
-            chrome.status_bar(p, b["status"], self.status())
+            parts = self.status()
+            if p.text_width("   ".join(parts), 13) > width - 16:
+                parts = self.status(short=True)
+            chrome.status_bar(p, b["status"], parts)
             self.draw_help(p, b["help"], width, height)
+
+    def draw_3d(self, fbo, viewport):
+        """The surfaces, sparks and dots of the current mode into viewport."""
+        m, cam, path = self.marcher, self.camera, self.path()
+        shape, level = self.mode == "shape", self.model.level
+        if self.show["surfaces"] and shape:
+            m.render(fbo, viewport, cam, 0.0, alpha=1.0, one_level=True, color=SOLID, **path)
+            if self.show["shells"]:
+                m.render(fbo, viewport, cam, 0.0, alpha=SHELL_ALPHA, depth_test=True,
+                         cache=False, **path)
+        elif self.show["surfaces"]:
+            m.render(fbo, viewport, cam, level, **path)
+        fbo.viewport = viewport
+        view_proj = cam.view_proj(1.0)
+        if self.show["sparks"]:
+            self.sparks.draw(view_proj, level, m.lo, m.hi)
+        if shape and self.show["points"]:
+            self.dots.draw(view_proj)
 
     # -- panels -----------------------------------------------------------------------------
 
@@ -191,6 +263,8 @@ class MarchView(gl.View):
         return k, k + level
 
     def draw_render_labels(self, p, b):
+        if self.mode == "shape":
+            return self.draw_shape_labels(p, b)
         x, y, w, h = b["render"]
         r, model = self.model.radius, self.model
         p.text(fit(p, [f"level surfaces f(x, y, z) = level + k of the net, inside the sphere "
@@ -213,6 +287,23 @@ class MarchView(gl.View):
                        f"{shown}", f"level = {model.level:.2f};  surfaces {shown}"], lw, 11),
                lx, ly - 19, size=11, color=TEXT)
 
+    def draw_shape_labels(self, p, b):
+        x, y, w, h = b["render"]
+        model = self.model
+        target = shapes.target_name(model.target) if model.target is not None else None
+        p.text(fit(p, [f"the net's surface f(x, y, z) = 0, inside the sphere |p| < "
+                       f"{model.radius:g}", "the surface f = 0"], w, 13),
+               x, y - 38, size=13, color=TEXT)
+        dots = f"; dots: the {target}'s surface" if target and self.show["points"] else ""
+        shells = "; faint: f = +-1, +-2, ..." if self.show["shells"] else ""
+        p.text(fit(p, [f"gold: where f = 0{dots}{shells}", "gold: f = 0"], w, 11),
+               x, y - 19, size=11, color=DIM)
+        lx, ly, lw, _ = b["legend"]
+        if target is not None and math.isfinite(model.fit_error):
+            p.text(fit(p, [f"{target}: {fit_words(model.fit_error)}",
+                           f"error {model.fit_error:.3f} of the radius"], lw, 11),
+                   lx, ly - 19, size=11, color=TEXT)
+
     def draw_diagram(self, p, b):
         x, y, w, h = b["diagram"]
         net, n = self.model.net, self.hover()
@@ -220,34 +311,41 @@ class MarchView(gl.View):
                    w, 13), x, y - 38, size=13, color=TEXT)
         p.text(fit(p, ["rows and columns: x y z, bias 1 -> hidden h -> output f",
                        "x y z, 1 -> h -> f"], w, 11), x, y - 19, size=11, color=DIM)
-        self.diagram.draw(p, net, hover=n)
+        limit = weights.color_limit(net)
+        self.diagram.draw(p, net, hover=n, limit=limit)
         lx, ly, lw, lh = b["weights"]
-        self.colorbar.draw(p, "diverging", -1.0, 1.0, (lx, ly, lw, lh), label="weight")
-        lo, hi = WEIGHT_RANGE
+        self.colorbar.draw(p, "diverging", -limit, limit, (lx, ly, lw, lh), label="weight")
         if n is not None:
             text = fit(p, [self.diagram.describe(net, n) + f"   (wheel: +-{STEP:g})",
                            self.diagram.describe(net, n)], w, 11)
         else:
-            text = fit(p, [f"wheel over a circle: that weight +-{STEP:g} (clamped to "
-                           f"[{lo:g}, {hi:g}])", f"wheel: weight +-{STEP:g}"], w, 11)
+            text = fit(p, [f"wheel over a circle: that weight +-{STEP:g} (up to "
+                           f"+-{EDIT_LIMIT:g})", f"wheel: weight +-{STEP:g}"], w, 11)
         p.text(text, lx, ly - 20, size=11, color=ACCENT if n is not None else DIM)
 
     def hover(self):
         return None if self.mouse is None else self.diagram.at(*self.mouse)
 
-    def status(self):
-        """The status line's parts."""
+    def status(self, short=False):
+        """The status line's parts, in words (short: what fits a narrow window)."""
         model, m = self.model, self.marcher
         acts = ",".join(dict.fromkeys(model.net.acts[:-1]))
-        grid = self.options["grid"]
-        parts = [f"net {model.arch} {acts}", f"f in [{m.lo:.2f}, {m.hi:.2f}]",
-                 f"preview: {grid}^3 field, ±{m.band:.3f}" if model.previewing else
-                 "naive march" if self.options["naive"] else
-                 f"field {grid}^3, band {m.band:.3f}"]
+        path = self.path()
+        parts = [f"net {model.arch} {acts}"]
+        if not short:
+            parts.append("showing f = 0" if self.mode == "shape" else
+                         f"showing f = {model.level:.2f} + whole numbers")
         if model.target is not None:
             state = "training" if model.training else "training paused"
-            parts.append(f"{state} on {shapes.target_name(model.target)}: step {model.step}, "
-                         f"cost {model.cost:.4g}")
+            error = ""
+            if math.isfinite(model.fit_error):
+                error = (f", error {model.fit_error:.3f} of the radius" if short else
+                         f", {fit_words(model.fit_error)}")
+            parts.append(f"{state} {'on ' * (not short)}{shapes.target_name(model.target)}: "
+                         f"step {model.step}{error}")
+        if not short:
+            parts.append(f"f sampled on a {self.options['grid']}^3 grid (off by up to "
+                         f"{m.band:.3f})" if path["preview"] else "exact net")
         app = self.app
         if app is not None:
             if app.fps > 0:
@@ -306,6 +404,10 @@ class MarchView(gl.View):
         elif name == "show":
             self.show[arg] = not self.show[arg]
             self.say(f"{arg} {'on' if self.show[arg] else 'off'}")
+        elif name == "mode":
+            self.mode = MODES[(MODES.index(self.mode) + 1) % len(MODES)]
+            self.say("showing the surface f = 0 alone" if self.mode == "shape" else
+                     "showing every level surface f = level + k")
         elif name == "orbit":
             self.auto_orbit = not self.auto_orbit
         elif name == "help":
@@ -318,70 +420,22 @@ class MarchView(gl.View):
             raise ValueError(f"unknown command {name!r}")
 
 
-# ---------------------------------------------------------------------------------------------
-# the command line
-
-
-@dataclass
-class Config(cli.Output):
-    """nn-gym march's options."""
-
-    arch: str = cli.opt("3,8,1", "layer sizes, 3 inputs and 1 output (hidden layers up to 8 in "
-                        "all, e.g. 3,32,32,32,32,1)", metavar="SIZES")
-    act: str = cli.opt("tanh", "hidden activation: " + ", ".join(activations.glsl_names()))
-    seed: int = cli.opt(0, "seed of the random weights")
-    load: str = cli.opt(None, "start from saved weights", metavar="MODEL.npz")
-    train: str = cli.opt(None, f"fit the net live to a shape's signed distance: "
-                         f"{', '.join(shapes.TARGETS)} (knot: a point cloud along a trefoil), "
-                         f"or a point cloud file ({', '.join(shapes.CLOUD_FILES)}: x y z per "
-                         f"point) grown into a surface", metavar="TARGET")
-    lr: float = cli.opt(0.01, "Adam learning rate")
-    batch: int = cli.opt(256, "batch size")
-    steps_per_frame: int = cli.opt(4, "training steps per frame")
-    period: float = cli.opt(5.0, "seconds per cycle of the animated level")
-    level: float = cli.opt(None, "start paused at this level (0..1) instead of animating")
-    radius: float = cli.opt(5.0, "bounding sphere radius")
-    steps: int = cli.opt(64, "scan samples per ray")
-    grid: int = cli.opt(64, "resolution of the sampled field the fast scan reads")
-    naive: bool = cli.opt(False, "evaluate the exact net at every scan sample (slow; for "
-                          "comparison)")
-    sparks: int = cli.opt(512, "number of sparks")
-    orbit: bool = cli.opt(False, "orbit the camera slowly")
-    size: str = cli.opt("x".join(map(str, SIZE)), "window size WxH", metavar="WxH")
-
-    def check(self):
-        super().check()
-        cli.require(cli.finite(self.lr) and self.lr > 0, "--lr", "a positive number", self.lr)
-        cli.require(cli.finite(self.period) and self.period > 0, "--period",
-                    "a positive number of seconds", self.period)
-        cli.require(cli.finite(self.radius) and self.radius > 0, "--radius", "a positive number",
-                    self.radius)
-        for name in ("batch", "steps_per_frame", "steps", "sparks"):
-            cli.require(getattr(self, name) >= 1, cli.flag(name), ">= 1", getattr(self, name))
-        if self.load is None:
-            arch = cli.parse_ints(self.arch, "--arch", "3,8,1")
-            cli.require(len(arch) >= 2 and arch[0] == 3 and arch[-1] == 1 and min(arch) >= 1,
-                        "--arch", "sizes that start with 3 inputs and end with 1 output",
-                        self.arch)
-
-    def net(self):
-        """The net to show: loaded, or new with weights uniform in WEIGHT_RANGE."""
-        if self.load is not None:
-            return nn.MLP.load(self.load)
-        lo, hi = WEIGHT_RANGE
-        return nn.MLP(cli.parse_ints(self.arch, "--arch", "3,8,1"), act=self.act,
-                      init="uniform", low=lo, high=hi, seed=self.seed)
-
-
 def run(cfg):
     """nn-gym march: build the model and the view (bad input exits with code 2 before a window
     opens), run it, print the summary line."""
     try:
-        model = MarchModel(cfg.net(), period=cfg.period, level=cfg.level, train=cfg.train,
+        net = cfg.net()
+        if cfg.load is not None:
+            try:
+                check_net(net)
+            except ValueError as e:
+                raise ValueError(f"--load {cfg.load}: {e}") from None
+        model = MarchModel(net, period=cfg.period, level=cfg.level, train=cfg.train,
                            lr=cfg.lr, batch=cfg.batch, steps_per_frame=cfg.steps_per_frame,
-                           seed=cfg.seed, radius=cfg.radius)
-        view = MarchView(model, grid=cfg.grid, steps=cfg.steps, naive=cfg.naive,
-                         n_sparks=cfg.sparks, orbit=cfg.orbit)
+                           seed=cfg.seed, radius=cfg.radius, rate=cfg.rate)
+        view = MarchView(model, grid=cfg.grid, steps=cfg.steps, naive=cfg.naive or None,
+                         n_sparks=cfg.sparks, orbit=cfg.orbit, mode=cfg.view,
+                         shells=cfg.shells)
     except (ValueError, TypeError, OSError) as e:
         raise cli.UsageError(str(e)) from None
     cfg.run(view, "nn-gym march")

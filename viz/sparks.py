@@ -1,4 +1,5 @@
-"""Sparks: short pieces of a 3-input net's gradient-flow lines that flash as the level passes.
+"""Sparks: short pieces of a 3-input net's gradient-flow lines that flash as the level passes;
+dots: points of a target surface, drawn the same way in front of and behind the surfaces.
 
     seeds = shapes.ball_points(512, radius=5.0, seed=0)    # (512, 3) inside the sphere
     pos, values = trace(net, seeds, n_vertices=16, step=0.2)   # (512, 16, 3), (512, 16)
@@ -7,6 +8,9 @@ Each spark is the flow line of grad f through its seed (unit-speed steps, midpoi
 its vertices climb in f. spark.vert lights a vertex when the animated level passes its value
 (brightness exp(-decay * fract(level - f))), so the light runs along the line towards larger f,
 and colours it by f with the same colormap as the surfaces; drawing is additive.
+
+    dots = Dots(ctx, shapes.surface_points("torus"))
+    dots.draw(view_proj)                     # full colour in front of the surfaces, dim behind
 """
 
 import moderngl
@@ -81,17 +85,54 @@ class Sparks:
         prog["u_decay"] = float(decay)
         prog["u_lut"] = 0
         self.lut.use(0)
-        ctx.enable(moderngl.BLEND | moderngl.DEPTH_TEST)
-        ctx.blend_func = moderngl.ONE, moderngl.ONE
         ctx.line_width = width
-        fbo = ctx.fbo
-        fbo.depth_mask = False
-        for func, gain in (("<", 1.0), (">=", behind)):
-            ctx.depth_func = func
-            prog["u_gain"] = gain
-            self.vao.render(moderngl.LINES)
-        fbo.depth_mask = True
-        ctx.depth_func = "<"
+        front_and_behind(ctx, prog, self.vao, moderngl.LINES, behind, (moderngl.ONE, moderngl.ONE))
         ctx.line_width = 1.0
-        ctx.blend_func = moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA
-        ctx.disable(moderngl.DEPTH_TEST)
+
+
+def front_and_behind(ctx, prog, vao, mode, behind, blend):
+    """Draw vao twice against the depth the surfaces wrote, without writing depth: u_gain 1 in
+    front of them, `behind` behind them."""
+    ctx.enable(moderngl.BLEND | moderngl.DEPTH_TEST)
+    ctx.blend_func = blend
+    fbo = ctx.fbo
+    fbo.depth_mask = False
+    for func, gain in (("<", 1.0), (">=", behind)):
+        ctx.depth_func = func
+        prog["u_gain"] = gain
+        vao.render(mode)
+    fbo.depth_mask = True
+    ctx.depth_func = "<"
+    ctx.blend_func = moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA
+    ctx.disable(moderngl.DEPTH_TEST)
+
+
+class Dots:
+    """Points (n, 3) drawn as round dots of one colour over the surfaces."""
+
+    def __init__(self, ctx, points, color=(0.35, 0.95, 1.0, 0.9), size=3.0):
+        self.ctx, self.color, self.size = ctx, tuple(color), float(size)
+        self.prog = gl.program(ctx, "dots.vert", "dots.frag")
+        self.vbo = self.vao = None
+        self.set_points(points)
+
+    def set_points(self, points):
+        points = np.ascontiguousarray(points, np.float32).reshape(-1, 3)
+        if self.vbo is not None:
+            self.vao.release()
+            self.vbo.release()
+        self.n = len(points)
+        self.vbo = self.ctx.buffer(points.tobytes() if self.n else b"\0" * 12)
+        self.vao = self.ctx.vertex_array(self.prog, [(self.vbo, "3f", "in_pos")])
+
+    def draw(self, view_proj, behind=0.25):
+        if self.n == 0:
+            return
+        prog = self.prog
+        prog["u_view_proj"].write(np.asarray(view_proj, np.float32).T.tobytes())
+        prog["u_color"] = self.color
+        prog["u_size"] = self.size
+        self.ctx.enable(moderngl.PROGRAM_POINT_SIZE)
+        front_and_behind(self.ctx, prog, self.vao, moderngl.POINTS, behind,
+                         (moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA))
+        self.ctx.disable(moderngl.PROGRAM_POINT_SIZE)

@@ -8,8 +8,10 @@ gl.Painter; it changes nothing.
     n = diagram.at(mx, my)                     # the circle under the mouse, or None
     diagram.refs[n]                            # (layer, i, j): ws[layer][i, j] or a bias
     put(net, diagram.refs[n], get(net, diagram.refs[n]) + 0.1)
-    diagram.draw(painter, net, hover=n)
+    diagram.draw(painter, net, hover=n, limit=color_limit(net))   # colours over +-limit
 """
+
+import math
 
 import numpy as np
 
@@ -34,6 +36,13 @@ def put(net, ref, value):
         net.ws[l][i, j] = value
 
 
+def color_limit(net):
+    """The colour range +-limit of the circles: 1, or the largest |weight or bias| rounded up to
+    a half, so a trained weight of -1.64 is drawn (and its legend reaches) -2, not -1."""
+    top = max(float(np.abs(a).max()) for a in (*net.ws, *net.bs))
+    return max(1.0, math.ceil(top * 2) / 2) if math.isfinite(top) else 1.0
+
+
 def unit_names(arch):
     """Names of the neurons of each layer: x y z, h1.. (h<layer>.<j> when deeper), f."""
     names = [["x", "y", "z"]]
@@ -45,12 +54,12 @@ def unit_names(arch):
 
 
 class WeightDiagram:
-    """One circle per weight and bias, red +1 / blue -1. Layer l's matrix is a block of cells;
-    blocks form a staircase so consecutive layers share the neurons between them: layer 1 has
-    a row per neuron of h and a column per input (x, y, z, 1), layer 2 the same rows (plus its
-    bias row) and a column per output, layer 3 sits below layer 2 sharing its columns, ...
-    `refs[n]` = (layer, i, j): weight ws[layer][i, j], or the bias bs[layer][j] when i equals
-    the layer's fan-in."""
+    """One circle per weight and bias, red +limit / blue -limit (default 1). Layer l's matrix is a
+    block of cells; blocks form a staircase so consecutive layers share the neurons between
+    them: layer 1 has a row per neuron of h and a column per input (x, y, z, 1), layer 2 the
+    same rows (plus its bias row) and a column per output, layer 3 sits below layer 2 sharing
+    its columns, ... `refs[n]` = (layer, i, j): weight ws[layer][i, j], or the bias
+    bs[layer][j] when i equals the layer's fan-in."""
 
     def __init__(self, arch):
         self.arch = tuple(arch)
@@ -99,9 +108,9 @@ class WeightDiagram:
         kind = "bias" if src == "1" else "weight"
         return f"layer {l + 1} {kind} {src} -> {self.names[l + 1][j]} = {self.value(net, n):+.2f}"
 
-    def draw(self, p, net, hover=None):
+    def draw(self, p, net, hover=None, limit=1.0):
         values = np.array([self.value(net, n) for n in range(len(self.refs))])
-        fill = theme.colormap("diverging", values, -1.0, 1.0)
+        fill = theme.colormap("diverging", values, -limit, limit)
         p.discs(self.centers, self.radius, fill, outline=(0.0, 0.0, 0.0, 0.35),
                 outline_width=max(self.radius * 0.12, 0.6))
         if hover is not None:

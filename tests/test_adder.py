@@ -43,3 +43,12 @@ def test_cells_are_green_when_right_and_red_with_the_wrong_bits(ctx, painter):
         assert np.abs(img[cy, cx] - want).max() <= 3, k
     assert img[int(1.2 * cell), int(1.2 * cell)][0] > 200                 # pair 5: red
     assert img[int(0.2 * cell), int(0.2 * cell)][1] > 140                 # pair 0: green
+
+
+def test_a_cell_with_one_wrong_bit_is_red_not_olive():
+    one = adder.cell_colors(np.array([1]), 3)[0]
+    right = adder.cell_colors(np.array([0]), 3)[0]
+    assert one[0] > one[1] and right[1] > right[0]               # red vs green dominant
+    assert np.abs(one - right).sum() > 0.6
+    reds = adder.cell_colors(np.array([1, 2, 3, 4]), 3)[:, 0]
+    assert (np.diff(reds) > 0).all()                              # brighter with more bits

@@ -36,3 +36,23 @@ def test_bar_groups_neighbours_and_rows_list_every_key():
     assert keys.bar() == "space pause  1-3 data"
     assert keys.rows() == [("space", "pause / resume"), ("1", "xor"), ("2", "moons"),
                            ("3", "spiral"), ("x", "only in the help"), ("mouse", "hover")]
+
+
+class Widths:
+    """A painter stand-in whose text is 7 px a character."""
+
+    def text_width(self, s, size=13):
+        return 7.0 * len(s)
+
+
+def test_a_status_line_that_does_not_fit_drops_its_highest_ranks_first():
+    parts = [("spiral", 1), ("2-16-16-1", 2), ("lr 0.03", 5), ("cost 0.2", 1),
+             ("60 fps", 4), ("PAUSED", 0)]
+    p = Widths()
+    wide = chrome.fit_parts(p, parts, 1000)
+    assert wide == "spiral   2-16-16-1   lr 0.03   cost 0.2   60 fps   PAUSED"
+    assert chrome.fit_parts(p, parts, 7 * len(wide) - 1).count("   ") == 0   # gaps narrow
+    mid = chrome.fit_parts(p, parts, 7 * 40)
+    assert mid == "spiral  2-16-16-1  cost 0.2  PAUSED" and 7 * len(mid) <= 280
+    assert chrome.fit_parts(p, parts, 10) == "PAUSED"                # rank 0 always stays
+    assert chrome.fit_parts(p, ["a", "b"], 1000) == "a   b"

@@ -186,12 +186,12 @@ def test_saving_a_gif_keeps_drawing_and_then_says_where(tmp_path, monkeypatch):
     press(view, "g")
     frames_of(view, 6)
     press(view, "g")
-    assert "saving" in view.message and "saving..." in view.status()
+    assert "saving" in view.message and ("saving...", 0) in view.status()
     for _ in range(400):                                # frames go on while ffmpeg finishes
         frames_of(view, 1)
         if not view.app.saving:
             break
-    assert not view.app.saving and "saving..." not in view.status()
+    assert not view.app.saving and ("saving...", 0) not in view.status()
     path = tmp_path / "nn-gym-xor-2.gif"
     assert view.message == f"saved {path}"
     assert (tmp_path / "nn-gym-xor.gif").read_bytes() == b"an older file"

@@ -1,5 +1,5 @@
 """The adder's output panel: a + b for every pair of n-bit numbers as a table, each cell green
-when every bit of the sum is right and redder the more bits are wrong.
+when every bit of the sum is right, and red, brighter the more bits are wrong, otherwise.
 
     table = sums(net.forward(ds.x), t, bits)      # (predicted sums, wrong bits) per pair
     draw(painter, box, table, bits)
@@ -10,7 +10,8 @@ import numpy as np
 from viz import theme
 
 RIGHT = np.array([0.2, 0.6, 0.3])
-WRONG = np.array([0.85, 0.2, 0.2])
+ONE_WRONG = np.array([0.55, 0.25, 0.3])     # one bit wrong: a dull red, never olive
+WRONG = np.array([0.9, 0.15, 0.15])         # every bit wrong
 
 
 def sums(y, t, bits):
@@ -22,9 +23,10 @@ def sums(y, t, bits):
 
 
 def cell_colors(wrong, bits):
-    """(n, 3) colours: RIGHT where no bit is wrong, towards WRONG with the wrong fraction."""
-    frac = (wrong / (bits + 1))[:, None]
-    return np.where((wrong == 0)[:, None], RIGHT, (1 - frac) * RIGHT + frac * WRONG)
+    """(n, 3) colours: RIGHT where no bit is wrong; reds from ONE_WRONG (one bit) to WRONG
+    (every bit) otherwise."""
+    frac = (np.maximum(wrong - 1, 0) / max(bits, 1))[:, None]
+    return np.where((wrong == 0)[:, None], RIGHT, (1 - frac) * ONE_WRONG + frac * WRONG)
 
 
 def draw(p, box, pred, wrong, bits, legend):

@@ -167,7 +167,7 @@ class AnimView(gl.View):
         self.painter = gl.Painter(ctx)
         self.colorbar = plot.Colorbar(ctx)
         self.graph = netgraph.NetGraph()
-        self.input_tex = gl.StagedTexture(ctx)
+        self.input_tex, self.input_of = gl.StagedTexture(ctx), None
         m = self.model
         if m.probes is not None:
             self.probe_maps = [maps.OutputMap(ctx) for _ in m.probes] + [maps.OutputMap(ctx)]
@@ -199,8 +199,10 @@ class AnimView(gl.View):
         """Textures written before the clear: the input image, the probe maps."""
         m = self.model
         if m.image is not None:
-            self.input_tex.set(m.example.x.reshape(m.image).astype(np.float32), "nearest")
-            self.input_tex.upload()
+            if self.input_of is not m.example:               # a write waits for the renderer
+                self.input_of = m.example
+                self.input_tex.set(m.example.x.reshape(m.image).astype(np.float32), "nearest")
+                self.input_tex.upload()
         elif self.maps_step != m.step:
             self.maps_step = m.step
             probs = m.probe_maps()

@@ -112,11 +112,36 @@ class Keys:
         return [(k.label, k.help) for k in self.keys] + self.extra_help
 
 
+def first_fit(p, texts, width, size=12):
+    """The first of `texts` (longest first) that fits in width pixels, else the last."""
+    for t in texts:
+        if p.text_width(t, size) <= width:
+            return t
+    return texts[-1]
+
+
+def fit_parts(p, parts, width, size=13):
+    """The line of `parts` that fits in `width` pixels: gaps narrow first, then the parts of
+    the highest rank go (a part is a text, rank 1, or (text, rank); rank 0 always stays)."""
+    ranked = [(t, 1) if isinstance(t, str) else tuple(t) for t in parts]
+    keep = list(range(len(ranked)))
+    for gap in ("   ", "  "):
+        if p.text_width(gap.join(ranked[i][0] for i in keep), size) <= width:
+            return gap.join(ranked[i][0] for i in keep)
+    while True:
+        line = "  ".join(ranked[i][0] for i in keep)
+        droppable = [i for i in keep if ranked[i][1] > 0]
+        if p.text_width(line, size) <= width or not droppable:
+            return line
+        worst = max(droppable, key=lambda i: (ranked[i][1], i))
+        keep.remove(worst)
+
+
 def status_bar(p, box, parts):
-    """One line of facts, separated by wide gaps."""
+    """One line of facts, separated by wide gaps; what does not fit goes (see fit_parts)."""
     x, y, w, h = box
     p.rect(x, y, w, h, PANEL)
-    p.text("   ".join(parts), x + 8, y + h / 2, size=13, color=TEXT, valign="middle")
+    p.text(fit_parts(p, parts, w - 16), x + 8, y + h / 2, size=13, color=TEXT, valign="middle")
 
 
 def key_bar(p, box, keys, message=None):

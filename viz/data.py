@@ -25,6 +25,7 @@ class Spec:
     description: str
     toy: object = None        # (n, rng) -> (x (n, 2), labels (n,)) for a 2-D toy
     regression: bool = False  # labels are values to fit, not classes
+    defaults: tuple = ()      # (setting, value) pairs the gym starts this dataset with
 
 
 @dataclass
@@ -254,7 +255,9 @@ DATASETS = {spec.name: spec for spec in (
     Spec("moons", "two interleaved half circles", _moons),
     Spec("gaussians", "three Gaussian blobs, three classes", _gaussians),
     Spec("checker", "a 4 x 4 checkerboard", _checker),
-    Spec("image", "a picture as brightness over (x, y)"),
+    Spec("image", "a picture as brightness over (x, y)",
+         defaults=(("features", ["x", "y", "x^2", "y^2", "sin(pi x)", "sin(pi y)"]),
+                   ("lr", 0.01), ("steps_per_frame", 5))),
     Spec("adder", "the bits of a + b from the bits of a and b"),
     Spec("wave", "a smooth function of x and y to fit (regression)", _wave, regression=True),
 )}

@@ -66,7 +66,8 @@ class Config(cli.Output):
     l1: float = cli.opt(0.0, "L1 regularisation rate (weights only)")
     l2: float = cli.opt(0.0, "L2 regularisation rate (weight decay, weights only)")
     dropout: float = cli.opt(0.0, "dropout on the hidden layers while training")
-    features: str = cli.opt("x,y", "input features, from: " + ", ".join(FEATURES))
+    features: str = cli.opt(None, "input features (default x,y; more for some datasets), "
+                            "from: " + ", ".join(FEATURES), metavar="NAMES")
     seed: int = cli.opt(0, "seed of the data and the initial weights")
     load: str = cli.opt(None, "start from a saved session or net (its task comes along)",
                         metavar="FILE.npz")
@@ -104,7 +105,7 @@ class Config(cli.Output):
         if self.save is not None:
             folder = os.path.dirname(os.path.abspath(self.save))
             cli.require(os.path.isdir(folder), "--save", "in a folder that exists", self.save)
-        feats = self.features.split(",")
+        feats = self.features.split(",") if self.features is not None else ["x"]
         cli.require(feats and set(feats) <= set(FEATURES) and len(set(feats)) == len(feats),
                     "--features", f"distinct names from {', '.join(FEATURES)}", self.features)
         if self.arch is not None:
@@ -155,11 +156,9 @@ class Settings:
     @classmethod
     def from_config(cls, cfg):
         s = cls(data=cfg.data, noise=cfg.noise, test_frac=cfg.test_frac, n_train=cfg.n_train,
-                image=cfg.image, bits=cfg.bits, csv=cfg.csv, features=cfg.features.split(","),
+                image=cfg.image, bits=cfg.bits, csv=cfg.csv,
                 out_act=cfg.out_act, loss=cfg.loss, opt=cfg.opt, batch=cfg.batch, l1=cfg.l1,
-                l2=cfg.l2, dropout=cfg.dropout, seed=cfg.seed, fast=cfg.fast,
-                steps_per_frame=WATCH_STEPS if cfg.steps_per_frame is None
-                else cfg.steps_per_frame)
+                l2=cfg.l2, dropout=cfg.dropout, seed=cfg.seed, fast=cfg.fast)
         if cfg.arch is not None:
             s.hidden = cli.parse_ints(cfg.arch, "--arch", "")[1:-1]
         acts = cfg.acts
@@ -167,8 +166,23 @@ class Settings:
         if len(s.acts) != len(s.hidden):
             raise ValueError(f"--act has {len(s.acts)} names, --arch has {len(s.hidden)} "
                              "hidden layers")
-        s.lr = cfg.lr if cfg.lr is not None else default_lr(s.acts)
+        s.lr = default_lr(s.acts)
+        if cfg.csv is None:
+            s.take_defaults()
+        given = {"features": None if cfg.features is None else cfg.features.split(","),
+                 "lr": cfg.lr, "steps_per_frame": cfg.steps_per_frame}
+        for name, value in given.items():
+            if value is not None:
+                setattr(s, name, value)
         return s
+
+    def take_defaults(self):
+        """The dataset's own starting settings (data.Spec.defaults), x and y as the features
+        if it has none of its own."""
+        self.features, self.steps_per_frame = ["x", "y"], WATCH_STEPS
+        self.lr = default_lr(self.acts)
+        for name, value in data.DATASETS[self.data].defaults:
+            setattr(self, name, list(value) if isinstance(value, list) else value)
 
     def to_dict(self):
         return dataclasses.asdict(self)
@@ -399,6 +413,7 @@ class Gym:
     def _data(self, name):
         def change(s):
             s.data, s.csv = name, None
+            s.take_defaults()
         self._rebuild(change, f"dataset {name}: {data.DATASETS[name].description}", True)
 
     def _cycle(self, delta):

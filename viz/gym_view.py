@@ -48,6 +48,7 @@ KEYS = chrome.Keys(
 
 VIEW_COMMANDS = ("test", "log", "help", "png", "gif", "weights", "panel", "discretize")
 MIN_SIZE = (640, 480)          # the window's smallest size (a window can't be made smaller)
+PANEL_BESIDE = 780             # narrower windows draw the control panel over the panels
 
 
 def panels(w, h, controls=False):
@@ -55,8 +56,9 @@ def panels(w, h, controls=False):
     if `controls`: any size >= 1 x 1 lays out."""
     status, main, keys = layout.rows((0, 0, w, h), [26, None, 20])
     boxes = {"status": status, "help": keys}
-    if controls:
-        boxes["controls"], main = layout.cols(main, [panel.WIDTH, None])
+    if controls:                                  # a column of its own, or over a small window
+        boxes["controls"], rest = layout.cols(main, [panel.WIDTH, None])
+        main = rest if w >= PANEL_BESIDE else main
     left, right = layout.cols(layout.inset(main, 8, 0), [0.5, None], gap=16)
     graph, cost = layout.rows(left, [0.6, None], gap=8)
     graph = layout.inset(graph, 0, 18, 0, 0)
@@ -191,11 +193,14 @@ class GymView(gl.View):
         fbo.clear(*theme.BG)
         with self.painter.target(fbo) as p:
             chrome.status_bar(p, b["status"], self.status())
-            title = f"network {'-'.join(map(str, net.arch))}, colored by activation for {source}"
-            if p.text_width(title, 12) > b["graph"][2]:
-                title = f"network, colored by activation for {source}"
-            panel_title(p, b["graph"], title)
+            panel_title(p, b["graph"], chrome.first_fit(p, [
+                f"network {'-'.join(map(str, net.arch))}, colored by activation for {source}",
+                f"network, colored by activation for {source}", f"network, {source}"],
+                b["graph"][2]))
             ranges = netgraph.layer_ranges(net.acts, acts)
+            if ds.plane and self.out_map.values.ndim == 2:      # one output: the map's colours
+                lo, hi, cmap = self.out_map.range
+                ranges[-1] = (lo, hi, cmap or ranges[-1][2])
             self.graph.draw(p, net, acts, b["diagram"], hover=hover, ranges=ranges)
             netgraph.draw_legend(p, b["graph"], net, ranges, self.colorbar)
             plot.cost_panel(p, b["cost"], m.curves, m.loss, ds.classes, m.t_test is not None,
@@ -206,10 +211,9 @@ class GymView(gl.View):
                 self.draw_adder(p)
             what = "activation over the input plane" if ds.plane else \
                 "input weights (top a, bottom b)"
-            title = f"first hidden layer: each neuron's {what}"
-            if p.text_width(title, 12) > b["maps"][2]:
-                title = f"first hidden layer: {what}"
-            panel_title(p, b["maps"], title)
+            layer = "first hidden layer" if len(net.arch) > 2 else "the output neuron"
+            panel_title(p, b["maps"], chrome.first_fit(p, [
+                f"{layer}: each neuron's {what}", f"{layer}: {what}", layer], b["maps"][2]))
             self.layer_maps.draw(p, b["maps"], highlight=highlight, enlarge=enlarge)
             message = self.message if self.time < self.message_until else None
             chrome.key_bar(p, b["help"], KEYS.bar(), message)
@@ -223,28 +227,28 @@ class GymView(gl.View):
                 chrome.help_overlay(p, width, height, KEYS.rows())
 
     def status(self):
+        """The status line's parts, ranked: what matters goes last when the window is narrow
+        (0: always shown)."""
         m, app = self.model, self.app
         last = m.curves.last
-        parts = [m.ds.name, "-".join(map(str, m.net.arch)), f"epoch {m.epoch}  step {m.step}",
-                 f"lr {m.opt.lr:.3g}", f"cost {last('train'):.4g}"]
+        parts = [(m.ds.name, 1), ("-".join(map(str, m.net.arch)), 2),
+                 (f"epoch {m.epoch}  step {m.step}", 3), (f"lr {m.opt.lr:.3g}", 5),
+                 (f"cost {last('train'):.4g}", 1)]
         if m.ds.classes:
-            parts.append(f"acc {last('train acc'):.3f}")
+            parts.append((f"acc {last('train acc'):.3f}", 2))
             if m.t_test is not None:
-                parts.append(f"test {last('test acc'):.3f}")
-        parts += [f"{m.rate:.0f} steps/s", f"{app.fps:.0f} fps"]
-        if m.paused:
-            parts.append("PAUSED")
-        if app.recording:
-            parts.append("REC")
-        if app.saving:
-            parts.append("saving...")
+                parts.append((f"test {last('test acc'):.3f}", 3))
+        parts += [(f"{m.rate:.0f} steps/s", 6), (f"{app.fps:.0f} fps", 4)]
+        parts += [(flag, 0) for flag, on in (("PAUSED", m.paused), ("REC", app.recording),
+                                             ("saving...", app.saving)) if on]
         return parts
 
     def draw_output(self, p, mouse_point):
         m, b = self.model, self.boxes
         box = b["output"]
         kind = "learned image" if m.ds.image_shape else "output over the input plane"
-        panel_title(p, box, f"{kind}, x and y in [-1, 1]")
+        panel_title(p, box, chrome.first_fit(p, [f"{kind}, x and y in [-1, 1]", kind,
+                                                 kind.split()[0]], box[2] + 80))
         self.out_map.draw(p, box)
         if m.ds.image_shape is None:
             self.points.draw(p, box)

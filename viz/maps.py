@@ -316,5 +316,6 @@ class OutputLegend:
             if ds.classes == 2:
                 p.text("0 = class 0\n1 = class 1", lx, ly + 46, size=10, color=theme.DIM)
         if ds.image_shape is None and len(ds.x_test):
+            below = ly + (30 + 18 * net.arch[-1] if om.values.ndim == 3 else 76)
             p.text("white ring: train\nblack ring: test" if show_test else "train points",
-                   lx, ly + lh - 30, size=10, color=theme.DIM)
+                   lx, max(ly + lh - 30, below), size=10, color=theme.DIM)

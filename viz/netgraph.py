@@ -248,9 +248,8 @@ def pool_rows(values, image):
     h, w = image
     ry, rx = np.arange(h) * POOL // h, np.arange(w) * POOL // w
     region = (ry[:, None] * POOL + rx[None, :]).ravel()                # (h * w,)
-    out = np.zeros((POOL * POOL,) + np.shape(values)[1:], np.float64)
-    np.add.at(out, region, values)
-    return out
+    onehot = (region[None, :] == np.arange(POOL * POOL)[:, None]).astype(np.float64)
+    return onehot @ np.asarray(values, np.float64)          # (P, h * w) @ (h * w, ...)
 
 
 def image_box(box, arch):

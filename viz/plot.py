@@ -95,13 +95,15 @@ class Curves:
         Shapes go first and labels last, so the whole plot is a few draw calls."""
         x, y, w, h = box
         names = self.names if names is None else names
-        labels = [(title + ("  (log scale)" if log else ""), x + 6, y + 4, 12, TEXT, "left",
-                   "top")]
-        legend_x = x + w - 6
+        legend_x, labels = x + w - 6, []
         for name in reversed(names):
             labels.append((name, legend_x, y + 4, 11, SERIES_COLORS.get(name, TEXT), "right",
                            "top"))
             legend_x -= painter.text_width(name, 11) + 12
+        room = legend_x - x - 6                         # the title keeps clear of the legend
+        long = title + ("  (log scale)" if log else "")
+        labels.append((long if painter.text_width(long, 12) <= room else title, x + 6, y + 4,
+                       12, TEXT, "left", "top"))
         painter.rect(x, y, w, h, (0.09, 0.09, 0.11))
         self._plot(painter, (x + 46, y + 22, w - 56, h - 40), names, log, lo, hi, labels)
         for s, lx, ly, size, color, anchor, valign in sorted(labels, key=lambda t: t[3]):
@@ -160,8 +162,9 @@ class Colorbar:
         painter.frames([[x, y, w, h]], (0.6, 0.6, 0.65))
         painter.text(fmt(lo), x, y + h + 2, size=10, color=TEXT)
         painter.text(fmt(hi), x + w, y + h + 2, size=10, color=TEXT, anchor="right")
-        if label:
-            painter.text(label, x + w / 2, y + h + 2, size=10, color=TEXT, anchor="center")
+        if label:                                        # above the bar: clear of the range
+            painter.text(label, x + w / 2, y - 2, size=10, color=TEXT, anchor="center",
+                         valign="bottom")
 
 
 def cost_panel(painter, box, curves, loss, classes, test, log):

@@ -44,11 +44,11 @@ def draw(n, size=28, seed=0):
     width = rng.uniform(1.0, 3.0, n)
     images = np.empty((n, size * size), np.float32)
     for a in range(0, n, CHUNK):
-        images[a:a + CHUNK] = _raster(strokes[a:a + CHUNK, 0], width[a:a + CHUNK], size)
+        images[a:a + CHUNK] = raster(strokes[a:a + CHUNK, 0], width[a:a + CHUNK], size)
     two = np.flatnonzero(used[:, 1])                 # the second strokes of crosses
     for a in range(0, len(two), CHUNK):
         rows = two[a:a + CHUNK]
-        images[rows] = np.maximum(images[rows], _raster(strokes[rows, 1], width[rows], size))
+        images[rows] = np.maximum(images[rows], raster(strokes[rows, 1], width[rows], size))
     return images, labels
 
 
@@ -170,7 +170,7 @@ def _others(n, rng):
     return strokes, used
 
 
-def _raster(lines, width, size):
+def raster(lines, width, size):
     """Antialiased ink (m, size * size) of polylines (m, P, 2) in pixels, width (m,) pixels."""
     a = lines[:, :-1].astype(np.float32)                                  # (m, S, 2)
     d = (lines[:, 1:] - lines[:, :-1]).astype(np.float32)

@@ -1,0 +1,98 @@
+"""Every numbered tutorial runs as a learner runs it (a subprocess, its pictures into --out),
+prints the numbers it explains in its summary line, and those numbers say what it teaches."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from helpers import ROOT, summary
+from PIL import Image
+
+TUTORIALS = sorted(p.name for p in (ROOT / "examples").glob("[0-9][0-9]_*.py"))
+
+
+def claims_01(s):
+    assert s["one_layer_cost"] > 0.16 and s["two_layer_cost"] < 1e-3
+    assert s["two_layer_right"] == 4
+
+
+def claims_02(s):
+    assert s["hidden_diff"] < 1e-6 and s["output_diff"] < 1e-6
+
+
+def claims_03(s):
+    assert s["mse"] == pytest.approx(s["mse_net"], rel=1e-3)
+    assert s["ce"] == pytest.approx(s["ce_net"], rel=1e-3)
+    assert s["mse_acc"] > 0.95 and s["ce_acc"] > 0.95
+
+
+def claims_04(s):
+    assert s["vs_backprop"] < 1e-10 and s["vs_finite_diff"] < 1e-6
+    assert s["cost_after_step"] < s["cost"]
+
+
+def claims_05(s):
+    for act in ("sigmoid", "tanh", "relu", "sin"):
+        assert s[f"{act}_acc"] > 0.95
+    assert s["relu_epochs"] < s["tanh_epochs"] < s["sigmoid_epochs"]
+
+
+def claims_06(s):
+    assert s["acc"] > 0.98 and s["test_acc"] > 0.95
+
+
+def claims_07(s):
+    assert s["adam"] < s["momentum"] < 1e-3 < 0.1 < s["sgd"]
+
+
+def claims_08(s):
+    assert s["plain_train"] < 1e-3
+    assert s["plain_test"] > max(s["weight_decay_test"], s["dropout_test"])
+    assert s["plain_acc"] < min(s["weight_decay_acc"], s["dropout_acc"])
+
+
+def claims_09(s):
+    assert s["worst_critical_diff"] < 5e-3
+    for key, want in (("xi_1", 3.6), ("xi_1_5", 15.8), ("xi_2", 25.2), ("xi_4", 7.0)):
+        assert s[key] == pytest.approx(want, abs=0.1)
+    assert s["corr_order"] > 0.99 and s["corr_chaos"] < 0.6
+
+
+def claims_10(s):
+    assert s["test_acc"] > 0.9 and s["digits_test_acc"] > 0.95
+
+
+def claims_11(s):
+    assert s["cost"] < 0.01 and s["surface_error"] < 0.1
+
+
+def claims_12(s):
+    assert set(s) == {f"{k}_diff" for k in ("npz", "safetensors", "torch", "sklearn", "onnx")}
+    assert max(s.values()) < 1e-5
+
+
+def test_every_tutorial_has_its_claims_and_a_docstring():
+    assert len(TUTORIALS) == 12
+    for name in TUTORIALS:
+        text = (ROOT / "examples" / name).read_text()
+        assert f"python examples/{name}" in text and len(text.splitlines()) < 120, name
+        assert f"claims_{name[:2]}" in globals(), name
+
+
+@pytest.mark.parametrize("name", TUTORIALS)
+def test_tutorial(name, tmp_path):
+    out = tmp_path / "pictures"
+    run = subprocess.run([sys.executable, str(ROOT / "examples" / name), "--out", str(out)],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert f"pictures go to {out}/" in run.stdout
+    values = {k: float(v) for k, v in summary(run.stdout).items()}
+    globals()[f"claims_{name[:2]}"](values)
+    pngs = sorted(out.glob("*.png"))
+    assert pngs, f"{name} wrote no picture"
+    for png in pngs:
+        rgb = np.asarray(Image.open(png).convert("RGB"))
+        assert min(rgb.shape[:2]) >= 300, png.name
+        colours = len(np.unique(rgb.reshape(-1, 3), axis=0))
+        assert rgb.std() > 10 and colours > 100, f"{png.name} is nearly flat ({colours})"

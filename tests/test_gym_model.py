@@ -1,0 +1,99 @@
+"""viz/gym_model.py: the gym's training state and commands, without a window."""
+
+import numpy as np
+import pytest
+
+import nn
+from viz import data, session
+from viz.gym_model import EXPLODED, FEATURES, Config, Gym, default_lr
+
+
+def test_the_image_task_learns_the_face_within_ten_seconds_of_its_pace():
+    """Its defaults: six features and 5 steps a frame, so 3000 steps are 10 s at 60 fps."""
+    m = Gym(Config(data="image"))
+    assert m.settings.steps_per_frame == 5 and m.net.arch[0] == 6
+    m.train(steps=3000)
+    y, t = m.net.forward(m.x)[:, 0], m.t[:, 0]
+    assert np.corrcoef(y, t)[0, 1] > 0.93
+
+
+def test_relu_starts_with_a_rate_it_survives():
+    assert default_lr(["relu"]) < default_lr(["tanh"])
+    m = Gym(Config(data="xor", act="relu"))
+    assert m.opt.lr == default_lr(["relu"])
+    start = m.curves.last("train")
+    m.train(steps=1500)
+    assert m.curves.last("train") < 0.5 * start
+
+
+def test_softmax_on_one_output_is_refused():
+    with pytest.raises(ValueError, match="softmax needs 2 or more outputs"):
+        Gym(Config(data="circles", out_act="softmax", arch="2,4,1"))
+
+
+def test_a_session_reopens_its_task_exactly(tmp_path):
+    m = Gym(Config(data="adder", bits=2, seed=3))
+    m.train(steps=50)
+    m.command("save", tmp_path / "adder.npz")
+    back = Gym(Config(load=str(tmp_path / "adder.npz")))          # no --data, no --arch
+    assert back.ds.name == "adder" and back.net.arch == (4, 16, 16, 3)
+    np.testing.assert_array_equal(back.net.ws[1], m.net.ws[1])
+    assert back.curves.last("train") == pytest.approx(m.curves.last("train"), rel=1e-6)
+
+
+def test_a_file_nn_saved_alone_still_loads(tmp_path):
+    nn.MLP([2, 5, 1], out_act="sigmoid", seed=1).save(tmp_path / "plain.npz")
+    net, settings = session.load(tmp_path / "plain.npz")
+    assert settings is None and net.arch == (2, 5, 1)
+    m = Gym(Config(data="moons", load=str(tmp_path / "plain.npz")))
+    assert m.net.arch == (2, 5, 1)
+    with pytest.raises(ValueError, match="starts with 2 inputs, dataset 'adder' has 6"):
+        Gym(Config(data="adder", load=str(tmp_path / "plain.npz")))
+
+
+def test_l1_is_a_soft_threshold_after_each_step():
+    m = Gym(Config(data="xor", l1=0.5, lr=0.01, seed=2))
+    ref = m.net.copy()
+    opt = nn.Adam(0.01)
+    steps = nn.train(ref, m.x, m.t, m.loss, opt, epochs=None, batch_size=32, seed=2)
+    for _ in range(3):
+        next(steps)
+        for w in ref.ws:
+            np.copyto(w, np.sign(w) * np.maximum(np.abs(w) - 0.5 * 0.01, 0))
+    m.train(steps=3)
+    for a, b in zip(m.net.ws, ref.ws):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_features_feed_the_net_their_values():
+    m = Gym(Config(data="spiral", features="x,xy,sin(pi y)"))
+    p = np.array([[0.5, -0.25], [0.1, 0.9]], np.float32)
+    want = np.stack([p[:, 0], p[:, 0] * p[:, 1], np.sin(np.pi * p[:, 1])], 1)
+    np.testing.assert_allclose(m.inputs(p), want, rtol=1e-6)
+    assert m.net.arch[0] == 3 and set(FEATURES) >= {"x", "xy", "sin(pi y)"}
+
+
+def test_added_and_removed_points_are_what_it_trains_on():
+    m = Gym(Config(data="moons", n_train=50, seed=0))
+    m.command("point", (np.array([0.9, 0.9]), 1))
+    xs, labels = m.points()
+    assert len(xs) == 51 and labels[-1] == 1 and len(m.x) == 51 and m.t[-1, 0] == 1.0
+    m.command("point", (np.array([0.88, 0.91]), None))          # removes the nearest: it
+    assert len(m.points()[0]) == 50 and not (m.points()[0] == [0.9, 0.9]).all(1).any()
+
+
+def test_an_exploding_cost_pauses_like_a_divergence():
+    m = Gym(Config(data="wave", out_act="linear", opt="sgd", lr=0.05, seed=0))
+    m.record_point()
+    m.best = m.curves.last("train") / (10 * EXPLODED)          # as if it had been far lower
+    m.record_point()
+    assert m.paused and m.opt.lr == 0.025 and "diverged" in m.notice[0]
+
+
+def test_regenerate_draws_new_samples_of_the_same_dataset():
+    m = Gym(Config(data="circles", seed=1))
+    before = m.ds.x.copy()
+    m.command("regenerate")
+    assert m.ds.name == "circles" and not np.array_equal(before, m.ds.x)
+    again = data.make("circles", seed=1 + 1000, noise=0.05)
+    np.testing.assert_array_equal(m.ds.x, again.x)

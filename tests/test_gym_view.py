@@ -286,3 +286,27 @@ def test_a_one_bit_adder_is_drawn_as_a_table_not_a_plane():
         cx, cy = int(x + (k % 2 + 0.15) * w / 2), int(y + (k // 2 + 0.15) * w / 2)
         want = gym_view.adder.cell_colors(wrong[k:k + 1], 1)[0] * 255
         assert np.abs(img[cy, cx] - want).max() <= 3, k
+
+
+def test_the_wheel_over_an_edge_edits_that_weight_and_its_tip_says_so():
+    view = gym(data="xor", arch="2,3,1", steps_per_frame=1, seed=0)
+    gl.run(view, 800, 600, headless=True, frames=1)
+    m = view.model
+    m.paused = True
+    centres, _ = view.graph.layout(m.net.arch, view.boxes["diagram"])
+    a, b = centres[1][2], centres[2][0]                  # hidden 3 -> the output
+    x, y = a + 0.4 * (b - a)
+    assert view.edge_under(x, y) == (1, 2, 0)
+    before = m.net.ws[1].copy()
+    view.on_mouse_scroll(x, y, 0, 2)
+    want = before.copy()
+    want[2, 0] += 2 * gym_view.WHEEL_STEP
+    np.testing.assert_allclose(m.net.ws[1], want, rtol=1e-6)
+    gws, _ = m.net.backprop(m.x, m.t, m.loss)
+    assert m.gradient(1, 2, 0) == pytest.approx(float(gws[1][2, 0]), rel=1e-6)
+    view.on_mouse_motion(x, y, 0, 0)
+    img = gl.run(view, 800, 600, headless=True, frames=1).astype(int)
+    accent = np.array([255, 217, 102])
+    mid = (a + 0.6 * (b - a)).astype(int)
+    assert np.abs(img[mid[1], mid[0]] - accent).max() <= 40     # the edge drawn highlighted
+    assert view.edge_under(*((centres[0][0] + centres[1][0]) / 2 + 40)) != (1, 2, 0)

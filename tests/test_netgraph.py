@@ -148,3 +148,23 @@ def test_a_crossed_disc_carries_an_x_and_an_unlit_layer_is_grey(ctx, painter):
         assert (np.abs(img[y, x] - cross).max() <= 40) == (i == 1)
     cx, cy = np.floor(centres[2][0]).astype(int)
     assert np.abs(img[cy, cx] - np.round(np.float32(netgraph.UNLIT) * 255)).max() <= 2
+
+
+def test_softmax_neurons_show_their_class_colours_and_thin_discs_keep_theirs(ctx, painter):
+    """k softmax outputs in the class colours, darker when less probable; a 64-wide layer's
+    discs are no dots of white ring but their colormap colour."""
+    rng = np.random.default_rng(0)
+    net = nn.MLP.from_arrays([rng.normal(0, 1, (2, 64)), rng.normal(0, 1, (64, 3))],
+                             [np.zeros(64), np.zeros(3)], act="tanh", out_act="softmax")
+    graph, box = netgraph.NetGraph(), (0, 0, W, H)
+    acts = net.forward(np.array([0.3, -0.6]), trace=True)
+    img = render(ctx, painter, lambda p: graph.draw(p, net, acts, box))
+    centres, radius = graph.layout(net.arch, box)
+    assert radius >= netgraph.MIN_RADIUS
+    want = theme.class_colors(3) * (0.25 + 0.75 * acts[-1])[:, None]
+    for k, (cx, cy) in enumerate(centres[2]):
+        assert np.abs(img[int(cy), int(cx)] - np.round(want[k] * 255)).max() <= 8, k
+    for k in (0, 31, 63):
+        cx, cy = centres[1][k]
+        rgb = np.round(theme.colormap("diverging", acts[1][k], -1, 1) * 255)
+        assert np.abs(img[int(cy), int(cx)] - rgb).max() <= 12, k

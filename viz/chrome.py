@@ -167,3 +167,14 @@ def help_overlay(p, width, height, rows):
             x = bx + 16 + c * col_w
             p.text(k, x, by + 12 + line * i, size=12, color=ACCENT)
             p.text(what, x + key_w, by + 12 + line * i, size=12, color=TEXT)
+
+
+def tooltip(p, at, text, size=11):
+    """A small box of text just below-right of the pointer, kept inside the target."""
+    lines = text.split("\n")
+    w = max(p.text_width(line, size) for line in lines) + 12
+    h = len(lines) * p.line_height(size) + 8
+    tw, th = p.size
+    x, y = min(at[0] + 14, tw - w - 2), min(at[1] + 16, th - h - 2)
+    p.rect(x, y, w, h, (0.04, 0.04, 0.05, 0.92), outline=(0.5, 0.5, 0.55))
+    p.text(text, x + 6, y + 4, size=size, color=TEXT)

@@ -478,6 +478,19 @@ class Gym:
             self.steps = self.trainer()
         self.say(f"{name} {value:.3g}" if isinstance(value, float) else f"{name} {value}")
 
+    def _weight(self, arg):
+        """arg = (layer, i, j, delta): net.ws[layer][i, j] += delta, and training goes on."""
+        layer, i, j, delta = arg
+        w = self.net.ws[layer]
+        w[i, j] = w[i, j] + delta
+        self.record_point()
+        self.say(f"w{layer + 1}[{i},{j}] = {float(w[i, j]):+.3f}")
+
+    def gradient(self, layer, i, j):
+        """dC/dw of one weight over the whole training set."""
+        gws, _ = self.net.backprop(self.x, self.t, self.loss)
+        return float(gws[layer][i, j])
+
     def _speed(self, arg):
         """arg = (steps per frame, as fast as it goes)."""
         self.settings.steps_per_frame, self.settings.fast = int(max(arg[0], 1)), bool(arg[1])
@@ -532,6 +545,7 @@ COMMANDS = {
     "previous_data": lambda g, _: g._cycle(-1), "save": Gym._save, "set": Gym._set,
     "feature": Gym._feature, "layers": Gym._layers, "width": Gym._width, "act": Gym._act,
     "optimizer": Gym._optimizer, "point": Gym._add_point, "speed": Gym._speed,
+    "weight": Gym._weight,
     "regenerate": lambda g, _: g._rebuild(lambda s: setattr(s, "regen", s.regen + 1),
                                           "new samples of the data", True),
 }

@@ -19,6 +19,7 @@ FRAME = 0.9 / 60               # the frame period training leaves room for: 10% 
                                # so a frame that runs a little long still makes the next tick
 BUDGET = (0.002, 0.008)        # seconds of training per frame, at least and at most
 PROBE_PERIOD = 0.75            # seconds per training sample when the mouse is not probing
+WHEEL_STEP = 0.05             # a weight's change per wheel click over its edge
 _BUTTONS = {1: 0, 4: 1, 2: 2}  # pyglet's mouse buttons -> ImGui's (left, right, middle)
 BLAS = ThreadpoolController()  # the gym's matmuls are small: BLAS on one thread leaves the
                                # other core to the renderer (OpenBLAS's idle threads spin)
@@ -215,6 +216,7 @@ class GymView(gl.View):
             panel_title(p, b["maps"], chrome.first_fit(p, [
                 f"{layer}: each neuron's {what}", f"{layer}: {what}", layer], b["maps"][2]))
             self.layer_maps.draw(p, b["maps"], highlight=highlight, enlarge=enlarge)
+            self.draw_edge_tip(p)
             message = self.message if self.time < self.message_until else None
             chrome.key_bar(p, b["help"], KEYS.bar(), message)
         if self.controls:
@@ -242,6 +244,24 @@ class GymView(gl.View):
         parts += [(flag, 0) for flag, on in (("PAUSED", m.paused), ("REC", app.recording),
                                              ("saving...", app.saving)) if on]
         return parts
+
+    def draw_edge_tip(self, p):
+        """Beside the pointer over an edge: the weight, its gradient, and that the wheel edits
+        it; the edge itself drawn again in the highlight colour."""
+        if self.mouse is None:
+            return
+        edge = self.edge_under(*self.mouse)
+        if edge is None:
+            return
+        layer, i, j = edge
+        m = self.model
+        centres, _ = self.graph.layout(m.net.arch, self.boxes["diagram"])
+        p.lines([centres[layer][i]], [centres[layer + 1][j]], 2.5, theme.ACCENT)
+        src = "x" if layer == 0 else "h" if layer == 1 else f"layer {layer} "
+        text = (f"w from {src}{i + 1} to neuron {j + 1} of layer {layer + 1}: "
+                f"{float(m.net.ws[layer][i, j]):+.4f}\ndC/dw {m.gradient(*edge):+.3g}   "
+                "wheel: edit")
+        chrome.tooltip(p, self.mouse, text)
 
     def draw_output(self, p, mouse_point):
         m, b = self.model, self.boxes
@@ -294,8 +314,21 @@ class GymView(gl.View):
             self.gui.mouse_button(_BUTTONS.get(button, 0), False)
 
     def on_mouse_scroll(self, x, y, scroll_x, scroll_y):
-        if self.controls:
+        if self.controls and x < self.boxes["controls"][2]:
             self.gui.scroll(scroll_x, scroll_y)
+            return
+        edge = self.edge_under(x, y)
+        if edge is not None:                               # the wheel edits that weight
+            self.model.command("weight", (*edge, WHEEL_STEP * scroll_y))
+
+    def edge_under(self, x, y):
+        """(layer, i, j) of the weight under (x, y) in the diagram (not over a disc), or None."""
+        net, box = self.model.net, self.boxes["diagram"]
+        if not (box[0] <= x <= box[0] + box[2] and box[1] <= y <= box[1] + box[3]):
+            return None
+        if self.graph.neuron_at(net.arch, box, x, y) is not None:
+            return None
+        return self.graph.edge_at(net.arch, box, x, y)
 
     def click(self, x, y, button, modifiers):
         """On the output map: left adds a point of class 1 (of the next class with more than

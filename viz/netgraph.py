@@ -37,7 +37,11 @@ MIN_SHOWN_RADIUS = 3.0      # a layer that would get smaller discs shows its str
 POOL = 4                    # an image input's edges leave from POOL x POOL regions
 MAX_EDGES = 1024            # per layer pair: more draw as a haze and cost the renderer
 MAX_RADIUS = 13.0
+MIN_RADIUS = 2.5            # wide layers' discs overlap rather than shrink to dots
+THIN = 4.0                  # discs smaller than this get a dark ring, so their colour shows
+BG_RING = (0.16, 0.16, 0.19)
 LABEL_SIZE = 11
+EDGE_REACH = 3.0            # pixels from a segment that still hover it
 
 
 def trimmed(arch):
@@ -88,6 +92,17 @@ class NetGraph:
                 return l, i
         return None
 
+    def edge_at(self, arch, box, px, py):
+        """(layer, i, j) of the weight whose segment passes within EDGE_REACH pixels of
+        (px, py), the nearest, or None (discs come first: see neuron_at)."""
+        _, _, (i, j, layer, p0, p1, _) = self._geometry_of(arch, box)
+        d = p1 - p0
+        t = np.clip(((px - p0[:, 0]) * d[:, 0] + (py - p0[:, 1]) * d[:, 1])
+                    / np.maximum((d ** 2).sum(1), 1e-9), 0.0, 1.0)
+        dist = np.hypot(p0[:, 0] + t * d[:, 0] - px, p0[:, 1] + t * d[:, 1] - py)
+        k = int(np.argmin(dist))
+        return (int(layer[k]), int(i[k]), int(j[k])) if dist[k] <= EDGE_REACH else None
+
     def draw(self, painter, net, acts, box, hover=None, ranges=None):
         """Draw `net` with the probe's activations `acts` ([x, a_1, ..., a_L], 1-D each);
         ranges: (lo, hi, cmap) per layer (default layer_ranges(net.acts, acts))."""
@@ -95,9 +110,13 @@ class NetGraph:
         self._edges(painter, edges, net.ws, radius, hover, 0.12)
         if ranges is None:
             ranges = layer_ranges(net.acts, acts)
-        rgb = np.concatenate([theme.colormap(cmap, np.asarray(a, np.float64), lo, hi)
-                              for a, (lo, hi, cmap) in zip(acts, ranges)])
-        outline = np.tile(np.float32([0.85, 0.85, 0.88]), (len(rgb), 1))
+        rgb = [theme.colormap(cmap, np.asarray(a, np.float64), lo, hi)
+               for a, (lo, hi, cmap) in zip(acts, ranges)]
+        if net.acts[-1] == "softmax":               # each class's neuron in its class colour
+            rgb[-1] = class_shades(np.asarray(acts[-1], np.float64))
+        rgb = np.concatenate(rgb)
+        outline = np.tile(np.float32([0.85, 0.85, 0.88] if radius >= THIN else BG_RING),
+                          (len(rgb), 1))
         if hover is not None:
             outline[sum(map(len, centres[:hover[0]])) + hover[1]] = (1.0, 0.85, 0.2)
         painter.discs(np.concatenate(centres), radius, rgb, outline=outline,
@@ -187,10 +206,10 @@ class NetGraph:
             p0, p1 = (np.where(r >= 0, p0, p1 + (p0 - p1) * -r),
                       np.where(r >= 0, p0 + (p1 - p0) * r, p1))
             rgba[(r[:, 0] == 0), 3] = 0.0
-        if hover is not None:                       # the hovered neuron's edges stand out
-            hl, hi_ = hover
+        if hover is not None:                       # the hovered neuron's edges stand out:
+            hl, hi_ = hover                         # every other edge is dimmed
             near = ((layer == hl) & (i == hi_)) | ((layer == hl - 1) & (j == hi_))
-            rgba[((layer == hl) | (layer == hl - 1)) & ~near, 3] *= 0.25
+            rgba[~near, 3] *= 0.25
         width = np.maximum(0.6, radius * 0.45 * s) if radius > 3 else np.full(len(s), 0.8)
         order = np.lexsort((s, layer))
         painter.lines(p0[order], p1[order], width[order], rgba[order])
@@ -219,6 +238,11 @@ class Frame:
     crossed: list = None
     labels: list = None
     image: tuple = None
+
+
+def class_shades(p):
+    """Softmax outputs p (k,) as their class colours, darker the less probable."""
+    return theme.class_colors(len(p)) * (0.25 + 0.75 * np.clip(np.nan_to_num(p), 0, 1))[:, None]
 
 
 def capacity(box):
@@ -279,7 +303,7 @@ def _layout(arch, box):
     cols = np.linspace(x + pad_x, x + w - pad_x, len(arch)) if len(arch) > 1 else [x + w / 2]
     top, height = y + label_h + 4, h - label_h - 8
     spacing = height / max(arch)
-    radius = float(np.clip(spacing * 0.42, 1.5, MAX_RADIUS))
+    radius = float(np.clip(spacing * 0.42, MIN_RADIUS, MAX_RADIUS))
     step = min(spacing, 2.6 * MAX_RADIUS)
     centres = []
     for cx, n in zip(cols, arch):
@@ -308,12 +332,15 @@ def _edge_geometry(centres, radius):
 
 def draw_legend(p, box, net, ranges, colorbar):
     """Below the diagram in box: the edge colours, and one colorbar per distinct activation
-    range, right-aligned, as many as fit beside the edge key."""
+    range, right-aligned, as many as fit beside the edge key (softmax neurons show their
+    class colours instead)."""
     key = "w > 0\nw < 0"
     if trimmed(net.arch):
         key = f"w > 0  {MAX_EDGES} largest\nw < 0  |w| per layer"
     shown = {}
     for name, r in zip(["input"] + net.acts, ranges):
+        if name == "softmax":                   # drawn in its class colours, not a colormap
+            continue
         shown.setdefault((r[2], round(r[0], 3), round(r[1], 3)), []).append(name)
     bars = [(cmap, lo, hi, "/".join(dict.fromkeys(names)))
             for (cmap, lo, hi), names in shown.items()]

@@ -97,3 +97,19 @@ def test_regenerate_draws_new_samples_of_the_same_dataset():
     assert m.ds.name == "circles" and not np.array_equal(before, m.ds.x)
     again = data.make("circles", seed=1 + 1000, noise=0.05)
     np.testing.assert_array_equal(m.ds.x, again.x)
+
+
+def test_a_torch_state_dict_and_a_safetensors_file_open_in_the_gym(tmp_path):
+    import torch
+
+    model = torch.nn.Sequential(torch.nn.Linear(2, 6), torch.nn.Tanh(), torch.nn.Linear(6, 1),
+                                torch.nn.Sigmoid())
+    torch.save(model.state_dict(), tmp_path / "m.pt")
+    m = Gym(Config(data="moons", load=str(tmp_path / "m.pt"), act="tanh", out_act="sigmoid"))
+    x = np.random.default_rng(0).uniform(-1, 1, (5, 2)).astype(np.float32)
+    with torch.no_grad():
+        want = model(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(m.net.forward(x), want, atol=1e-6)
+    m.net.save(tmp_path / "m.safetensors")
+    back = Gym(Config(data="moons", load=str(tmp_path / "m.safetensors")))
+    np.testing.assert_array_equal(back.net.ws[0], m.net.ws[0])

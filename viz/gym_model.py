@@ -69,8 +69,9 @@ class Config(cli.Output):
     features: str = cli.opt(None, "input features (default x,y; more for some datasets), "
                             "from: " + ", ".join(FEATURES), metavar="NAMES")
     seed: int = cli.opt(0, "seed of the data and the initial weights")
-    load: str = cli.opt(None, "start from a saved session or net (its task comes along)",
-                        metavar="FILE.npz")
+    load: str = cli.opt(None, "start from a saved session or net (its task comes along), or "
+                        "a .safetensors / torch .pt state_dict (with --act, --out-act)",
+                        metavar="FILE")
     save: str = cli.opt(None, "save the session (weights and task) here at exit",
                         metavar="FILE.npz")
     csv: str = cli.opt(None, "your own 2-D data: columns x, y, label (header optional)",
@@ -209,7 +210,9 @@ class Gym:
         self.edits = None                  # points added or removed by clicks: (x, labels)
         net = None
         if cfg.load is not None:
-            net, saved = session.load(cfg.load)
+            acts = cfg.acts if isinstance(cfg.acts, str) else None
+            net, saved = session.load(cfg.load, act=acts if cfg.load.endswith(".pt") else None,
+                                      out_act=cfg.out_act if cfg.load.endswith(".pt") else None)
             if saved is not None:
                 self.settings = Settings.from_dict(saved)
         self.make_data()

@@ -1,6 +1,7 @@
 """A gym session in one file: the net as nn.MLP.save writes it, plus a `gym.json` member with
 the task's settings (dataset and its options, features, activations, optimizer). Standard
-library and nn only.
+library and nn only. Nets from other libraries' files (.safetensors, a torch .pt state_dict)
+load too, without settings.
 
     save("run.npz", net, {"data": "adder", "bits": 3, ...})
     net, settings = load("run.npz")     # settings None for a file nn.MLP.save wrote alone
@@ -34,8 +35,20 @@ def _bad(path, reason):
     return ValueError(f"--load: {path} is not a net saved by nn.MLP.save or the gym ({reason})")
 
 
-def load(path):
-    """(net, settings dict or None) from a session file or a plain nn.MLP.save file."""
+FOREIGN = (".safetensors", ".pt", ".pth")
+
+
+def load(path, act=None, out_act=None):
+    """(net, settings dict or None) from a session file, a plain nn.MLP.save file, or a
+    .safetensors / .pt (torch state_dict) file: act and out_act name the activations of one
+    that does not (nn.MLP.load)."""
+    if str(path).endswith(FOREIGN):
+        try:
+            return nn.MLP.load(path, act=act, out_act=out_act), None
+        except FileNotFoundError:
+            raise ValueError(f"--load: no such file {path}") from None
+        except (ValueError, TypeError, OSError, ModuleNotFoundError) as e:
+            raise ValueError(f"--load: {e}") from None
     try:
         with zipfile.ZipFile(path) as src:
             names = src.namelist()

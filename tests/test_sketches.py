@@ -24,7 +24,7 @@ def test_row_major_rows_are_image_rows():
     """A horizontal line drawn by hand through the rasteriser lands in one row of the flat
     image, so reshape(size, size) is (row, column) from the top."""
     line = np.array([[[2.0, 5.5], [20.0, 5.5]]])
-    ink = sketches._raster(line, np.array([1.0]), 24).reshape(24, 24)
+    ink = sketches.raster(line, np.array([1.0]), 24).reshape(24, 24)
     assert ink[5, 2:20].min() == 1.0 and ink[:4].max() == 0 and ink[7:].max() == 0
     assert ink[:, :1].max() == 0 and ink[:, 21:].max() == 0
 

@@ -33,6 +33,7 @@ import numpy as np
 
 import nn
 from viz import cli, data, files, plot, sketches
+from viz.commands import Commands
 
 UNKNOWN_QUANTILE = 0.05
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)     # phases per second, up / down
@@ -111,7 +112,7 @@ class Example:
     probs: np.ndarray = field(default=None)
 
 
-class Anim:
+class Anim(Commands):
     """Training state (ds, net, opt, curves) and the animated pass (example, phase, progress,
     speed, paused); the drawing pad (pad, an image); the unknown threshold; probes."""
 
@@ -301,10 +302,6 @@ class Anim:
 
     # -- commands --------------------------------------------------------------------------
 
-    def command(self, name, arg=None):
-        if name not in COMMANDS:
-            raise ValueError(f"command must be one of {', '.join(COMMANDS)}, got {name!r}")
-        COMMANDS[name](self, arg)
 
     def _pause(self, _):
         self.paused = not self.paused
@@ -358,7 +355,7 @@ class Anim:
                 "unknown": self.unknown, "threshold": self.threshold}
 
 
-COMMANDS = {
+Anim.COMMANDS = {
     "pause": Anim._pause, "next_phase": lambda a, _: a._step_phase(1),
     "previous_phase": lambda a, _: a._step_phase(-1), "goto": Anim._goto,
     "next": Anim._next, "faster": lambda a, _: a._speed(1), "slower": lambda a, _: a._speed(-1),

@@ -23,6 +23,8 @@ import os
 import sys
 from dataclasses import dataclass, field
 
+import nn
+
 
 def opt(default, help, *, metavar=None, choices=None, flag=None, positional=False):
     """A Config field shown as an option: `--name` (underscores as dashes) unless `flag` gives
@@ -47,24 +49,9 @@ def finite(value):
     return isinstance(value, (int, float)) and math.isfinite(value)
 
 
-def memory_available():
-    """Bytes of memory available (MemAvailable in /proc/meminfo), or None where unknown."""
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
-def size_text(n):
-    """Bytes in words: '41.0 GiB'."""
-    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
-        if n < 1024 or unit == "TiB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
+# the library's own measures of memory, so the gym and nn refuse sizes alike
+memory_available = nn._memory_available
+size_text = nn._bytes
 
 
 def require_memory(need, what, share=0.5):

@@ -22,6 +22,7 @@ import numpy as np
 
 import nn
 from viz import cli, data, plot, session
+from viz.commands import Commands
 
 EXPLODED = 1e6        # a cost this many times the best since the start counts as diverged
 WATCH_STEPS = 1       # steps per frame by default: the spiral's boundary forms over 10-30 s
@@ -194,7 +195,7 @@ class Settings:
         return cls(**{k: v for k, v in d.items() if k in known})
 
 
-class Gym:
+class Gym(Commands):
     """Training state: settings, dataset `ds`, the inputs `x` (the features of ds.x), net,
     optimizer `opt`, loss, the `nn.train` loop, the curves of train / test cost and accuracy,
     and `paused`. `notice` is the last thing the model has to tell the user (text, seconds)."""
@@ -374,11 +375,6 @@ class Gym:
 
     # -- commands --------------------------------------------------------------------------
 
-    def command(self, name, arg=None):
-        """Do one of COMMANDS with its argument."""
-        if name not in COMMANDS:
-            raise ValueError(f"command must be one of {', '.join(COMMANDS)}, got {name!r}")
-        COMMANDS[name](self, arg)
 
     def _pause(self, _):
         self.paused = not self.paused
@@ -541,7 +537,7 @@ class Gym:
                 "test_acc": last("test acc") if classes and self.t_test is not None else None}
 
 
-COMMANDS = {
+Gym.COMMANDS = {
     "pause": Gym._pause, "step": Gym._step, "reset": Gym._reset,
     "faster": lambda g, _: g._rate(g.opt.lr * 2), "slower": lambda g, _: g._rate(g.opt.lr / 2),
     "lr": Gym._rate, "data": Gym._data, "next_data": lambda g, _: g._cycle(1),

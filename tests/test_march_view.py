@@ -10,7 +10,7 @@ from conftest import FakeApp
 
 import gym
 import nn
-from viz import chrome, gl, march_view, shapes, theme
+from viz import chrome, gl, march, march_view, shapes, theme, weights
 from viz.march_model import STEP, MarchModel
 from viz.march_view import KEYS, MarchView
 
@@ -272,3 +272,97 @@ def test_help_says_the_real_default_size(capsys):
     assert march_view.Config().size == "x".join(map(str, march_view.SIZE)) == "1000x620"
     for name in shapes.TARGETS:
         assert name in text
+
+
+# -- the shape view ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def ball_net():
+    """A net that is about |p| - 2.5: f = 0 a sphere of radius 2.5, f = 1, 2 shells around it."""
+    net = nn.MLP([3, 8, 1], seed=0)
+    x = shapes.ball_points(4000, 5.0, seed=1)
+    nn.fit(net, x, np.linalg.norm(x, axis=1, keepdims=True) - 2.5, opt=nn.Adam(0.02),
+           epochs=200, batch_size=256, seed=0)
+    return net
+
+
+def render_panel(view, ctx, size=(700, 460)):
+    rgb = gl.run(view, *size, headless=True, frames=2, ctx=ctx)
+    x, y, w, h = (int(v) for v in view.boxes["render"])
+    return rgb, rgb[y:y + h, x:x + w].astype(int), (x, y, w, h)
+
+
+def test_the_shape_view_draws_the_zero_level_alone_as_the_numpy_march_does(ctx, ball_net):
+    view = MarchView(MarchModel(ball_net), mode="shape")
+    view.show.update(axes=False, points=False)
+    _, panel, (_, _, w, h) = render_panel(view, ctx)
+    surface = panel[..., 0] > 35                    # lit gold; the background is below 25
+    ref = march.march_reference(ball_net, view.camera.eye, view.camera.rays(w, h).reshape(-1, 3),
+                                0.0, one_level=True)[0].reshape(h, w)
+    every = march.march_reference(ball_net, view.camera.eye,
+                                  view.camera.rays(w, h).reshape(-1, 3), 0.0)[0].reshape(h, w)
+    assert (surface == ref).mean() > 0.98 and 0.1 < ref.mean() < every.mean() - 0.1
+    gold = panel[surface].mean(0)
+    assert gold[0] > gold[1] > gold[2]             # one colour (SOLID), not the colormap
+    view.show["shells"] = True                      # faint shells over the same surface
+    _, shells, _ = render_panel(view, ctx)
+    changed = np.abs(shells - panel).max(-1) > 8
+    assert changed.mean() > 0.1 and (shells[surface][:, 0] > 35).mean() > 0.95
+
+
+def test_the_target_points_are_drawn_on_the_surface_in_front_and_dim_behind(ctx):
+    model = MarchModel(uniform_net([3, 4, 1]), train="sphere")
+    view = MarchView(model)
+    assert view.mode == "shape" and view.show["points"] and not view.show["sparks"]
+    view.show.update(surfaces=False, axes=False)
+    _, with_dots, _ = render_panel(view, ctx)
+    view.show["points"] = False
+    _, bare, _ = render_panel(view, ctx)
+    diff = with_dots - bare
+    cyan = (diff[..., 1] > 100) & (diff[..., 2] > 100) & (diff[..., 0] < 0.6 * diff[..., 1])
+    assert cyan.mean() > 0.01 and (np.abs(diff).max(-1) > 8).mean() < 2 * cyan.mean()
+
+
+def test_nothing_of_the_3d_picture_is_drawn_outside_its_panel(ctx, ball_net):
+    view = MarchView(MarchModel(ball_net, level=0.2))
+    rgb, _, (x, y, w, h) = render_panel(view, ctx)
+    view.camera.zoom(0.45)                          # close up: outline and axes reach out
+    zoomed, _, _ = render_panel(view, ctx)
+    right = (slice(y, y + h), slice(x + w + 1, None))
+    assert np.array_equal(rgb[right], zoomed[right])
+    assert np.abs(rgb[y:y + h, x:x + w].astype(int) - zoomed[y:y + h, x:x + w]).mean() > 5
+
+
+def test_the_circles_and_their_legend_follow_weights_beyond_one(ctx):
+    net = uniform_net([3, 4, 1])
+    net.ws[0][0, 0], net.ws[0][1, 0] = -1.64, 1.0
+    view = MarchView(MarchModel(net, level=0.1), n_sparks=8)
+    assert weights.color_limit(net) == 2.0
+    rgb, _, _ = render_panel(view, ctx)
+    for ref, value in (((0, 0, 0), -1.64), ((0, 1, 0), 1.0)):
+        n = view.diagram.refs.index(ref)
+        cx, cy = view.diagram.centers[n].astype(int)
+        expect = theme.colormap("diverging", value, -2.0, 2.0)[:3] * 255
+        assert np.abs(rgb[cy, cx].astype(int) - expect).max() <= 3
+    saturated = theme.colormap("diverging", -1.0, -1.0, 1.0)[:3] * 255
+    assert np.abs(expect - saturated).max() > 30   # 1 of 2 is not drawn as the end colour
+
+
+def test_the_status_line_says_how_close_the_fit_is_in_words(ctx):
+    view = make_view()
+    gl.run(view, 320, 240, headless=True, frames=3, ctx=ctx)
+    text = " ".join(view.status())
+    assert "training on torus" in text and "mean distance error" in text
+    assert "of the radius" in text and "showing f = 0" in text
+    assert "band" not in text and "preview" not in text
+
+
+def test_the_path_is_picked_per_net_and_state():
+    small, big = make_view(), MarchView(MarchModel(uniform_net([3, 16, 16, 1]), train="torus"))
+    for view in (small, big):
+        view.model.training = False
+        assert view.path(moving=False) == {"naive": False, "preview": False}
+    assert small.path(moving=True)["naive"] and not big.path(moving=True)["naive"]
+    small.model.training = big.model.training = True
+    assert small.path() == {"naive": True, "preview": False}
+    assert big.path() == {"naive": False, "preview": True}

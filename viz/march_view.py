@@ -46,6 +46,7 @@ SHOWN = ("surfaces", "sparks", "axes", "points", "shells")
 SOLID = (0.92, 0.64, 0.32)    # the shape view's surface f = 0
 DOT = (0.35, 0.95, 1.0, 0.9)  # the target's surface points
 SHELL_ALPHA = 0.16
+SPARKS_EVERY = 0.2           # seconds between retracing the sparks while training
 SMALL_NET = 64               # multiply-adds per evaluation up to which the naive march is faster
 
 KEYS = chrome.Keys([
@@ -120,7 +121,8 @@ class MarchView(gl.View):
         self.mouse = self.drag_from = None
         self.show_help = False
         self.drawn_version = None           # the model's weights version the GPU holds
-        self.sparks_version = self.dots_target = None
+        self.sparks_version = self.dots_target = self.drawn_camera = None
+        self.sparks_due = 0.0
         self.layout(*SIZE)
 
     def say(self, text, seconds=3.0):
@@ -140,6 +142,7 @@ class MarchView(gl.View):
         self.sparks = Sparks(ctx, n=self.n_sparks, radius=self.model.radius,
                              seed=self.model.seed)
         self.dots = Dots(ctx, np.zeros((0, 3)), DOT)
+        self.drawn_version = self.sparks_version = self.dots_target = None   # all to upload
 
     def update(self, dt):
         self.time += dt
@@ -150,19 +153,33 @@ class MarchView(gl.View):
         if self.drawn_version != model.version:
             self.marcher.set_net(model.net)
             self.drawn_version = model.version
-        if self.show["sparks"] and self.sparks_version != model.version:
-            self.sparks.update(model.net)              # traced only while they are shown
-            self.sparks_version = model.version
+        self.sparks_due -= dt
+        if (self.show["sparks"] and self.sparks_version != model.version
+                and (self.sparks_due <= 0 or not model.training)):
+            self.sparks.update(model.net)   # traced while shown; while training SPARKS_EVERY s
+            self.sparks_version, self.sparks_due = model.version, SPARKS_EVERY
         if self.dots_target != model.target:
             self.dots.set_points(model.surface if model.surface is not None else np.zeros((0, 3)))
             self.dots_target = model.target
 
-    def path(self):
-        """This frame's raymarch: {"naive": ..., "preview": ...} (see the module docstring)."""
+    def path(self, moving=None):
+        """This frame's raymarch, {"naive": ..., "preview": ...}: while the weights change
+        every frame, the exact net at every sample for a small net, else the sampled field
+        alone; while only the camera moves, the same exact march for a small net, else the
+        sampled field with exact checks; while nothing but the level moves, the field with
+        exact checks and the per-pixel scan cache. moving: whether the camera moved (default:
+        since the last frame drawn)."""
         if self.naive is not None:
             return {"naive": self.naive, "preview": False}
         small = macs(self.model.net.arch) <= SMALL_NET
-        return {"naive": small, "preview": self.model.previewing and not small}
+        if self.model.previewing:
+            return {"naive": small, "preview": not small}
+        moving = self.camera_moved() if moving is None else moving
+        return {"naive": small and moving, "preview": False}
+
+    def camera_moved(self):
+        c = self.camera
+        return (c.azimuth, c.elevation, c.distance, c.fov) != self.drawn_camera
 
     def layout(self, w, h):
         top, title, under, bottom, m = 26, 42, 58, 22, 10
@@ -227,6 +244,7 @@ class MarchView(gl.View):
             self.sparks.draw(view_proj, level, m.lo, m.hi)
         if shape and self.show["points"]:
             self.dots.draw(view_proj)
+        self.drawn_camera = (cam.azimuth, cam.elevation, cam.distance, cam.fov)
 
     # -- panels -----------------------------------------------------------------------------
 

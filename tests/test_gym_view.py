@@ -53,12 +53,48 @@ def test_gym_trains_while_it_draws():
     (["--loss", "ce", "--arch", "2,8,1"], "loss 'ce' needs out_act='softmax'"),
     (["--size", "big"], "--size must look like 800x600"),
     (["--arch", "2,100000,100000,1"], "--arch must be at most 10 million weights"),
+    (["--data", "adder", "--bits", "9"], "--bits must be in 1..8, got 9"),
+    (["--bits", "0"], "--bits must be in 1..8, got 0"),
+    (["--features", "x,z"], "--features must be distinct names from"),
+    (["--features", "x,x"], "--features must be distinct names from"),
+    (["--dropout", "1"], "--dropout must be in [0, 1), got 1.0"),
+    (["--l1", "-1"], "--l1 must be in [0, 1], got -1.0"),
+    (["--l2", "inf"], "--l2 must be in [0, 1], got inf"),
+    (["--noise", "2"], "--noise must be in [0, 1], got 2.0"),
+    (["--n-train", "2"], "--n-train must be in 4..1000000, got 2"),
+    (["--test-frac", "1"], "--test-frac must be in [0, 1), got 1.0"),
+    (["--size", "10x10"], "--size must be between 64x64 and 8192x8192"),
+    (["--frames", "0"], "--frames must be >= 1, got 0"),
+    (["--record", "a.avi"], "--record must end in .gif or .mp4 or .png"),
+    (["--save", "nowhere/s.npz"], "--save must be in a folder that exists"),
+    (["--csv", "missing.csv"], "--csv: cannot read missing.csv"),
+    (["--act", "softmax"], "--act must be one of"),
+    (["--data", "circles", "--out-act", "softmax", "--arch", "2,4,1"],
+     "softmax needs 2 or more outputs, the net has 1"),
 ])
 def test_cli_errors_are_one_clear_message(args, message, tmp_path):
-    r = run_cli(*args, "--headless", "--frames", "1", cwd=tmp_path)
+    r = run_cli("--headless", "--frames", "1", *args, cwd=tmp_path)
     assert r.returncode == 2
     assert message in r.stderr
     assert "Traceback" not in r.stderr
+
+def test_an_image_whose_header_claims_a_huge_size_is_refused_unread(tmp_path):
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", 30000, 30000, 8, 0, 0, 0, 0)
+    (tmp_path / "bomb.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+                                        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+                                        + chunk(b"IEND", b""))
+    r = run_cli("--data", "image", "--image", "bomb.png", "--headless", "--frames", "1",
+                cwd=tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "--image 'bomb.png' is more than 16,777,216 pixels" in r.stderr
+
 
 def test_cli_rejects_a_corrupt_model_file(tmp_path):
     (tmp_path / "bad.npz").write_bytes(b"nope")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 EXTENT = (-1.0, 1.0)
+MAX_IMAGE_PIXELS = 4096 * 4096
 
 
 @dataclass(frozen=True)
@@ -184,11 +185,19 @@ def load_image(path, max_side=32):
 
     try:
         with Image.open(path) as im:
+            w, h = im.size                            # from the header: nothing decoded yet
+            if w * h > MAX_IMAGE_PIXELS:
+                raise ValueError(f"--image {path!r} is {w}x{h} pixels, more than "
+                                 f"{MAX_IMAGE_PIXELS:,} (it is shown at {max_side} px at "
+                                 "most): scale it down first")
             im = im.convert("L")
             im.thumbnail((max_side, max_side))
             return np.asarray(im, np.float32) / 255.0
+    except Image.DecompressionBombError:
+        raise ValueError(f"--image {path!r} is more than {MAX_IMAGE_PIXELS:,} pixels (it is "
+                         f"shown at {max_side} px at most): scale it down first") from None
     except (OSError, UnidentifiedImageError) as e:
-        raise ValueError(f"image {path!r} cannot be read as a picture ({e})") from None
+        raise ValueError(f"--image {path!r} cannot be read as a picture ({e})") from None
 
 
 def from_csv(path, test_frac=0.3, seed=0):

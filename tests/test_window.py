@@ -143,3 +143,22 @@ def test_a_click_on_the_panel_changes_the_net(display, tmp_path):
         proc.kill()
     assert proc.returncode == 0, err
     assert summary(out)["arch"] == "2-16-16-16-1"
+
+
+def test_an_unmapped_window_trains_without_drawing(display, tmp_path):
+    """Unmapped (as when minimised) the gym goes on training one step an update but draws no
+    frame: afterwards it has taken many more steps than it drew frames."""
+    proc, window, env = launch(display, tmp_path, "--data", "xor", "--no-panel")
+    try:
+        time.sleep(1.0)
+        subprocess.run(["xdotool", "windowunmap", "--sync", window], env=env, check=True)
+        time.sleep(2.5)
+        subprocess.run(["xdotool", "windowmap", "--sync", window], env=env, check=True)
+        time.sleep(0.5)
+        subprocess.run(["xdotool", "key", "--window", window, "Escape"], env=env, check=True)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    got = summary(out)
+    assert int(got["step"]) > int(got["frames"]) + 60, got       # 2.5 s at 60 updates/s

@@ -4,7 +4,8 @@ Each frame: draw, hand the frame to the renderer (glFlush), feed the App (fps, s
 recording), then update the view for the next frame while the renderer works; pyglet presents
 the frame after on_draw. The window is paced by pyglet's clock, not vsync, so app.work is a
 frame's busy time. Closing (Escape or the window's close button) draws one more frame, so a
-screenshot asked for at the start is of the window as it was left.
+screenshot asked for at the start is of the window as it was left. While the window is unmapped
+or minimised it draws nothing: the view still updates (the gym keeps training).
 """
 
 import time
@@ -22,6 +23,7 @@ class Window(pyglet.window.Window):
         self._loop = None
         self.last = None                  # the last frame drawn, read when the run ends
         self._start = self._previous = None
+        self.hidden = False               # unmapped or minimised: update, don't draw
         self.ctx = None                   # events before the context exists are not passed on
         config = pyglet.gl.Config(red_size=8, green_size=8, blue_size=8, alpha_size=8,
                                   depth_size=24 if view.depth else 0, double_buffer=True)
@@ -37,6 +39,11 @@ class Window(pyglet.window.Window):
         return x * sx, fh - 1 - y * sy, dx * sx, -dy * sy
 
     def on_draw(self):
+        if self.hidden and not self._loop.closed:           # nobody sees it: train, don't draw
+            now = time.perf_counter()
+            self._scene.update(now - self._previous if self._previous else 1.0 / self._fps)
+            self._previous = now
+            return
         now = self._start = time.perf_counter()
         fw, fh = self.get_framebuffer_size()
         screen = self.ctx.screen
@@ -59,6 +66,12 @@ class Window(pyglet.window.Window):
         if self._start is not None:
             self._loop.work = time.perf_counter() - self._start
             self._start = None
+
+    def on_hide(self):
+        self.hidden = True
+
+    def on_show(self):
+        self.hidden = False
 
     def on_close(self):
         self._loop.close()                  # the next frame is the last

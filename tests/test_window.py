@@ -162,3 +162,39 @@ def test_an_unmapped_window_trains_without_drawing(display, tmp_path):
     assert proc.returncode == 0, err
     got = summary(out)
     assert int(got["step"]) > int(got["frames"]) + 60, got       # 2.5 s at 60 updates/s
+
+
+def test_the_gym_survives_a_storm_of_resizes_keys_and_clicks(display, tmp_path):
+    """Two hundred random events from the X server, as a restless user makes them: resizes
+    down to 250x200, the gym's keys, clicks and drags over the panels and the panel, wheel
+    turns. The app keeps running and ends cleanly with its summary."""
+    import random
+
+    rng = random.Random(5)
+    proc, window, env = launch(display, tmp_path, "--data", "moons")
+    keys = ["space", "period", "r", "Up", "Down", "1", "3", "5", "8", "9", "d", "t", "l",
+            "p", "h", "h"]
+    try:
+        for k in range(200):
+            kind = rng.choice(["size", "key", "click", "wheel", "move"])
+            if kind == "size":
+                cmd = ["windowsize", window, str(rng.randint(250, 1200)),
+                       str(rng.randint(200, 800))]
+            elif kind == "key":
+                cmd = ["key", "--window", window, rng.choice(keys)]
+            elif kind == "move":
+                cmd = ["mousemove", "--window", window, str(rng.randint(0, 900)),
+                       str(rng.randint(0, 700))]
+            else:
+                cmd = ["click", rng.choice(["1", "3"] if kind == "click" else ["4", "5"])]
+            subprocess.run(["xdotool", *cmd], env=env, check=True)
+            if k % 20 == 0:
+                time.sleep(0.2)
+                assert proc.poll() is None, proc.stderr.read()
+        time.sleep(0.5)
+        subprocess.run(["xdotool", "key", "--window", window, "Escape"], env=env, check=True)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and int(summary(out)["frames"]) > 10

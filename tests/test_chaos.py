@@ -9,7 +9,7 @@ import scipy.integrate
 from numpy.polynomial import hermite_e
 
 import nn
-from viz import chaos
+from viz import chaos, cli
 
 SW, SB = chaos.Config.sigma_w, chaos.Config.sigma_b
 
@@ -222,7 +222,7 @@ def test_encode_keeps_what_the_player_needs():
     ("neurons", (0, 1, 12), "neurons must be 3 indices"),
     ("k", 17, "k must be <= res=16"),
     ("mode", "zigzag", "mode must be one of"),
-    ("extent", 0.0, "extent must be > 0"),
+    ("extent", 0.0, "extent must be a positive number, got 0.0"),
     ("steps", 0, "steps must be an integer >= 1"),
 ])
 def test_config_errors_name_the_field(field, value, message):
@@ -233,3 +233,23 @@ def test_config_errors_name_the_field(field, value, message):
 
 def test_the_animation_imports_no_gl(loaded_by):
     assert not loaded_by("viz.chaos") & {"moderngl", "pyglet", "viz.gl"}
+
+
+def test_a_layer_label_says_what_chi_1_predicts():
+    chaotic, ordered = chaos.Config(sigma_w=2.5, sigma_b=0.3), chaos.Config(sigma_w=0.5)
+    chi = chaos.chi_1(2.5, 0.3)
+    assert f"{chi ** 3:.3g}x finer" in chaos.layer_label(6, chaotic)
+    assert chaos.layer_label(6, chaotic).startswith("layer 6/20:")
+    assert f"{chaos.chi_1(0.5, 0.3) ** -2:.3g}x coarser" in chaos.layer_label(4, ordered)
+
+
+def test_the_memory_estimate_covers_the_frames_and_refuses_what_cannot_fit(monkeypatch):
+    monkeypatch.setattr(cli, "memory_available", lambda: 16 * 2 ** 30)
+    big = chaos.Config(res=4096)
+    frames = (big.steps + big.loop) * 4096 ** 2 * 3 * 4          # the float32 frames alone
+    assert big.memory_need() > 2 * frames > 80 * 2 ** 30
+    with pytest.raises(ValueError, match="res=4096 with 220 frames .* needs .* GiB of memory, "
+                       "16.0 GiB are available"):
+        big.check()
+    small = chaos.Config(**SMALL)
+    assert small.memory_need(layers=True) < small.memory_need() < 2 ** 28

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import badinput
 import numpy as np
 import pytest
 from PIL import Image
@@ -65,7 +66,9 @@ def test_chaos_layers_mode(tmp_path, capsys):
                      "--screenshot", shot, "--size", "320x420"]) == 0
     coded, meta = dct.load(out)
     assert coded.frames == 4 and meta["kind"] == "chaos-layers"
-    assert meta["labels"][-1] == "layer 4/4"
+    chi = chaos.chi_1(chaos.Config.sigma_w, chaos.Config.sigma_b)
+    assert meta["labels"][-1] == (f"layer 4/4: chi_1^(l/2) predicts detail {chi ** 2:.3g}x "
+                                  f"finer than the input's")
     assert summary_of(capsys.readouterr().out)["frames"] == "45"
     # 45 frames at 60 fps with the mouse never moving: still the first layer (playing on at
     # 30 layers a second it would show layer 3)
@@ -87,21 +90,95 @@ def test_chaos_help_shows_the_animation_defaults(capsys):
                                                           chaos.Config.steps)
 
 
-@pytest.mark.parametrize("args,message", [
-    (["play", "missing.npz", "--headless"], "missing.npz: not a readable .npz file"),
-    (["play", "a.npz", "--headless", "--speed", "0"], "--speed must be > 0"),
-    (["chaos", "--neurons", "1,2", "--headless"], "neurons must be 3 indices"),
-    (["chaos", "--neurons", "a,b,c", "--headless"], "--neurons must be three integers"),
-    (["chaos", "--layer", "30", "--headless"], "layer must be in 1..depth=20, got 30"),
-    (["chaos", "-k", "200", "--headless"], "k must be <= res=128, got 200"),
-    (["chaos", "--out", "nowhere/a.npz"], "does not exist"),
-])
-def test_cli_errors_are_one_clear_message(args, message, tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit) as exit_:
-        gym.main(args)
-    assert exit_.value.code == 2
-    assert message in capsys.readouterr().err
+# every bad value: one error line naming it, exit code 2, before a window opens or work starts
+CHAOS_BAD = [
+    *[([f"--sigma-w={v}"], "sigma_w must be a positive number") for v in ("inf", "nan", "0", "-1")],
+    *[([f"--sigma-b={v}"], "sigma_b must be a number >= 0") for v in ("inf", "nan", "-1")],
+    *[([f"--extent={v}"], "extent must be a positive number") for v in ("inf", "nan", "0")],
+    *[([f"--lr={v}"], "lr must be a positive number") for v in ("inf", "nan", "0")],
+    *[([f"--weight-decay={v}"], "weight_decay must be a number >= 0")
+      for v in ("inf", "nan", "-1")],
+    *[([f"--speed={v}"], "--speed must be > 0") for v in ("nan", "inf", "0", "-1")],
+    (["--sigma-w", "1e300"], "sigma_w must be at most"),
+    (["--res", "4096"], "res=4096 with 220 frames of a 50-wide, 20-deep net needs"),
+    (["--res", "1"], "res must be an integer >= 2, got 1"),
+    (["--steps", "100000000"], "needs"),
+    (["--width", "1000000"], "needs"),
+    (["--depth", "0"], "depth must be an integer >= 1, got 0"),
+    (["--degree", "-1"], "degree must be an integer >= 0"),
+    (["--degree", "100000"], "degree must be at most"),
+    (["--loop", "0"], "loop must be an integer >= 1"),
+    (["-k", "0"], "k must be an integer >= 1"),
+    (["-k", "200"], "k must be <= res=128, got 200"),
+    (["--mode", "small"], "argument --mode: invalid choice: 'small'"),
+    (["--seed", "-1"], "seed must be an integer >= 0, got -1"),
+    (["--layer", "30"], "layer must be in 1..depth=20, got 30"),
+    (["--neurons", "1,2"], "neurons must be 3 indices"),
+    (["--neurons", "a,b,c"], "--neurons must be three integers"),
+    (["--neurons", "0,1,99"], "neurons must be 3 indices in 0..49"),
+    (["--out", "nowhere/a.npz"], "does not exist"),
+    (["--out", "a.txt"], "--out must be a path ending in .npz"),
+    (["--size", "10x10"], "--size must be between 64x64 and 8192x8192"),
+    (["--record", "a.avi"], "--record must end in"),
+]
+PLAY_BAD = [
+    (["missing.npz"], "missing.npz: not a readable .npz file"),
+    (["truncated.npz"], "truncated.npz: not a readable .npz file"),
+    (["array.npy"], "array.npy: an .npy array, not an .npz animation"),
+    (["noframes.npz"], "noframes.npz: no frames"),
+    (["huge.npz"], "huge.npz: shape must be within 8192x8192"),
+    (["k0.npz"], "k0.npz: no modes kept"),
+    (["metalist.npz"], "metalist.npz: meta must be a JSON object"),
+    (["version.npz"], "version.npz: format version"),
+    (["float32.npz"], "float32.npz: coef must be finite float16"),
+    (["bigcoef.npz"], "bigcoef.npz: coef of shape (100000000, 3, 32, 32) (float16) needs"),
+    (["twochannels.npz"], "twochannels.npz: coded frames must have 3 channels"),
+    *[(["good.npz", f"--speed={v}"], "--speed must be > 0") for v in ("inf", "nan", "0")],
+]
+
+
+def write_npz(path, **members):
+    """An animation file with the given members over a valid one's (None drops a member)."""
+    good = {"version": np.array(dct.FORMAT_VERSION), "mode": np.array("block"),
+            "shape": np.array([24, 20]), "coef": np.zeros((2, 3, 4, 4), np.float16),
+            "meta": np.array("{}")}
+    good.update(members)
+    np.savez(path, **{k: v for k, v in good.items() if v is not None})
+
+
+@pytest.fixture(scope="module")
+def bad_runs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bad")
+    dct.save(folder / "good.npz", dct.encode(smooth_frames(t=2), k=4))
+    (folder / "truncated.npz").write_bytes((folder / "good.npz").read_bytes()[:200])
+    np.save(folder / "array.npy", np.zeros((3, 3)))
+    write_npz(folder / "noframes.npz", coef=np.zeros((0, 3, 4, 4), np.float16))
+    write_npz(folder / "huge.npz", shape=np.array([100000, 100000]))
+    write_npz(folder / "k0.npz", coef=np.zeros((2, 3, 0, 0), np.float16))
+    write_npz(folder / "metalist.npz", meta=np.array("[1, 2]"))
+    write_npz(folder / "version.npz", version=np.array(99))
+    write_npz(folder / "float32.npz", coef=np.zeros((2, 3, 4, 4), np.float32))
+    write_npz(folder / "twochannels.npz", coef=np.zeros((2, 2, 4, 4), np.float16))
+    with open(folder / "bigcoef.npy", "wb") as f:      # a header for 100 GB of coefficients
+        np.lib.format.write_array_header_2_0(
+            f, {"descr": "<f2", "fortran_order": False, "shape": (10 ** 8, 3, 32, 32)})
+    write_npz(folder / "bigcoef.npz", coef=None, shape=np.array([128, 128]))
+    import zipfile
+    with zipfile.ZipFile(folder / "bigcoef.npz", "a") as z:
+        z.write(folder / "bigcoef.npy", "coef.npy")
+    argvs = [("chaos", "--headless", "--frames", "2", *a) for a, _ in CHAOS_BAD]
+    argvs += [("play", "--headless", "--frames", "2", *a) for a, _ in PLAY_BAD]
+    return badinput.run_all(argvs, folder)
+
+
+@pytest.mark.parametrize("argv, fragment", CHAOS_BAD, ids=[" ".join(a) for a, _ in CHAOS_BAD])
+def test_bad_chaos_command_lines_are_one_line_and_exit_2(bad_runs, argv, fragment):
+    badinput.check(bad_runs[("chaos", "--headless", "--frames", "2", *argv)], fragment)
+
+
+@pytest.mark.parametrize("argv, fragment", PLAY_BAD, ids=[" ".join(a) for a, _ in PLAY_BAD])
+def test_bad_play_command_lines_are_one_line_and_exit_2(bad_runs, argv, fragment):
+    badinput.check(bad_runs[("play", "--headless", "--frames", "2", *argv)], fragment)
 
 
 def test_play_without_display_asks_for_headless(tmp_path):

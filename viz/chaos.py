@@ -78,6 +78,7 @@ from threadpoolctl import threadpool_limits
 
 import nn
 from viz import dct
+from viz.cli import require_memory
 
 # ---------------------------------------------------------------------------------------------
 # mean-field theory of a deep tanh net (Poole et al. 2016)
@@ -201,6 +202,9 @@ def hermite_eval(c, u):
 # ---------------------------------------------------------------------------------------------
 # configuration
 
+MAX_DEGREE = 30      # the Hermite target's highest degree: (d + 1)(d + 2) / 2 terms
+MAX_SIGMA = 100.0    # sigma_w and sigma_b
+
 
 @dataclass
 class Config:
@@ -226,14 +230,19 @@ class Config:
     chunk: int = 1 << 16
     workers: int = 2
 
-    def check(self):
-        """Raise ValueError naming the first bad field."""
+    def check(self, layers=False):
+        """Raise ValueError naming the first bad field, or saying how much memory the animation
+        (one frame per layer with `layers`) would need when that is more than half of what is
+        available."""
         ints = {"depth": 1, "width": 1, "layer": 1, "res": 2, "degree": 0, "n_train": 1,
-                "steps": 1, "loop": 1, "k": 1, "chunk": 1, "workers": 1}
+                "steps": 1, "loop": 1, "k": 1, "chunk": 1, "workers": 1, "seed": 0,
+                "target_seed": 0}
         for name, low in ints.items():
             v = getattr(self, name)
             if not (isinstance(v, (int, np.integer)) and v >= low):
                 raise ValueError(f"{name} must be an integer >= {low}, got {v!r}")
+        if self.degree > MAX_DEGREE:
+            raise ValueError(f"degree must be at most {MAX_DEGREE}, got {self.degree}")
         if self.k > self.res:
             raise ValueError(f"k must be <= res={self.res}, got {self.k}")
         if self.mode not in dct.MODES:
@@ -243,15 +252,39 @@ class Config:
         if len(self.neurons) != 3 or not all(0 <= n < self.width for n in self.neurons):
             raise ValueError(f"neurons must be 3 indices in 0..{self.width - 1}, "
                              f"got {self.neurons!r}")
-        for name in ("sigma_w", "extent", "lr"):
-            if not getattr(self, name) > 0:
-                raise ValueError(f"{name} must be > 0, got {getattr(self, name)!r}")
-        for name in ("sigma_b", "weight_decay"):
-            if not getattr(self, name) >= 0:
-                raise ValueError(f"{name} must be >= 0, got {getattr(self, name)!r}")
-        if len(self.center) != 2:
-            raise ValueError(f"center must be 2 numbers, got {self.center!r}")
+        self._check_numbers()
+        if len(self.center) != 2 or not all(math.isfinite(c) for c in self.center):
+            raise ValueError(f"center must be 2 finite numbers, got {self.center!r}")
+        require_memory(self.memory_need(layers), f"res={self.res} with "
+                       f"{self.depth if layers else self.steps + self.loop} frames of a "
+                       f"{self.width}-wide, {self.depth}-deep net")
         return self
+
+    def _check_numbers(self):
+        for name, low in (("sigma_w", None), ("extent", None), ("lr", None), ("sigma_b", 0),
+                          ("weight_decay", 0)):
+            v = getattr(self, name)
+            ok = isinstance(v, (int, float)) and math.isfinite(v) and (
+                v > 0 if low is None else v >= low)
+            if not ok:
+                kind = "a positive number" if low is None else f"a number >= {low}"
+                raise ValueError(f"{name} must be {kind}, got {v!r}")
+        for name in ("sigma_w", "sigma_b"):
+            if getattr(self, name) > MAX_SIGMA:
+                raise ValueError(f"{name} must be at most {MAX_SIGMA:g} (tanh saturates long "
+                                 f"before), got {getattr(self, name)!r}")
+
+    def memory_need(self, layers=False):
+        """Bytes the animation takes at its peak, roughly: its frames several times over
+        (activations, scaled frames, the decoded copy, the DCT's and the PSNR's work),
+        the weights of every training step kept for the frames, and the net."""
+        frames = self.depth if layers else self.steps + self.loop
+        w, kept = self.width, self.depth if layers else self.layer
+        params = 2 * w + w + (kept - 1) * (w * w + w)          # the layers a frame needs
+        net = 2 * w + (self.depth - 1) * w * w + w + self.depth * w + 1
+        snapshots = 1 if layers else self.steps + self.loop
+        return (frames * self.res ** 2 * 3 * 24 + snapshots * params * 4 + net * 12
+                + 2 * self.workers * self.chunk * w * 4)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -398,7 +431,7 @@ def animation(cfg=None, progress=None):
 def layer_animation(cfg=None, progress=None):
     """One frame per hidden layer 1..depth of the untrained net over the slice, each frame
     normalised on its own (layers differ in range): frames (depth, res, res, 3)."""
-    cfg = (cfg or Config()).check()
+    cfg = (cfg or Config()).check(layers=True)
     net = make_net(cfg)
     grid = slice_grid(cfg.center, cfg.extent, cfg.res)
     snap = snapshot(net, cfg.depth)
@@ -412,8 +445,16 @@ def layer_animation(cfg=None, progress=None):
         his.append(hi.ravel())
         if progress is not None:
             progress("render", layer, cfg.depth)
-    labels = [f"layer {layer}/{cfg.depth}" for layer in range(1, cfg.depth + 1)]
+    labels = [layer_label(layer, cfg) for layer in range(1, cfg.depth + 1)]
     return Animation(np.array(frames), labels, np.array(los), np.array(his), [], asdict(cfg))
+
+
+def layer_label(layer, cfg):
+    """What chi_1 predicts for a layer: nearby inputs decorrelate by chi_1 per layer, so the
+    detail of layer l is chi_1^(l/2) times finer (or, ordered, coarser) than the input's."""
+    scale = chi_1(cfg.sigma_w, cfg.sigma_b) ** (layer / 2)
+    words = f"{scale:.3g}x finer" if scale >= 1 else f"{1 / scale:.3g}x coarser"
+    return f"layer {layer}/{cfg.depth}: chi_1^(l/2) predicts detail {words} than the input's"
 
 
 def describe(cfg, layers=False):

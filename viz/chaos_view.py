@@ -58,7 +58,9 @@ class ChaosConfig(cli.Output):
             depth=self.depth, width=self.width, sigma_w=self.sigma_w, sigma_b=self.sigma_b,
             seed=self.seed, layer=self.layer, neurons=neurons, extent=self.extent, res=self.res,
             degree=self.degree, steps=self.steps, lr=self.lr, weight_decay=self.weight_decay,
-            loop=self.loop, k=self.k, mode=self.mode).check()
+            loop=self.loop, k=self.k, mode=self.mode).check(layers=self.layers)
+        cli.require(self.out.lower().endswith(".npz"), "--out", "a path ending in .npz",
+                    self.out)
         folder = os.path.dirname(os.path.abspath(self.out))
         if not os.path.isdir(folder):
             raise ValueError(f"--out: folder {folder} does not exist")
@@ -73,14 +75,15 @@ class ChaosConfig(cli.Output):
         return self.asked() and not self.headless
 
 
-def play(cfg, coded, meta, title, name):
-    """Run the player on a coded animation as cfg's output options say; (frames, fps)."""
+def play(cfg, coded, meta, title, name, source=None):
+    """Run the player on a coded animation as cfg's output options say; (frames, fps). A bad
+    animation is a UsageError (naming `source`, the file it came from)."""
     from viz import player
 
     try:
         view = player.Player(coded, meta, speed=cfg.speed, name=name)
     except ValueError as e:
-        raise cli.UsageError(str(e)) from None
+        raise cli.UsageError(f"{source}: {e}" if source else str(e)) from None
     cfg.run(view, title)
     return view.app.frame, view.app.run_fps()
 
@@ -141,7 +144,7 @@ def run_play(cfg):
         coded, meta = dct.load(cfg.path)
     except ValueError as e:
         raise cli.UsageError(str(e)) from None
-    frames, fps = play(cfg, coded, meta, f"nn-gym play {cfg.path}", stem(cfg.path))
+    frames, fps = play(cfg, coded, meta, f"nn-gym play {cfg.path}", stem(cfg.path), cfg.path)
     cli.summary(frames=frames, fps=fps, anim_frames=coded.frames, psnr=meta.get("psnr"))
     return 0
 

@@ -35,11 +35,14 @@ File format (`save`/`load`, an ``.npz`` read with ``allow_pickle=False``):
 
 import json
 import os
+import zipfile
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.fft
 
+from viz.cli import require_memory
 from viz.files import atomic_path
 
 FORMAT_VERSION = 1
@@ -191,13 +194,58 @@ def save(path, coded, meta=None):
     return path
 
 
+MAX_SIDE = 8192              # frames of at most this many pixels a side
+
+
+def _member_shapes(path):
+    """{name: (shape, dtype)} of an .npz's members from their .npy headers, no data read."""
+    out = {}
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if not info.filename.endswith(".npy"):
+                continue
+            with zf.open(info) as f:
+                major, _ = np.lib.format.read_magic(f)
+                read = (np.lib.format.read_array_header_1_0 if major == 1 else
+                        np.lib.format.read_array_header_2_0)
+                shape, _, dtype = read(f)
+            out[info.filename[:-4]] = (shape, dtype)
+    return out
+
+
+def _read(path):
+    """The members of the .npz at `path`, after checking from their headers that they fit in
+    memory; ValueError for anything that is not such a file."""
+    if not zipfile.is_zipfile(path):
+        with open(path, "rb") as f:
+            head = f.read(6)
+        raise ValueError("an .npy array, not an .npz animation" if head == b"\x93NUMPY" else
+                         "not a readable .npz file (not a zip archive)")
+    need = sum(int(np.prod(shape)) * dtype.itemsize for shape, dtype in
+               _member_shapes(path).values())
+    shape, dtype = _member_shapes(path).get("coef", ((0,), np.dtype(np.float16)))
+    require_memory(2 * need, f"coef of shape {tuple(shape)} ({dtype})")
+    with np.load(path, allow_pickle=False) as z:
+        return {key: z[key] for key in z.files}
+
+
 def load(path):
-    """Read (coded, meta) from an .npz written by `save`; ValueError on anything malformed."""
+    """Read (coded, meta) from an .npz written by `save`; ValueError on anything malformed,
+    found from the members' headers before their data is read where it can be."""
     try:
-        with np.load(path, allow_pickle=False) as z:
-            data = {key: z[key] for key in z.files}
-    except (OSError, ValueError, EOFError) as e:
+        data = _read(path)
+    except ValueError as e:
+        raise ValueError(f"{path}: {e}") from None
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, KeyError) as e:
         raise ValueError(f"{path}: not a readable .npz file ({e})") from None
+    try:
+        return _parse(path, data)
+    except (TypeError, IndexError) as e:                 # members of the wrong kind or rank
+        raise ValueError(f"{path}: malformed entries ({e})") from None
+
+
+def _parse(path, data):
+    """(coded, meta) from the members of an animation file, each checked."""
     missing = {"version", "mode", "shape", "coef", "meta"} - set(data)
     if missing:
         raise ValueError(f"{path}: missing entries {sorted(missing)}, has {sorted(data)}")
@@ -211,9 +259,26 @@ def load(path):
     coef = data["coef"]
     if len(shape) != 2 or min(shape) < 1:
         raise ValueError(f"{path}: shape must be two positive sizes, got {shape}")
+    if max(shape) > MAX_SIDE:
+        raise ValueError(f"{path}: shape must be within {MAX_SIDE}x{MAX_SIDE}, got {shape}")
+    index = data.get("index")
+    _check_coef(path, mode, shape, coef, index)
+    try:
+        meta = json.loads(str(data["meta"]))
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path}: meta is not JSON ({e})") from None
+    if not isinstance(meta, dict):
+        raise ValueError(f"{path}: meta must be a JSON object, got {type(meta).__name__}")
+    return Coded(mode, shape, coef, index), meta
+
+
+def _check_coef(path, mode, shape, coef, index):
     if coef.dtype != np.float16 or not np.all(np.isfinite(coef)):
         raise ValueError(f"{path}: coef must be finite float16, got {coef.dtype}")
-    index = data.get("index")
+    if coef.ndim < 3 or coef.shape[0] == 0:
+        raise ValueError(f"{path}: no frames (coef of shape {coef.shape})")
+    if 0 in coef.shape[1:]:
+        raise ValueError(f"{path}: no modes kept (coef of shape {coef.shape})")
     if mode == "block":
         ok = coef.ndim == 4 and coef.shape[2] <= shape[0] and coef.shape[3] <= shape[1]
         if not ok or index is not None:
@@ -226,8 +291,3 @@ def load(path):
             raise ValueError(f"{path}: largest needs coef (T, C, n) and integer index of the same "
                              f"shape below {shape[0] * shape[1]}, got coef {coef.shape}, "
                              f"index {None if index is None else (index.shape, index.dtype)}")
-    try:
-        meta = json.loads(str(data["meta"]))
-    except json.JSONDecodeError as e:
-        raise ValueError(f"{path}: meta is not JSON ({e})") from None
-    return Coded(mode, shape, coef, index), meta

@@ -20,7 +20,8 @@ import sys
 import time
 
 from viz import cli, gl
-from viz.gym_model import Config, Gym
+from viz.gym_model import Gym
+from viz.gym_settings import Config
 from viz.gym_view import GymView
 
 WARMUP = 20

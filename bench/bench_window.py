@@ -15,7 +15,8 @@ import sys
 import time
 
 from viz import cli, gl
-from viz.gym_model import Config, Gym
+from viz.gym_model import Gym
+from viz.gym_settings import Config
 from viz.gym_view import GymView
 
 FRAMES, WARMUP, SIZE = 300, 20, (800, 600)

@@ -5,7 +5,8 @@ import pytest
 
 import nn
 from viz import data, session
-from viz.gym_model import EXPLODED, FEATURES, Config, Gym, default_lr
+from viz.gym_model import EXPLODED, Gym
+from viz.gym_settings import FEATURES, Config, default_lr
 
 
 def test_the_image_task_learns_the_face_within_ten_seconds_of_its_pace():

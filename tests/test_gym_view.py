@@ -8,7 +8,8 @@ from PIL import Image
 
 import nn
 from viz import data, gl, gym_view, session
-from viz.gym_model import Config, Gym
+from viz.gym_model import Gym
+from viz.gym_settings import Config
 
 
 def test_headless_cli_writes_a_real_picture_for_every_dataset(tmp_path):

@@ -6,7 +6,8 @@ import pytest
 
 import nn
 from viz import gl, gym_view
-from viz.gym_model import Config, Gym
+from viz.gym_model import Gym
+from viz.gym_settings import Config
 
 SIZE = (900, 700)
 

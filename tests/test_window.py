@@ -124,7 +124,8 @@ def test_a_click_on_the_panel_changes_the_net(display, tmp_path):
     """The X server's pointer (xdotool) clicks the panel's "+" of the hidden layers, where the
     headless layout of the same window size puts it: the net gets a third hidden layer."""
     from viz import gl, gym_view
-    from viz.gym_model import Config, Gym
+    from viz.gym_model import Gym
+    from viz.gym_settings import Config
 
     view = gym_view.GymView(Gym(Config(data="spiral")), controls=True)
     gl.run(view, 800, 600, headless=True, frames=2)

@@ -13,7 +13,8 @@ from threadpoolctl import ThreadpoolController
 
 from viz import adder, chrome, cli, data, files, gl, layout, maps, netgraph, panel, plot, theme
 from viz.chrome import Key
-from viz.gym_model import Config, Gym
+from viz.gym_model import Gym
+from viz.gym_settings import Config
 
 FRAME = 0.9 / 60               # the frame period training leaves room for: 10% under 1/60 s,
                                # so a frame that runs a little long still makes the next tick

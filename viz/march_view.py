@@ -293,7 +293,7 @@ class MarchView(gl.View):
                x, y - 19, size=11, color=DIM)
         lx, ly, lw, lh = b["legend"]
         lo, hi = self.marcher.lo, self.marcher.hi
-        self.colorbar.draw(p, "level", lo, hi, (lx, ly, lw, lh), label="f over the sphere's cube")
+        self.colorbar.draw(p, "level", lo, hi, (lx, ly, lw, lh))
         k, values = self.surface_values()
         xs = lx + (values - lo) / max(hi - lo, 1e-9) * lw
         if len(xs):
@@ -301,8 +301,10 @@ class MarchView(gl.View):
                     2.0, (1, 1, 1, 0.9))
         state = "paused" if model.paused else f"animating, period {model.period:g} s"
         shown = f"k = {int(k[0])}..{int(k[-1])}" if len(k) else "none"
-        p.text(fit(p, [f"level = {model.level:.2f} ({state});  surfaces shown (white ticks): "
-                       f"{shown}", f"level = {model.level:.2f};  surfaces {shown}"], lw, 11),
+        p.text(fit(p, [f"f over the sphere's cube; level = {model.level:.2f} ({state}); white "
+                       f"ticks: surfaces {shown}", f"level = {model.level:.2f} ({state}); "
+                       f"surfaces {shown}", f"level = {model.level:.2f};  surfaces {shown}"],
+                   lw, 11),
                lx, ly - 19, size=11, color=TEXT)
 
     def draw_shape_labels(self, p, b):
@@ -332,13 +334,15 @@ class MarchView(gl.View):
         limit = weights.color_limit(net)
         self.diagram.draw(p, net, hover=n, limit=limit)
         lx, ly, lw, lh = b["weights"]
-        self.colorbar.draw(p, "diverging", -limit, limit, (lx, ly, lw, lh), label="weight")
+        self.colorbar.draw(p, "diverging", -limit, limit, (lx, ly, lw, lh))
         if n is not None:
             text = fit(p, [self.diagram.describe(net, n) + f"   (wheel: +-{STEP:g})",
                            self.diagram.describe(net, n)], w, 11)
         else:
-            text = fit(p, [f"wheel over a circle: that weight +-{STEP:g} (up to "
-                           f"+-{EDIT_LIMIT:g})", f"wheel: weight +-{STEP:g}"], w, 11)
+            text = fit(p, [f"colour: the value; wheel over a circle: that weight +-{STEP:g} "
+                           f"(up to +-{EDIT_LIMIT:g})", f"wheel over a circle: that weight "
+                           f"+-{STEP:g} (up to +-{EDIT_LIMIT:g})", f"wheel: weight +-{STEP:g}"],
+                       w, 11)
         p.text(text, lx, ly - 20, size=11, color=ACCENT if n is not None else DIM)
 
     def hover(self):

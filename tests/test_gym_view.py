@@ -347,3 +347,19 @@ def test_the_wheel_over_an_edge_edits_that_weight_and_its_tip_says_so():
     mid = (a + 0.6 * (b - a)).astype(int)
     assert np.abs(img[mid[1], mid[0]] - accent).max() <= 40     # the edge drawn highlighted
     assert view.edge_under(*((centres[0][0] + centres[1][0]) / 2 + 40)) != (1, 2, 0)
+
+
+def test_hovering_a_map_explains_its_label(monkeypatch):
+    """The tooltip over map 3 says what h3 and its number are, with the probe's value."""
+    from viz import chrome
+
+    said = []
+    monkeypatch.setattr(chrome, "tooltip", lambda p, at, text, size=11: said.append(text))
+    view = gym(data="moons", arch="2,5,1", steps_per_frame=1)
+    gl.run(view, 800, 600, headless=True, frames=1)
+    x, y, w, h = view.layer_maps.boxes[2]
+    view.on_mouse_motion(x + w / 2, y + h / 2, 0, 0)
+    gl.run(view, 800, 600, headless=True, frames=2)      # a new run builds its maps anew
+    acts = view.model.net.forward(view.model.inputs(view.probe()[0]), trace=True)
+    assert said[-1:] == [f"h3: hidden neuron 3's activation over the input plane\n"
+                    f"{acts[1][2]:+.2f}: its activation for the probe input"]

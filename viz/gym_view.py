@@ -218,6 +218,7 @@ class GymView(gl.View):
                 f"{layer}: each neuron's {what}", f"{layer}: {what}", layer], b["maps"][2]))
             self.layer_maps.draw(p, b["maps"], highlight=highlight, enlarge=enlarge)
             self.draw_edge_tip(p)
+            self.draw_map_tip(p, enlarge, acts)
             message = self.message if self.time < self.message_until else None
             chrome.key_bar(p, b["help"], KEYS.bar(), message)
         if self.controls:
@@ -245,6 +246,14 @@ class GymView(gl.View):
         parts += [(flag, 0) for flag, on in (("PAUSED", m.paused), ("REC", app.recording),
                                              ("saving...", app.saving)) if on]
         return parts
+
+    def draw_map_tip(self, p, k, acts):
+        """Over a first-layer map: what it shows and what its label's number is."""
+        if k is None or self.mouse is None or len(acts) < 3:
+            return
+        what = "activation over the input plane" if self.model.ds.plane else "input weights"
+        chrome.tooltip(p, self.mouse, f"h{k + 1}: hidden neuron {k + 1}'s {what}\n"
+                       f"{float(acts[1][k]):+.2f}: its activation for the probe input")
 
     def draw_edge_tip(self, p):
         """Beside the pointer over an edge: the weight, its gradient, and that the wheel edits

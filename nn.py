@@ -157,6 +157,18 @@ LOSSES = ("mse", "ce")
 
 _Work = namedtuple("_Work", "n z h d ones")
 
+# Reference counts tell backprop which of its gradient sets nobody holds any more; without
+# them (another Python, or CPython without the GIL) every call makes a new set.
+_REF_COUNTS = hasattr(sys, "getrefcount") and getattr(sys, "_is_gil_enabled", lambda: True)()
+
+
+def _ref_counts(grads):
+    """The reference counts of a gradient set (gws, gbs): the pair, both lists, the flat array
+    (every view refers to it) and each view."""
+    gws, gbs = grads
+    return (sys.getrefcount(grads), sys.getrefcount(gws), sys.getrefcount(gbs),
+            sys.getrefcount(gws.flat), *map(sys.getrefcount, gws), *map(sys.getrefcount, gbs))
+
 
 class DivergedError(ValueError):
     """Training produced a non-finite cost; the net holds the last finite weights."""
@@ -267,7 +279,7 @@ class MLP:
             raise ValueError(_size_message(self._arch, self._dtype, None)) from None
         self._n_weights, self._layout = n_w, None
         self._ws, self._bs = self._views(self._flat)
-        self._works = {}
+        self._works, self._grads_kept = {}, []
 
     def _views(self, flat):
         if self._layout is None:                 # per layer: weight slice and shape, bias slice
@@ -401,16 +413,47 @@ class MLP:
     # --- backprop ---------------------------------------------------------------------------
 
     def backprop(self, x, t, loss="mse", rng=None):
-        """Gradients (gws, gbs) of cost(x, t, loss), shaped like (ws, bs).
-        With rng (a numpy Generator) and dropout > 0, dropout masks are drawn from it."""
-        x, t, loss = self._check_xt(x, t, loss)
+        """Gradients (gws, gbs) of cost(x, t, loss), shaped like (ws, bs): arrays of their
+        own, which no later call writes into. With rng (a numpy Generator) and dropout > 0,
+        dropout masks are drawn from it."""
+        xt = self._plain_xt(x, t, loss)
+        x, t, loss = self._check_xt(x, t, loss) if xt is None else (*xt, loss)
         rng = _check_rng(rng)
-        grads = self._views(np.empty_like(self._flat))
+        grads = self._free_grads()
         work = self._take_work(len(x))
         try:
             self._grads(x, t, loss, rng, grads, work)
         finally:
             self._give_work(work)
+        return grads
+
+    def _free_grads(self):
+        """Gradient arrays for backprop to fill: one of the net's last two sets when nothing
+        outside the net refers to it or to any of its arrays (by CPython's reference counts,
+        against the counts the set had when new), else a new set. So a caller's gradients are
+        never overwritten by a later call, and a loop that drops each call's gradients before
+        the next but one reuses two sets. A set is taken out of the list while it is checked,
+        so two threads never take the same one."""
+        kept = self._grads_kept
+        for _ in range(len(kept)):
+            try:
+                entry = kept.pop(0)
+            except IndexError:
+                break
+            free = _ref_counts(entry[0]) == entry[1]
+            grads = entry[0]
+            kept.append(entry)
+            if free:
+                return grads
+        entry = [self._views(np.empty_like(self._flat)), None]
+        if not _REF_COUNTS:
+            return entry[0]
+        entry[1] = _ref_counts(entry[0])
+        grads = entry[0]
+        kept.append(entry)
+        while len(kept) > 2:
+            with contextlib.suppress(IndexError):
+                kept.pop(0)
         return grads
 
     def _take_work(self, n):
@@ -515,6 +558,23 @@ class MLP:
         if x.shape[0] == 0:
             raise ValueError(f"{name} has no samples (shape {x.shape})")
         return (x if x.flags.c_contiguous else np.ascontiguousarray(x)), single
+
+    def _plain_xt(self, x, t, loss):
+        """(x, t) as given when they pass every check of _check_xt without a conversion:
+        C-contiguous 2-D arrays of the net's dtype with the net's columns, the same rows,
+        every value finite (a sum of squares is finite only then), ce targets probabilities;
+        else None, and _check_xt checks (and converts, or raises) as for any input."""
+        if (type(x) is not np.ndarray or type(t) is not np.ndarray
+                or x.dtype.type is not self._dtype or t.dtype.type is not self._dtype
+                or x.ndim != 2 or t.ndim != 2 or x.shape[1] != self._arch[0]
+                or t.shape[1] != self._arch[-1] or len(x) != len(t) or len(x) == 0
+                or not (x.flags.c_contiguous and t.flags.c_contiguous)
+                or not (loss == "mse" or loss == "ce" and self.acts[-1] == "softmax")
+                or not (math.isfinite(np.vdot(x, x)) and math.isfinite(np.vdot(t, t)))):
+            return None
+        if loss == "ce":
+            _check_probabilities(t, "t")
+        return x, t
 
     def _check_xt(self, x, t, loss, names=("x", "t")):
         if not isinstance(loss, str) or loss not in LOSSES:

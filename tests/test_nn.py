@@ -274,6 +274,67 @@ def test_inverted_dropout_keeps_the_expected_output():
     assert not np.allclose(a, b)
 
 
+def test_backprop_never_writes_into_gradients_a_caller_holds():
+    """Whatever part of a call's result is kept (the pair, a list, one array, a view of one,
+    the flat array), later calls leave it as it was; a loop that drops its gradients reuses
+    two sets, and the reused ones are right."""
+    net = nn.MLP([2, 3, 1], seed=0)
+    rng = np.random.default_rng(0)
+    batches = [(rng.normal(size=(4, 2)).astype(np.float32),
+                rng.normal(size=(4, 1)).astype(np.float32)) for _ in range(3)]
+    keeps = [lambda g: g, lambda g: g[0], lambda g: g[1], lambda g: g[0][1], lambda g: g[1][0],
+             lambda g: g[0][0][1:], lambda g: g[0][0].T, lambda g: g[0].flat,
+             lambda g: memoryview(g[1][1])]
+    def values(held):
+        if isinstance(held, tuple):
+            return flat(*held)
+        if isinstance(held, list):
+            return np.concatenate([g.ravel() for g in held])
+        return np.array(held, copy=True)
+
+    for keep in keeps:
+        held = keep(net.backprop(*batches[0]))
+        want = values(held)
+        for xb, tb in batches[1:] * 2:
+            net.backprop(xb, tb)
+        assert np.array_equal(values(held), want)
+    flats = set()
+    for xb, tb in batches * 2:
+        gws, gbs = net.backprop(xb, tb)
+        flats.add(id(gws.flat))
+        fresh = nn.MLP([2, 3, 1], seed=0).backprop(xb.astype(np.float64), tb.tolist())
+        assert np.array_equal(flat(gws, gbs), flat(*fresh))
+    assert len(flats) == 2
+
+
+def test_backprop_of_ready_arrays_is_checked_like_any_input():
+    """C-contiguous arrays of the net's dtype skip the conversions, not the checks."""
+    net = nn.MLP([2, 3, 1], seed=0)
+    soft = nn.MLP([2, 3, 2], out_act="softmax", seed=0)
+    x, t = np.zeros((4, 2), np.float32), np.zeros((4, 1), np.float32)
+
+    def with_(a, i, v):
+        a = a.copy()
+        a[i] = v
+        return a
+
+    for bad, name, i in [(with_(x, (2, 1), np.nan), "x", r"\(2, 1\)"),
+                         (with_(x, (0, 0), -np.inf), "x", r"\(0, 0\)"),
+                         (with_(t, (3, 0), np.inf), "t", r"\(3, 0\)")]:
+        args = (bad, t) if name == "x" else (x, bad)
+        with pytest.raises(ValueError, match=rf"{name} holds NaN or inf \(first at index {i}"):
+            net.backprop(*args)
+    big = np.full((4, 2), 1e30, np.float32)          # its sum of squares overflows: still fine
+    assert all(np.isfinite(g).all() for g in net.backprop(big, t)[1])
+    onehot = np.eye(2, dtype=np.float32)[[0, 1, 1, 0]]
+    with pytest.raises(ValueError, match=r"t must hold probabilities.*row 0 summing to 2"):
+        soft.backprop(x, 2 * onehot, "ce")
+    with pytest.raises(ValueError, match=r"t holds NaN"):
+        soft.backprop(x, with_(onehot, (1, 1), np.nan), "ce")
+    with pytest.raises(ValueError, match=r"loss 'ce' needs out_act='softmax'"):
+        net.backprop(x, t, "ce")
+
+
 # --- training ---------------------------------------------------------------------------------
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)

@@ -30,7 +30,8 @@ def marcher(ctx, net):
     ([3, 5, 6, 1], ["sigmoid", "relu"]),
     ([3, 7, 1], "sin"),
     ([3, 6, 1], "leaky_relu"),
-    ([3, 20, 20, 1], "tanh"),          # 25 blocks: the layer loop the compiler does not unroll
+    ([3, 20, 20, 1], "tanh"),          # a 25-block layer unrolled in a small net
+    ([3, 20, 20, 20, 20, 20, 1], "tanh"),  # 25-block layers in a big net: loops
     ([3, 1], "tanh"),                  # a single (linear output) layer
 ])
 def test_shader_net_equals_forward(ctx, arch, act):
@@ -259,3 +260,13 @@ def test_the_field_is_sampled_only_when_a_march_or_its_range_needs_it(ctx, net):
         assert m.sampled != m.version and m.hi > m.lo and m.sampled == m.version
     finally:
         gl.release_offscreen(fbo)
+
+
+def test_which_layers_are_unrolled_and_which_nets_get_their_weights_compiled_in():
+    def loops(arch):
+        defines = march.pack_net(nn.MLP(arch))[1]
+        return [("u_net_zero" in defines[f"L{l}_LOOP"]) for l in range(len(arch) - 1)]
+    assert loops([3, 16, 16, 1]) == [False] * 3
+    assert loops([3, 32, 32, 1]) == [False] * 3                  # 8 + 64 + 8 blocks
+    assert loops([3, 32, 32, 32, 1]) == [False, True, True, False]
+    assert loops([3, 40, 40, 1]) == [False, True, False]          # a 100-block layer

@@ -31,8 +31,9 @@ ValueError: 3 inputs, 1 output, at most MAX_LAYERS layers, activations that have
 viz/activations.py (`glsl_names()`; the shader's `act4` is generated from there too), and the
 padded block within the context's GL_MAX_UNIFORM_BLOCK_SIZE (64 KiB on llvmpipe: about 15,000
 weights; 3-32-32-32-32-1 uses 14 KiB, 3-64x6-1 is too big). The shader is compiled per
-architecture; layers of up to 16x16 neurons are unrolled; wider ones are loops, slow to
-compile and to run on llvmpipe (4 x 32: about a minute to compile, seconds per frame), and are
+architecture; layers of up to 16x16 neurons are unrolled, and up to 32x32 in a net as small
+as 3-32-32-1 (see UNROLL_BLOCKS); wider ones are loops, slow to compile and to run on llvmpipe
+(4 x 32: about a minute to compile, seconds per frame); nets with layers wider than 16 are
 never recompiled with constant weights.
 """
 
@@ -45,7 +46,11 @@ from viz import activations, gl
 from viz.shapes import ball_points
 
 MAX_LAYERS = 8
-UNROLL_BLOCKS = 16          # layers with at most this many 4x4 weight blocks are unrolled
+# Layers are unrolled up to UNROLL_BLOCKS 4x4 weight blocks when the whole net has at most
+# UNROLL_TOTAL (3-32-32-1: 8 + 64 + 8; its field pass 5x faster unrolled, measured, for a
+# compile of about 10 s instead of 4), else up to CONST_BLOCKS; the weights are compiled in
+# only when every layer has at most CONST_BLOCKS (a recompile of a bigger net stalls seconds).
+UNROLL_BLOCKS, UNROLL_TOTAL, CONST_BLOCKS = 64, 96, 16
 
 
 # ---------------------------------------------------------------------------------------------
@@ -85,6 +90,8 @@ def pack_net(net):
     arch = tuple(net.arch)
     codes = {name: k for k, name in enumerate(activations.glsl_names())}
     rows, off = [], 0
+    blocks = [_blocks(i) * _blocks(o) for i, o in zip(arch[:-1], arch[1:])]
+    unroll = UNROLL_BLOCKS if sum(blocks) <= UNROLL_TOTAL else CONST_BLOCKS
     defines = {"NET_LAYERS": len(arch) - 1, "ACT4_FUNCTION": activations.glsl_function()}
     for l, (w, b) in enumerate(zip(net.ws, net.bs)):
         (nin, nout), i4, o4 = w.shape, _blocks(w.shape[0]), _blocks(w.shape[1])
@@ -92,7 +99,7 @@ def pack_net(net):
         block[:nin, :nout] = w
         block[4 * i4, :nout] = b
         rows.append(block.reshape(-1, 4))
-        loop = str(i4) if i4 * o4 <= UNROLL_BLOCKS else f"({i4} + u_net_zero)"
+        loop = str(i4) if i4 * o4 <= unroll else f"({i4} + u_net_zero)"
         defines.update({f"L{l}_IN4": i4, f"L{l}_OUT4": o4, f"L{l}_OFF": off,
                         f"L{l}_ACT": codes[net.acts[l]], f"L{l}_LOOP": loop})
         off += len(rows[-1])
@@ -290,9 +297,10 @@ class Marcher:
         self.grid, self.steps, self.radius, self.naive = grid, steps, float(radius), naive
         self.refines = (refine or 4, refine or 10)        # exact steps: fast, naive path
         params, self.defines = pack_net(net)
-        # compiling the weights in pays only when the whole net is unrolled (small layers)
-        unrolled = not any("u_net_zero" in str(v) for v in self.defines.values())
-        self.settle = settle if unrolled else math.inf
+        # compiling the weights in pays only for small layers (see CONST_BLOCKS)
+        small = all(_blocks(i) * _blocks(o) <= CONST_BLOCKS
+                    for i, o in zip(self.arch[:-1], self.arch[1:]))
+        self.settle = settle if small else math.inf
         self.progs, self.vaos = {}, {}                  # compiled when first used
         self.eval_prog = None
         self.cache, self.cache_key, self.version = None, None, 0

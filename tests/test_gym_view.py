@@ -363,3 +363,13 @@ def test_hovering_a_map_explains_its_label(monkeypatch):
     acts = view.model.net.forward(view.model.inputs(view.probe()[0]), trace=True)
     assert said[-1:] == [f"h3: hidden neuron 3's activation over the input plane\n"
                     f"{acts[1][2]:+.2f}: its activation for the probe input"]
+
+
+def test_leaving_the_window_clears_the_probe_and_the_highlight():
+    view = gym(data="moons", steps_per_frame=1)
+    gl.run(view, 800, 600, headless=True, frames=1)
+    x, y, w, h = view.boxes["output"]
+    view.on_mouse_motion(x + w / 2, y + h / 2, 0, 0)
+    assert view.probe()[1] == "mouse"
+    view.on_mouse_leave(-1, -1)
+    assert view.probe()[1].startswith("sample") and view.hovered() == (None, None, None)

@@ -290,8 +290,9 @@ class GymView(gl.View):
     def draw_adder(self, p):
         m, b = self.model, self.boxes
         bits = m.ds.n_in // 2
-        panel_title(p, b["output"], f"a + b for every pair of {bits}-bit numbers "
-                    "(green: all bits right)")
+        panel_title(p, b["output"], chrome.first_fit(p, [
+            f"a + b for every pair of {bits}-bit numbers (green: all bits right)",
+            f"a + b for every pair of {bits}-bit numbers", "a + b"], b["output"][2] + 80))
         pred, wrong = adder.sums(m.net.forward(m.ds.x), m.t, bits)
         adder.draw(p, b["output"], pred, wrong, bits, b["legend"])
 

@@ -100,7 +100,7 @@ class Panel:
             self.released("noise", imgui.slider_float("noise", s.noise, 0.0, 0.5, "%.2f"))
             self.released("n_train", imgui.slider_int("samples", s.n_train, 20, 2000, "%d",
                                                       imgui.SliderFlags_.logarithmic))
-        if len(model.ds.x_test) or s.test_frac > 0:
+        if model.ds.plane and model.ds.image_shape is None:       # a task with a test split
             changed, pct = imgui.slider_int("training %", round(100 * (1 - s.test_frac)),
                                             10, 100)
             self.released("test_frac", (changed, round(1 - pct / 100, 2)))

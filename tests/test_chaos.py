@@ -253,3 +253,9 @@ def test_the_memory_estimate_covers_the_frames_and_refuses_what_cannot_fit(monke
         big.check()
     small = chaos.Config(**SMALL)
     assert small.memory_need(layers=True) < small.memory_need() < 2 ** 28
+
+
+def test_a_negative_zero_scale_is_zero():
+    cfg = chaos.Config(**{**SMALL, "sigma_b": -0.0, "weight_decay": -0.0}).check()
+    assert math.copysign(1, cfg.sigma_b) == 1 and math.copysign(1, cfg.weight_decay) == 1
+    assert np.all(chaos.make_net(cfg).bs[0] == 0)

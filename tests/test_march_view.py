@@ -197,7 +197,8 @@ def test_summary_line_of_a_headless_run(capsys):
 # every bad value: one error line naming it, exit code 2, before a window opens or work starts
 BAD = [
     *[(["--grid", g], "--grid must be in 2..512") for g in ("0", "1", "513", "-5")],
-    *[(["--radius", r], "--radius must be a positive number") for r in ("0", "-1", "nan", "inf")],
+    *[([f"--radius={r}"], "--radius must be in [1, 100]")
+      for r in ("0", "-1", "nan", "inf", "0.5", "1e9")],
     *[([f"--level={v}"], "--level must be a number") for v in ("nan", "inf", "-inf")],
     *[(["--lr", v], "--lr must be a positive number") for v in ("0", "-1", "nan", "inf")],
     *[(["--period", v], "--period must be a positive number") for v in ("0", "nan", "inf")],

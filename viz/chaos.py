@@ -269,6 +269,7 @@ class Config:
             if not ok:
                 kind = "a positive number" if low is None else f"a number >= {low}"
                 raise ValueError(f"{name} must be {kind}, got {v!r}")
+            setattr(self, name, v + 0.0)                  # -0.0 is 0.0 (numpy refuses -0 scales)
         for name in ("sigma_w", "sigma_b"):
             if getattr(self, name) > MAX_SIGMA:
                 raise ValueError(f"{name} must be at most {MAX_SIGMA:g} (tanh saturates long "

@@ -263,7 +263,7 @@ class Config(cli.Output):
         for name, text, ok in (
                 ("lr", "a positive number", lambda v: v > 0),
                 ("period", "a positive number of seconds", lambda v: v > 0),
-                ("radius", "a positive number", lambda v: v > 0),
+                ("radius", "in [1, 100]", lambda v: 1 <= v <= 100),
                 ("rate", f"in (0, {MAX['rate']:g}] steps per second",
                  lambda v: 0 < v <= MAX["rate"]),
                 ("level", "a number (0..1 is one cycle)", lambda v: True)):

@@ -110,7 +110,7 @@ class MarchView(gl.View):
         self.options = dict(grid=grid, steps=steps, radius=model.radius, naive=bool(naive))
         self.naive = naive
         self.n_sparks, self.auto_orbit = n_sparks, orbit
-        self.camera = Camera()
+        self.camera = Camera(distance=2.4 * model.radius)     # the sphere fills the panel
         self.diagram = WeightDiagram(model.net.arch)
         self.mode = mode or ("shape" if model.target is not None else "levels")
         if self.mode not in MODES:
@@ -412,7 +412,8 @@ class MarchView(gl.View):
         if n is not None:
             self.model.nudge(self.diagram.refs[n], sy)
         elif self.in_render(x, y):
-            self.camera.zoom(0.9 ** sy)
+            r = self.model.radius
+            self.camera.zoom(0.9 ** sy, 0.4 * r, 12 * r)
 
     def on_key_press(self, symbol, modifiers):
         return KEYS.handle(symbol, modifiers, self.command)

@@ -212,6 +212,22 @@ def test_adam_first_steps_follow_the_published_rule():
         np.testing.assert_allclose(flat(net.ws, net.bs), p, rtol=1e-10, atol=1e-12)
 
 
+def test_adam_follows_the_rule_when_its_betas_change():
+    net, x, t = random_problem([3, 4, 2], "tanh", "linear", seed=5)
+    opt = nn.Adam(0.01)
+    p, m, v = flat(net.ws, net.bs).copy(), 0.0, 0.0
+    for k in range(1, 7):
+        if k == 4:
+            opt.betas = (0.5, 0.9)
+        b1, b2 = opt.betas
+        g = flat(*net.backprop(x, t))
+        opt.step(net, *net.backprop(x, t))
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        p = p - 0.01 * (m / (1 - b1 ** k)) / (np.sqrt(v / (1 - b2 ** k)) + 1e-8)
+        np.testing.assert_allclose(flat(net.ws, net.bs), p, rtol=1e-10, atol=1e-12)
+
+
 def test_optimizer_accepts_plain_gradient_lists():
     net, x, t = random_problem([2, 3, 1], "tanh", "linear", seed=4)
     other = net.copy()

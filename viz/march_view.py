@@ -121,7 +121,9 @@ class MarchView(gl.View):
         self.mouse = self.drag_from = None
         self.show_help = False
         self.drawn_version = None           # the model's weights version the GPU holds
-        self.sparks_version = self.dots_target = self.drawn_camera = None
+        self.sparks_version = self.dots_target = None
+        c = self.camera                      # the first frame counts as still: one compile
+        self.drawn_camera = (c.azimuth, c.elevation, c.distance, c.fov)
         self.sparks_due = 0.0
         self.layout(*SIZE)
 

@@ -433,11 +433,12 @@ def profile_table(cases, nn_res):
     return lines
 
 
-def median_reach(times):
-    """The median of per-seed times to a target, None (not reached) counting as the longest;
-    None when most seeds did not reach it."""
-    ts = sorted(times, key=lambda v: math.inf if v is None else v)
-    return ts[(len(ts) - 1) // 2]
+def median_reach(times, epochs):
+    """The median seed's (time, epochs) to a target, a seed that did not reach it (time None)
+    counting as the slowest; time None when most seeds did not reach it."""
+    runs = sorted(zip(times, epochs, strict=True),
+                  key=lambda r: math.inf if r[0] is None else r[0])
+    return runs[(len(runs) - 1) // 2]
 
 
 def digits_table(sk, nd, seeds):
@@ -458,10 +459,8 @@ def digits_table(sk, nd, seeds):
                  + f" {DIGITS_EPOCH_TARGET:6.1f}x")
     cells = [f"{sk_fit:.2f} s ({sk_ep:.0f} ep)"]
     for r in nd.values():
-        reach = median_reach(r["reach"])
+        reach, eps = median_reach(r["reach"], r["epochs"])
         ok = sum(v is not None for v in r["reach"])
-        eps = statistics.median([e for e, v in zip(r["epochs"], r["reach"], strict=True)
-                                 if v is not None] or [0])
         cells.append(f"{reach:.3f} s ({eps:.0f} ep, {ok}/{len(seeds)}) = {sk_fit / reach:.1f}x"
                      if reach is not None else f"not reached ({ok}/{len(seeds)} seeds)")
     lines.append(f"{f'time to test acc {target:.4f}':26} {cells[0]:>16} "
@@ -469,8 +468,8 @@ def digits_table(sk, nd, seeds):
     lines.append("sklearn: median fit time to its own stop (10 epochs without improvement or "
                  "200) and epochs; nn: fit with a per-epoch test-accuracy callback until it "
                  "reaches the target, median over seeds (a seed that does not reach it within "
-                 "200 epochs counts as slowest; n/m: seeds that reached it, ep: their median "
-                 "epochs); ratios sklearn/nn.")
+                 "200 epochs counts as slowest; n/m: seeds that reached it, ep: the median "
+                 "seed's epochs); ratios sklearn/nn.")
     return lines
 
 

@@ -13,6 +13,7 @@ from threadpoolctl import ThreadpoolController
 
 from viz import adder, chrome, cli, data, files, gl, layout, maps, netgraph, panel, plot, theme
 from viz.chrome import Key
+from viz.gl.gui import Gui
 from viz.gym_model import Gym
 from viz.gym_settings import Config
 
@@ -98,7 +99,7 @@ class GymView(gl.View):
         self.points = maps.Points(ctx)
         self.legend = maps.OutputLegend(ctx, self.colorbar)
         self.graph = netgraph.NetGraph()
-        self.gui = gl.Gui(ctx)
+        self.gui = Gui(ctx)
 
     # -- time ------------------------------------------------------------------------------
 

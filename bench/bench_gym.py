@@ -30,6 +30,8 @@ TASKS = {"spiral 2-16-16-1": dict(data="spiral", arch="2,16,16,1"),
          "spiral 2-64-1": dict(data="spiral", arch="2,64,1"),
          "checker 2-32-32-1 relu": dict(data="checker", arch="2,32,32,1", act="relu"),
          "image": dict(data="image"), "adder": dict(data="adder")}
+KEYS = {"spiral 2-8-8-8-8-1": "deep", "spiral 2-64-1": "wide", "checker 2-32-32-1 relu": "relu",
+        "image": "image", "adder": "adder"}          # their names in the summary line
 
 
 def make_view(task="spiral 2-16-16-1", panel=True):
@@ -113,7 +115,7 @@ def main():
         print(f"  {where:8s} {task:24s} panel {'open  ' if panel else 'closed'} "
               f"{fps:6.1f} fps  {steps:7.0f} steps/s   (target >= 60 fps)")
         key = f"{where}_{'panel' if panel else 'bare'}" + (
-            "" if task == "spiral 2-16-16-1" else "_" + task.split()[0] + task.split()[-1])
+            "" if task == "spiral 2-16-16-1" else "_" + KEYS[task])
         out[key] = fps
     parts = breakdown(args.frames, args.size)
     for name, ms in parts.items():

@@ -179,9 +179,6 @@ def _add_rows(z, b, tile):
     of a short one per row (for m = 50, a third faster)."""
     k = tile.size // b.size
     full = len(z) - len(z) % k
-    if k == 1 or full == 0:
-        z += b
-        return
     np.copyto(tile.reshape(k, b.size), b)
     blocks = z[:full].reshape(full // k, tile.size)      # (n / k, k * m), a view
     blocks += tile
@@ -397,7 +394,7 @@ class MLP:
         for k, (w, b, (f, _, keep_z)) in enumerate(zip(self.ws, self.bs, acts, strict=True)):
             ins.append(a)
             z = np.matmul(a, w, out=None if work is None else work.z[k])  # (n, in) @ (in, out)
-            if work is None:
+            if work is None or work.tiles[k] is None:
                 z += b
             else:
                 _add_rows(z, b, work.tiles[k])
@@ -489,8 +486,8 @@ class MLP:
             work = _Work(n, [np.empty(s, self.dtype) for s in shapes],
                          [np.empty(s, self.dtype) for s in shapes],
                          [np.empty(s, self.dtype) for s in shapes], np.ones((1, n), self.dtype),
-                         [np.empty(max(1, min(n, _TILE // o)) * o, self.dtype)
-                          for o in self.arch[1:]])
+                         [np.empty(_TILE // o * o, self.dtype) if n * o >= 32 * _TILE
+                          and _TILE // o > 1 else None for o in self.arch[1:]])
         return work
 
     def _give_work(self, work):

@@ -323,6 +323,22 @@ def test_backprop_never_writes_into_gradients_a_caller_holds():
     assert len(flats) == 2
 
 
+def test_large_batches_give_the_gradients_of_their_parts():
+    """A batch large enough for training's blocked bias add (with rows left over) has the
+    sample-weighted mean of the gradients of its two halves, which are added row by row."""
+    net = nn.MLP([3, 50, 40, 2], dtype=np.float64, seed=3)
+    for b in net.bs:
+        b[...] = np.linspace(-1, 1, b.size)
+    rng = np.random.default_rng(3)
+    x, t = rng.normal(size=(1003, 3)), rng.normal(size=(1003, 2))
+    whole = flat(*net.backprop(x, t))
+    parts = [flat(*net.backprop(x[s], t[s])) * len(x[s]) for s in (slice(0, 501),
+                                                                      slice(501, None))]
+    np.testing.assert_allclose(whole, sum(parts) / len(x), rtol=1e-10, atol=1e-13)
+    step = next(nn.train(net.copy(), x, t, opt=nn.SGD(0.1), shuffle=False))
+    assert step.cost == pytest.approx(net.cost(x, t), rel=1e-12)
+
+
 def test_backprop_of_ready_arrays_is_checked_like_any_input():
     """C-contiguous arrays of the net's dtype skip the conversions, not the checks."""
     net = nn.MLP([2, 3, 1], seed=0)

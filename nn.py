@@ -1808,7 +1808,7 @@ def _check_positive(v, name):
 def _check_nonneg(v, name):
     if not _is_real(v) or not v >= 0:
         raise ValueError(f"{name} must be a finite number >= 0, got {v!r}")
-    return float(v)
+    return abs(float(v))                    # -0.0 is 0 (numpy refuses a scale of -0.0)
 
 
 def _check_count(v, name, allow_none=False):

@@ -580,3 +580,12 @@ def test_bad_data_arguments():
 def test_load_missing_file_is_file_not_found(tmp_path):
     with pytest.raises(FileNotFoundError):
         nn.MLP.load(tmp_path / "nope.npz")
+
+
+def test_a_negative_zero_scale_is_zero():
+    """-0.0 passes the >= 0 check, and numpy's normal() refuses it as a scale: nn takes it as 0."""
+    net = nn.MLP([2, 3, 1], init="normal", sigma_w=1.0, sigma_b=-0.0, seed=0)
+    np.testing.assert_array_equal(net.bs[0], np.zeros(3))
+    flat = nn.MLP([2, 3, 1], init="normal", sigma_w=-0.0, seed=0)
+    assert not flat.ws[0].any()
+    assert nn.SGD(0.1, weight_decay=-0.0).weight_decay == 0.0

@@ -56,36 +56,50 @@ def test_real_window_trains_and_shows_the_network(display, tmp_path):
 def test_escape_closes_the_window_and_writes_its_screenshot(display, tmp_path):
     """A windowed run with --screenshot and no --frames, closed with Esc as a user would (the key
     sent by xdotool to the window), writes the picture it was left at and its summary line."""
-    xdotool = shutil.which("xdotool")
-    assert xdotool, "xdotool is needed for the real-window tests: apt-get install -y xdotool"
     shot = tmp_path / "esc.png"
-    env = dict(os.environ, DISPLAY=display)
-    proc = subprocess.Popen([sys.executable, str(ROOT / "gym.py"), "--data", "moons",
-                             "--screenshot", str(shot)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        window = subprocess.run([xdotool, "search", "--sync", "--name", "^nn-gym$"], env=env,
-                                capture_output=True, text=True, timeout=60).stdout.split()[0]
+    with GymWindow(display, tmp_path, "--data", "moons", "--screenshot", str(shot)) as w:
         time.sleep(2.0)                                  # let it train and draw a while
-        subprocess.run([xdotool, "key", "--window", window, "Escape"], env=env, check=True)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    assert proc.returncode == 0, err
+        out = w.close()
     got = summary(out)
     assert got["task"] == "moons" and int(got["frames"]) > 10 and float(got["fps"]) > 5
     img = np.asarray(Image.open(shot).convert("RGB")).astype(int)
     assert img.shape == (600, 800, 3) and img[40:560, 410:].std() > 30
 
 
-def launch(display, tmp_path, *args):
-    """Start `gym.py ARGS` in a window on `display` -> (process, window id, env)."""
-    env = dict(os.environ, DISPLAY=display)
-    proc = subprocess.Popen([sys.executable, str(ROOT / "gym.py"), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
-    found = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "^nn-gym"],
-                           env=env, capture_output=True, text=True, timeout=60)
-    return proc, found.stdout.split()[0], env
+class GymWindow:
+    """`gym.py ARGS` in a real window on `display`, as a context manager (the process is killed
+    on leaving): xdo(...) runs xdotool with its DISPLAY, `id` is the window, alive() checks it
+    still runs, close() presses Esc and returns what it printed once it ended with exit code 0
+    and no traceback."""
+
+    def __init__(self, display, cwd, *args):
+        assert shutil.which("xdotool"), "the window tests need xdotool: apt-get install -y xdotool"
+        self.env = dict(os.environ, DISPLAY=display)
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "gym.py"), *args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     env=self.env, cwd=cwd)
+        found = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name",
+                                "^nn-gym"], env=self.env, capture_output=True, text=True,
+                               timeout=60)
+        self.id = found.stdout.split()[0]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.kill()
+
+    def xdo(self, *cmd):
+        subprocess.run(["xdotool", *cmd], env=self.env, check=True)
+
+    def alive(self):
+        assert self.proc.poll() is None, self.proc.stderr.read()
+
+    def close(self, timeout=60):
+        self.xdo("key", "--window", self.id, "Escape")
+        out, err = self.proc.communicate(timeout=timeout)
+        assert self.proc.returncode == 0 and "Traceback" not in err, err
+        return out
 
 
 @pytest.mark.parametrize("app", ["gym", "march", "play"])
@@ -103,18 +117,13 @@ def test_windows_survive_tiny_sizes_while_recording(display, tmp_path, app):
                            cwd=tmp_path, capture_output=True, text=True, timeout=300,
                            env={k: v for k, v in os.environ.items() if k != "DISPLAY"})
         assert r.returncode == 0, r.stderr
-    proc, window, env = launch(display, tmp_path, *args, "--record", "rec.gif")
-    try:
+    with GymWindow(display, tmp_path, *args, "--record", "rec.gif") as win:
         for w, h in ((1, 1), (50, 50), (800, 600), (1, 1), (640, 400)):
-            subprocess.run(["xdotool", "windowsize", window, str(w), str(h)], env=env, check=True)
+            win.xdo("windowsize", win.id, str(w), str(h))
             time.sleep(0.6)
-            assert proc.poll() is None, proc.stderr.read()
-        subprocess.run(["xdotool", "key", "--window", window, "Escape"], env=env, check=True)
-        out, err = proc.communicate(timeout=120)
-    finally:
-        proc.kill()
-    assert proc.returncode == 0, err
-    assert "Traceback" not in err and int(summary(out)["frames"]) > 5
+            win.alive()
+        out = win.close(timeout=120)
+    assert int(summary(out)["frames"]) > 5
     gif = iio.imread(tmp_path / "rec.gif", index=None)
     assert gif.shape[0] > 5 and gif.shape[1:3] == first
     assert gif[0].std() > 10                                # frames are pictures, not a fill
@@ -130,37 +139,26 @@ def test_a_click_on_the_panel_changes_the_net(display, tmp_path):
     view = gym_view.GymView(Gym(Config(data="spiral")), controls=True)
     gl.run(view, 800, 600, headless=True, frames=2)
     x, y, w, h = view.panel.rects["layers +"]
-    proc, window, env = launch(display, tmp_path, "--data", "spiral")
-    try:
+    with GymWindow(display, tmp_path, "--data", "spiral") as win:
         time.sleep(1.0)
-        subprocess.run(["xdotool", "mousemove", "--window", window, str(int(x + w / 2)),
-                        str(int(y + h / 2))], env=env, check=True)
+        win.xdo("mousemove", "--window", win.id, str(int(x + w / 2)), str(int(y + h / 2)))
         time.sleep(0.3)
-        subprocess.run(["xdotool", "click", "1"], env=env, check=True)
+        win.xdo("click", "1")
         time.sleep(0.8)
-        subprocess.run(["xdotool", "key", "--window", window, "Escape"], env=env, check=True)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    assert proc.returncode == 0, err
+        out = win.close()
     assert summary(out)["arch"] == "2-16-16-16-1"
 
 
 def test_an_unmapped_window_trains_without_drawing(display, tmp_path):
     """Unmapped (as when minimised) the gym goes on training one step an update but draws no
     frame: afterwards it has taken many more steps than it drew frames."""
-    proc, window, env = launch(display, tmp_path, "--data", "xor", "--no-panel")
-    try:
+    with GymWindow(display, tmp_path, "--data", "xor", "--no-panel") as win:
         time.sleep(1.0)
-        subprocess.run(["xdotool", "windowunmap", "--sync", window], env=env, check=True)
+        win.xdo("windowunmap", "--sync", win.id)
         time.sleep(2.5)
-        subprocess.run(["xdotool", "windowmap", "--sync", window], env=env, check=True)
+        win.xdo("windowmap", "--sync", win.id)
         time.sleep(0.5)
-        subprocess.run(["xdotool", "key", "--window", window, "Escape"], env=env, check=True)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    assert proc.returncode == 0, err
+        out = win.close()
     got = summary(out)
     assert int(got["step"]) > int(got["frames"]) + 60, got       # 2.5 s at 60 updates/s
 
@@ -172,30 +170,25 @@ def test_the_gym_survives_a_storm_of_resizes_keys_and_clicks(display, tmp_path):
     import random
 
     rng = random.Random(5)
-    proc, window, env = launch(display, tmp_path, "--data", "moons")
     keys = ["space", "period", "r", "Up", "Down", "1", "3", "5", "8", "9", "d", "t", "l",
             "p", "h", "h"]
-    try:
+    with GymWindow(display, tmp_path, "--data", "moons") as win:
         for k in range(200):
             kind = rng.choice(["size", "key", "click", "wheel", "move"])
             if kind == "size":
-                cmd = ["windowsize", window, str(rng.randint(250, 1200)),
+                cmd = ["windowsize", win.id, str(rng.randint(250, 1200)),
                        str(rng.randint(200, 800))]
             elif kind == "key":
-                cmd = ["key", "--window", window, rng.choice(keys)]
+                cmd = ["key", "--window", win.id, rng.choice(keys)]
             elif kind == "move":
-                cmd = ["mousemove", "--window", window, str(rng.randint(0, 900)),
+                cmd = ["mousemove", "--window", win.id, str(rng.randint(0, 900)),
                        str(rng.randint(0, 700))]
             else:
                 cmd = ["click", rng.choice(["1", "3"] if kind == "click" else ["4", "5"])]
-            subprocess.run(["xdotool", *cmd], env=env, check=True)
+            win.xdo(*cmd)
             if k % 20 == 0:
                 time.sleep(0.2)
-                assert proc.poll() is None, proc.stderr.read()
+                win.alive()
         time.sleep(0.5)
-        subprocess.run(["xdotool", "key", "--window", window, "Escape"], env=env, check=True)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    assert proc.returncode == 0, err
-    assert "Traceback" not in err and int(summary(out)["frames"]) > 10
+        out = win.close()
+    assert int(summary(out)["frames"]) > 10

@@ -84,6 +84,7 @@ class GymView(gl.View):
         self.controls, self.discretize = controls, False
         self.panel = panel.Panel()
         self.clicked = False           # a point was added: the next click takes the next class
+        self._grids = {}               # (res, features) -> the net's inputs over the grid
         self.time, self.mouse = 0.0, None
         self.message, self.message_until = "", 0.0
         self.frame_start, self.train_time, self.drawing = None, 0.0, None
@@ -105,6 +106,12 @@ class GymView(gl.View):
 
     def say(self, text, seconds=3.0):
         self.message, self.message_until = text, self.time + seconds
+
+    def take_notice(self):
+        """Show what the model has to say, once."""
+        if self.model.notice is not None:
+            self.say(*self.model.notice)
+            self.model.notice = None
 
     def on_notice(self, text):
         self.say(text, 6.0)
@@ -132,9 +139,7 @@ class GymView(gl.View):
             self.train_time = time.perf_counter() - now
         rate = n / period if period > 0 else 0.0
         m.rate = rate if m.rate == 0 else 0.9 * m.rate + 0.1 * rate
-        if m.notice is not None:
-            self.say(*m.notice)
-            m.notice = None
+        self.take_notice()
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -169,11 +174,10 @@ class GymView(gl.View):
         net, ds = m.net, m.ds
         image = ds.image_shape is not None
         if ds.plane:
-            trace = net.forward(m.inputs(self.layer_maps.points), trace=True)   # both maps
+            trace = net.forward(self.grid_inputs(self.layer_maps.res), trace=True)  # both maps
             self.layer_maps.update(net, probe_acts=acts[1], a1=trace[1])
             res = int(min(b["output"][2], 256)) if image else self.layer_maps.res
-            y = m.inputs(maps.grid(res)) if image else trace[-1]
-            y = net.forward(y) if image else y
+            y = net.forward(self.grid_inputs(res)) if image else trace[-1]
             self.out_map.update(net, classes=ds.classes, image=image, res=res,
                                 y=maps.discretized(y) if self.discretize and ds.classes else y)
             if not image:
@@ -183,6 +187,16 @@ class GymView(gl.View):
             self.layer_maps.update(net, input_shape=(2, ds.n_in // 2), probe_acts=acts[1])
         self.layer_maps.upload()
         self.out_map.upload()
+
+    def grid_inputs(self, res):
+        """The net's inputs over the res x res grid of the plane (maps.grid), computed again
+        only when the resolution or the features change."""
+        key = (res, tuple(self.model.settings.features))
+        if key not in self._grids:
+            if len(self._grids) >= 4:                  # the maps' and the image's, at most
+                self._grids.clear()
+            self._grids[key] = self.model.inputs(maps.grid(res))
+        return self._grids[key]
 
     def _draw(self, fbo, width, height):
         self.boxes = b = panels(width, height, self.controls)
@@ -317,16 +331,21 @@ class GymView(gl.View):
         if self.controls:
             self.gui.mouse_motion(x, y)
             self.gui.mouse_button(_BUTTONS.get(button, 0), True)
-            if x < self.boxes["controls"][2]:                   # the panel's column
+            if self.on_panel(x):
                 return
         self.click(x, y, button, modifiers)
+
+    def on_panel(self, x):
+        """Whether x is in the control panel's column (as last laid out)."""
+        box = self.boxes.get("controls") if self.controls else None
+        return box is not None and x < box[0] + box[2]
 
     def on_mouse_release(self, x, y, button, modifiers):
         if self.controls:
             self.gui.mouse_button(_BUTTONS.get(button, 0), False)
 
     def on_mouse_scroll(self, x, y, scroll_x, scroll_y):
-        if self.controls and x < self.boxes["controls"][2]:
+        if self.on_panel(x):
             self.gui.scroll(scroll_x, scroll_y)
             return
         edge = self.edge_under(x, y)
@@ -386,9 +405,7 @@ class GymView(gl.View):
             self.say(files.toggle_gif(self.app, f"nn-gym-{m.ds.name}"), 60.0)
         elif name == "weights":
             m.command("save", gl.numbered(f"nn-gym-{m.ds.name}.npz"))
-        if m.notice is not None:
-            self.say(*m.notice)
-            m.notice = None
+        self.take_notice()
 
 
 def panel_title(p, box, text):

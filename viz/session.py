@@ -18,17 +18,12 @@ MEMBER = "gym.json"
 
 
 def save(path, net, settings):
-    """Write net and settings (a JSON-able dict) to path atomically."""
-    buf = io.BytesIO()
+    """Write net and settings (a JSON-able dict) to path atomically: nn.MLP.save's file with
+    the settings added as one more member."""
     with atomic_path(path) as tmp:
         net.save(tmp)
-        with zipfile.ZipFile(tmp) as src:
-            members = {name: src.read(name) for name in src.namelist()}
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
-            for name, blob in members.items():
-                out.writestr(name, blob)
+        with zipfile.ZipFile(tmp, "a") as out:
             out.writestr(MEMBER, json.dumps(settings, sort_keys=True))
-        tmp.write_bytes(buf.getvalue())
 
 
 def _bad(path, reason):
@@ -53,20 +48,22 @@ def load(path, act=None, out_act=None):
         with zipfile.ZipFile(path) as src:
             names = src.namelist()
             settings = json.loads(src.read(MEMBER)) if MEMBER in names else None
-            rest = io.BytesIO()
-            with zipfile.ZipFile(rest, "w") as out:
-                for name in names:
-                    if name != MEMBER:
-                        out.writestr(name, src.read(name))
+            net_file = path                       # nn reads its own members only
+            if settings is not None:
+                net_file = io.BytesIO()
+                with zipfile.ZipFile(net_file, "w") as out:
+                    for name in names:
+                        if name != MEMBER:
+                            out.writestr(name, src.read(name))
+                net_file.seek(0)
     except FileNotFoundError:
         raise ValueError(f"--load: no such file {path}") from None
     except (zipfile.BadZipFile, OSError, json.JSONDecodeError, UnicodeDecodeError) as e:
         raise _bad(path, e) from None
     if settings is not None and not isinstance(settings, dict):
         raise _bad(path, f"{MEMBER} holds a {type(settings).__name__}, not settings")
-    rest.seek(0)
     try:
-        return nn.MLP.load(rest), settings
+        return nn.MLP.load(net_file), settings
     except (ValueError, TypeError) as e:
         reason = str(e).split(": ", 1)[-1]
         if "pickle" in reason.lower():

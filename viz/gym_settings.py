@@ -158,9 +158,7 @@ class Settings:
         if len(s.acts) != len(s.hidden):
             raise ValueError(f"--act has {len(s.acts)} names, --arch has {len(s.hidden)} "
                              "hidden layers")
-        s.lr = default_lr(s.acts)
-        if cfg.csv is None:
-            s.take_defaults()
+        s.take_defaults()
         given = {"features": None if cfg.features is None else cfg.features.split(","),
                  "lr": cfg.lr, "steps_per_frame": cfg.steps_per_frame}
         for name, value in given.items():
@@ -169,11 +167,11 @@ class Settings:
         return s
 
     def take_defaults(self):
-        """The dataset's own starting settings (data.Spec.defaults), x and y as the features
-        if it has none of its own."""
+        """The dataset's own starting settings (data.Spec.defaults; none for --csv data), x and
+        y as the features if it has none of its own."""
         self.features, self.steps_per_frame = ["x", "y"], WATCH_STEPS
         self.lr = default_lr(self.acts)
-        for name, value in data.DATASETS[self.data].defaults:
+        for name, value in () if self.csv else data.DATASETS[self.data].defaults:
             setattr(self, name, list(value) if isinstance(value, list) else value)
 
     def to_dict(self):

@@ -63,3 +63,41 @@ def test_app_close_stops_headless_loop():
 def test_has_display_false_without_display(monkeypatch):
     monkeypatch.delenv("DISPLAY", raising=False)
     assert gl.has_display() is False
+
+
+def frame_times(pace, seconds, late, stall_at=None, stall=0.0):
+    """When a loop that sleeps pace.wait() and wakes `late` seconds after each deadline draws
+    its frames; one frame at time `stall_at` takes `stall` seconds."""
+    now, times = 0.0, []
+    while now < seconds:
+        if pace.due(now):
+            times.append(now)
+            if stall_at is not None and now >= stall_at:
+                now, stall_at = now + stall, None
+        now += pace.wait(now) + late
+    return np.array(times)
+
+
+def test_pace_keeps_its_rate_when_every_wake_up_is_late():
+    """Waking 0.4 ms late each time, a loop that counts each period from its last frame would
+    draw 10 / (1/60 + 0.0004) = 586 frames in 10 s; the grid draws 600 on 1/60 s marks."""
+    times = frame_times(gl.Pace(60), 10.0, late=0.0004)
+    assert len(times) == 600
+    np.testing.assert_allclose(times[1:] - 0.0004, np.arange(1, 600) / 60, atol=1e-9)
+
+
+def test_pace_starts_anew_after_a_long_frame_instead_of_rushing():
+    """After a 0.25 s stall the next frames are one period apart again, not a burst of the 15
+    frames the stall missed."""
+    times = frame_times(gl.Pace(60), 2.0, late=0.0, stall_at=0.5, stall=0.25)
+    gaps = np.diff(times)
+    assert gaps.max() >= 0.25 and gaps.min() > 1 / 60 - 1e-9
+    assert np.sum(gaps > 0.02) == 1
+    assert 105 <= len(times) <= 108                # 121 marks in 0..2 s, less the stall's 14
+
+
+def test_pace_makes_up_one_late_frame_with_the_next():
+    """A frame 5 ms late is followed by one 5 ms early: the marks after it stay on the grid."""
+    times = frame_times(gl.Pace(60), 1.0, late=0.0, stall_at=0.2, stall=0.005)
+    np.testing.assert_allclose(times, np.arange(len(times)) / 60, atol=1e-9)
+    assert len(times) == 60

@@ -148,6 +148,30 @@ class View:
         """The app has something to say (a file saved, a recording failed); views show it."""
 
 
+class Pace:
+    """Frame times on a grid one period apart, for a loop that sleeps between frames.
+
+    A loop that waits one period from when the last frame began (pyglet.app.run(1/60) does)
+    stretches every period by how late the sleep wakes: asked for 60, a window under Xvfb got
+    59.5. On a grid, a frame that starts late is made up by the next one; one that falls more
+    than a period behind starts the grid anew rather than rushing to catch up."""
+
+    def __init__(self, fps):
+        self.period, self.deadline = 1.0 / fps, None
+
+    def due(self, now):
+        """Is a frame due at time `now`? If it is, the next deadline is set."""
+        if self.deadline is not None and now < self.deadline:
+            return False
+        behind = self.deadline is None or now - self.deadline > self.period
+        self.deadline = (now if behind else self.deadline) + self.period
+        return True
+
+    def wait(self, now):
+        """Seconds from `now` to the next frame."""
+        return 0.0 if self.deadline is None else max(self.deadline - now, 0.0)
+
+
 class App:
     """The handle a view gets as `view.app`: screenshots, recording, measured fps, close.
 
@@ -302,8 +326,6 @@ def _run_headless(view, width, height, frames, screenshot, record, fps, ctx):
 
 
 def _run_window(view, width, height, title, frames, screenshot, record, fps):
-    import pyglet
-
     from viz.gl.window import Window
 
     window = Window(view, width, height, title, frames, fps)
@@ -312,7 +334,7 @@ def _run_window(view, width, height, title, frames, screenshot, record, fps):
     try:
         _start(view, window.ctx, app, record)      # pyglet sends the first on_resize
         view.update(1.0 / fps)
-        pyglet.app.run(1.0 / fps)
+        window.events.run(None)
     finally:
         app._finish()
         window.close()

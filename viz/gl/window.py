@@ -2,10 +2,10 @@
 
 Each frame: draw, hand the frame to the renderer (glFlush), feed the App (fps, screenshots,
 recording), then update the view for the next frame while the renderer works; pyglet presents
-the frame after on_draw. The window is paced by pyglet's clock, not vsync, so app.work is a
-frame's busy time. Closing (Escape or the window's close button) draws one more frame, so a
-screenshot asked for at the start is of the window as it was left. While the window is unmapped
-or minimised it draws nothing: the view still updates (the gym keeps training).
+the frame after on_draw. The window is paced by its own event loop (Frames), not vsync, so
+app.work is a frame's busy time. Closing (Escape or the window's close button) draws one more
+frame, so a screenshot asked for at the start is of the window as it was left. While the window
+is unmapped or minimised it draws nothing: the view still updates (the gym keeps training).
 """
 
 import time
@@ -14,7 +14,23 @@ import moderngl
 import pyglet
 from pyglet.window import key
 
+from viz.gl.context import Pace
 from viz.gl.textures import read_rgb
+
+
+class Frames(pyglet.app.EventLoop):
+    """pyglet's event loop, drawing the window when its Pace says a frame is due."""
+
+    def __init__(self, window, fps):
+        super().__init__()
+        self.window, self.pace = window, Pace(fps)
+
+    def idle(self):
+        dt = self.clock.update_time()
+        self.clock.call_scheduled_functions(dt)
+        if self.pace.due(time.perf_counter()):
+            self.window.draw(dt)
+        return self.pace.wait(time.perf_counter())
 
 
 class Window(pyglet.window.Window):
@@ -31,6 +47,7 @@ class Window(pyglet.window.Window):
         if view.min_size is not None:
             self.set_minimum_size(*view.min_size)
         self.ctx = moderngl.create_context()
+        self.events = Frames(self, fps)
 
     def to_pixels(self, x, y, dx=0, dy=0):
         """pyglet window coordinates (origin bottom-left) -> framebuffer pixels, top-left."""
@@ -55,7 +72,7 @@ class Window(pyglet.window.Window):
         self._loop._frame_done(read)
         if self._loop.closed or (self._frames is not None and self._loop.frame >= self._frames):
             self.last = read()
-            pyglet.app.exit()
+            self.events.exit()
             return
         dt = now - self._previous if self._previous is not None else 1.0 / self._fps
         self._scene.update(dt)

@@ -72,6 +72,21 @@ def test_edges_keep_each_layers_strongest_and_dim_around_the_hovered_neuron(monk
         alpha = (0.12 + 0.8 * s) * (1.0 if near else 0.25)
         assert p.colors[k][3] == pytest.approx(alpha, abs=1e-6), (l, i, j)
 
+def test_a_hovered_neurons_weak_edges_stay_in_a_trimmed_layer(monkeypatch):
+    """Trimmed to 3 of its 6 edges, layer 0 keeps the hovered hidden neuron 0's two weak ones
+    (0.1, 0.05), undimmed, and the strongest of the rest (0.9), dimmed; not 0.9, 0.7, 0.3."""
+    monkeypatch.setattr(netgraph, "MAX_EDGES", 3)
+    w = np.array([[0.1, -0.9, 0.3], [0.05, 0.2, -0.7]])
+    net = nn.MLP.from_arrays([w, np.ones((3, 1))], [np.zeros(3), np.zeros(1)], act="tanh")
+    p = Recording()
+    netgraph.NetGraph().draw(p, net, net.forward(np.zeros(2), trace=True), (0, 0, W, H),
+                             hover=(1, 0))
+    assert len(p.colors) == 3 + 3                   # layer 1's three edges are all drawn
+    s = np.array([0.05, 0.1, 0.9]) / 0.9            # layer 0, drawn weakest first
+    dim = np.array([1.0, 1.0, 0.25])
+    np.testing.assert_allclose(p.colors[:3, 3], (0.12 + 0.8 * s) * dim, atol=1e-6)
+
+
 def test_a_nan_weight_stays_in_a_trimmed_layer_as_a_grey_edge(monkeypatch):
     monkeypatch.setattr(netgraph, "MAX_EDGES", 4)
     w = np.array([[0.1, -0.9, 0.3], [0.5, 0.2, -0.7]])

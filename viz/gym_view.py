@@ -17,9 +17,11 @@ from viz.gl.gui import Gui
 from viz.gym_model import Gym
 from viz.gym_settings import Config
 
-FRAME = 0.9 / 60               # the frame period training leaves room for: 10% under 1/60 s,
-                               # so a frame that runs a little long still makes the next tick
-BUDGET = (0.002, 0.008)        # seconds of training per frame, at least and at most
+SLACK = 0.05 / 60              # what training leaves of each frame: a frame that runs long
+                               # is made up by the next ones
+BUDGET = (0.0002, 0.008)       # seconds of training per frame, at least and at most (a frame
+                               # always trains one step)
+GAIN = 0.25                    # of a frame's slack beyond SLACK, added to the next budget
 PROBE_PERIOD = 0.75            # seconds per training sample when the mouse is not probing
 WHEEL_STEP = 0.05             # a weight's change per wheel click over its edge
 _BUTTONS = {1: 0, 4: 1, 2: 2}  # pyglet's mouse buttons -> ImGui's (left, right, middle)
@@ -87,7 +89,7 @@ class GymView(gl.View):
         self._grids = {}               # (res, features) -> the net's inputs over the grid
         self.time, self.mouse = 0.0, None
         self.message, self.message_until = "", 0.0
-        self.frame_start, self.train_time, self.drawing = None, 0.0, None
+        self.frame_start, self.budget = None, BUDGET[0]
         self.boxes = panels(800, 600, controls)
         self.dt = 1 / 60
 
@@ -117,9 +119,11 @@ class GymView(gl.View):
         self.say(text, 6.0)
 
     def update(self, dt):
-        """Train for what a FRAME leaves after the last frame's drawing (within BUDGET), or
-        --steps-per-frame steps. Drawing is the last frame's busy time (app.work, which leaves
-        out a window's wait for its next tick) less its training."""
+        """Train for a budget of seconds, or --steps-per-frame steps. The budget follows how
+        early the frames end before the next is due (app.slack, negative when they run behind):
+        each frame adds GAIN times the last one's slack beyond SLACK, within BUDGET. So the
+        frames keep to the window's rate when the machine allows and train with the rest,
+        however drawing, training and the renderer's threads share the cores."""
         with BLAS.limit(limits=1, user_api="blas"):
             self._update(dt)
 
@@ -127,16 +131,15 @@ class GymView(gl.View):
         m = self.model
         self.time, self.dt = self.time + dt, dt
         now = time.perf_counter()
-        period = now - self.frame_start if self.frame_start is not None else FRAME
-        work = self.app.work if self.app is not None else None
-        drawing = max((period if work is None else work) - self.train_time, 0.0)
-        self.drawing = drawing if self.drawing is None else 0.8 * self.drawing + 0.2 * drawing
-        self.frame_start, self.train_time, n = now, 0.0, 0
+        period = now - self.frame_start if self.frame_start is not None else 1 / 60
+        slack = self.app.slack if self.app is not None else None
+        self.frame_start, n = now, 0
         spf = None if m.settings.fast else m.settings.steps_per_frame
         if not m.paused and spf != 0:
-            budget = min(max(FRAME - self.drawing, BUDGET[0]), BUDGET[1])
-            n = m.train(budget=budget, steps=spf)
-            self.train_time = time.perf_counter() - now
+            if spf is None and slack is not None:
+                budget = self.budget + GAIN * (slack - SLACK)
+                self.budget = min(max(budget, BUDGET[0]), BUDGET[1])
+            n = m.train(budget=self.budget, steps=spf)
         rate = n / period if period > 0 else 0.0
         m.rate = rate if m.rate == 0 else 0.9 * m.rate + 0.1 * rate
         self.take_notice()

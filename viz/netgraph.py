@@ -35,7 +35,8 @@ DIM_RING = (0.4, 0.4, 0.45)               # the ring of an unlit disc
 CROSS = (1.0, 0.32, 0.32)                 # the X over a dropped neuron
 MIN_SHOWN_RADIUS = 3.0      # a layer that would get smaller discs shows its strongest neurons
 POOL = 4                    # an image input's edges leave from POOL x POOL regions
-MAX_EDGES = 1024            # per layer pair: more draw as a haze and cost the renderer
+MAX_EDGES = 512             # per layer pair: more draw as a haze, and each costs the renderer
+                            # (1,024 edges of a 32-32 pair: 3.5 ms a frame on llvmpipe)
 MAX_RADIUS = 13.0
 MIN_RADIUS = 2.5            # wide layers' discs overlap rather than shrink to dots
 THIN = 4.0                  # discs smaller than this get a dark ring, so their colour shows
@@ -185,12 +186,19 @@ class NetGraph:
         scale[~np.isfinite(scale) | (scale == 0)] = 1.0
         s = np.nan_to_num(mag / scale[layer])                         # (E,) in [0, 1]
         sizes = np.diff(np.append(starts, len(w)))
-        if sizes.max() > MAX_EDGES:                                   # each layer's strongest
+        near = None
+        if hover is not None:                       # the hovered neuron's edges
+            hl, hi_ = hover
+            near = ((layer == hl) & (i == hi_)) | ((layer == hl - 1) & (j == hi_))
+        if sizes.max() > MAX_EDGES:                 # each layer's strongest, and the hovered
             rank = np.where(np.isfinite(w), s, np.inf)               # non-finite: grey, kept
+            if near is not None:
+                rank[near] = np.inf
             keep = np.concatenate([a + (np.argpartition(rank[a:a + n], -MAX_EDGES)[-MAX_EDGES:]
                                         if n > MAX_EDGES else np.arange(n))
                                    for a, n in zip(starts, sizes)])
             i, j, layer, p0, p1, w, s = (v[keep] for v in (i, j, layer, p0, p1, w, s))
+            near = None if near is None else near[keep]
         rgba = np.empty((len(s), 4), np.float32)
         if hues is None:
             rgba[:, :3] = np.where((w >= 0)[:, None], POSITIVE, NEGATIVE)
@@ -206,10 +214,8 @@ class NetGraph:
             p0, p1 = (np.where(r >= 0, p0, p1 + (p0 - p1) * -r),
                       np.where(r >= 0, p0 + (p1 - p0) * r, p1))
             rgba[(r[:, 0] == 0), 3] = 0.0
-        if hover is not None:                       # the hovered neuron's edges stand out:
-            hl, hi_ = hover                         # every other edge is dimmed
-            near = ((layer == hl) & (i == hi_)) | ((layer == hl - 1) & (j == hi_))
-            rgba[~near, 3] *= 0.25
+        if near is not None:                        # the hovered neuron's edges stand out:
+            rgba[~near, 3] *= 0.25                  # every other edge is dimmed
         width = np.maximum(0.6, radius * 0.45 * s) if radius > 3 else np.full(len(s), 0.8)
         order = np.lexsort((s, layer))
         painter.lines(p0[order], p1[order], width[order], rgba[order])

@@ -167,9 +167,13 @@ class Pace:
         self.deadline = (now if behind else self.deadline) + self.period
         return True
 
+    def slack(self, now):
+        """Seconds from `now` to the next frame's deadline: negative when behind the grid."""
+        return 0.0 if self.deadline is None else self.deadline - now
+
     def wait(self, now):
         """Seconds from `now` to the next frame."""
-        return 0.0 if self.deadline is None else max(self.deadline - now, 0.0)
+        return max(self.slack(now), 0.0)
 
 
 class App:
@@ -177,7 +181,9 @@ class App:
 
     fps: frames per second, smoothed. frame: frames drawn so far. work: seconds the last frame
     kept the loop busy (update, draw, handing it to the renderer), without a window's idle wait
-    for its next tick. run_fps(): frames per second over the run after its first second."""
+    for its next tick. slack: seconds the last frame ended before the next one was due (a
+    window's Pace; headless, 1/fps - work), negative when the frames run behind; None before
+    the first. run_fps(): frames per second over the run after its first second."""
 
     WARMUP = 1.0
 
@@ -185,7 +191,7 @@ class App:
         self.target_fps = fps
         self.fps = 0.0
         self.frame = 0
-        self.work = None
+        self.work = self.slack = None
         self.closed = False
         self.view = None
         self._shots = []
@@ -313,6 +319,7 @@ def _run_headless(view, width, height, frames, screenshot, record, fps, ctx):
             view.draw(fbo, width, height)
             flush()
             app.work = time.perf_counter() - start
+            app.slack = 1.0 / fps - app.work
             app._frame_done(lambda: read_rgb(fbo))
             if app.closed:
                 break

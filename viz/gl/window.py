@@ -81,7 +81,8 @@ class Window(pyglet.window.Window):
     def flip(self):
         super().flip()
         if self._start is not None:
-            self._loop.work = time.perf_counter() - self._start
+            now = time.perf_counter()
+            self._loop.work, self._loop.slack = now - self._start, self.events.pace.slack(now)
             self._start = None
 
     def on_hide(self):

@@ -41,6 +41,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from viz import cli  # noqa: E402
 
 # name: (arch, hidden act, out act, loss, batch, optimizer, target torch/nn)
 CASES = {
@@ -534,6 +536,17 @@ def main():
     out.append(f"(total {time.perf_counter() - t0:.0f} s, {waited:.0f} s of it waiting for idle "
                "cpus)")
     print("\n".join(out))
+    ratios = {}
+    for c in cases:
+        tr = torch_res[c]["step"]
+        ratios[c], ratios[f"{c}_api"] = tr / nn_res[c]["train"], tr / nn_res[c]["api"]
+    if digits:
+        sk_fit = statistics.median(sk["fit"])
+        for name, r in nd.items():
+            reach = median_reach(r["reach"], r["epochs"])[0]
+            ratios[f"digits_epoch_{name}"] = sk["epoch"] / r["epoch"]
+            ratios[f"digits_reach_{name}"] = None if reach is None else sk_fit / reach
+    cli.summary(**ratios, busy=busy)
 
 
 if __name__ == "__main__":

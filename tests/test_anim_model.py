@@ -54,6 +54,27 @@ def test_the_clock_runs_the_phases_in_order_then_trains_every_steps():
     assert anim.phase == 1 and anim.progress == 1.0 and anim.paused
 
 
+def test_with_a_budget_the_steps_between_examples_are_spread_over_calls():
+    """With a budget too small for two steps, the pass holds its last phase while the 7 steps
+    are trained one per call, then one call records the curve point, and the next example
+    starts: the same steps and point as without a budget, none of them twice."""
+    anim = Anim(Config(n_train=200, n_test=40, every=7, speed=1.0))
+    first, last, points = anim.example, len(anim.phases()) - 1, len(anim.curves.steps)
+    steps, phases = [], []
+    for _ in range(last * 10 + 40):
+        anim.advance(0.1, budget=1e-9)
+        steps.append(anim.step)
+        phases.append(anim.phase)
+        if anim.example is not first:
+            break
+    grew = np.flatnonzero(np.diff([0] + steps))
+    assert list(np.diff([0] + steps)[grew]) == [1] * 7 and list(np.diff(grew)) == [1] * 6
+    assert all(p == last for p in phases[grew[0]:-1])            # held while training
+    assert len(steps) - 1 - grew[-1] == 1                       # then one call records
+    assert anim.example is not first and anim.phase == 0 and anim.step == 7
+    assert len(anim.curves.steps) == points + 1 and anim.curves.steps[-1] == 7
+
+
 def test_dropped_neurons_are_the_ones_backprop_gives_no_gradient():
     """The masks the pass draws are the ones nn.MLP.backprop draws from the same seed: the
     neurons marked dropped get zero delta, and the masked forward pass gives backprop's output

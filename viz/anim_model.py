@@ -26,6 +26,7 @@ probe is Granville's view, one frame per layer.
 
 import json
 import math
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,6 +133,8 @@ class Anim(Commands):
         self.steps = nn.train(self.net, self.ds.x, self.t, self.loss, self.opt, epochs=None,
                               batch_size=min(cfg.batch, len(self.ds.x)), seed=cfg.seed)
         self.step = self.epoch = 0
+        self.owed = 0                 # steps still to train before the next example (-1: just
+                                      # a point to record)
         self.rng = np.random.default_rng(cfg.seed + 1)        # examples and their masks
         self.curves = plot.Curves(("train", "test", "train acc", "test acc"))
         self.threshold, self.unknown = 1.0 / arch[-1], math.nan
@@ -175,13 +178,31 @@ class Anim(Commands):
     def train(self, n):
         """n training steps through nn.train (fewer if --steps ends first), then a curve
         point, the threshold and the probes."""
-        if self.cfg.steps:
-            n = min(n, self.cfg.steps - self.step)
-        for _ in range(max(n, 0)):
+        self.owed = self._capped(n)
+        while not self._pay(None):
+            pass
+
+    def _capped(self, n):
+        return max(min(n, self.cfg.steps - self.step) if self.cfg.steps else n, 0)
+
+    def _pay(self, budget):
+        """Train the `owed` steps, then record a point (when there were any); with a budget
+        (seconds), stop once it is spent: a later call goes on. True when all is done."""
+        start, recorded = time.perf_counter(), self.owed == 0
+        while self.owed > 0:
             s = next(self.steps)
-            self.step, self.epoch = s.step + 1, s.epoch
-        if n > 0:
+            self.step, self.epoch, self.owed = s.step + 1, s.epoch, self.owed - 1
+            if self.owed and budget is not None and time.perf_counter() - start >= budget:
+                return False
+        if self.owed == 0 and not recorded:
+            if budget is not None and time.perf_counter() - start >= budget / 2:
+                self.owed = -1                   # the steps are done: record in the next call
+                return False
             self.record_point()
+        elif self.owed < 0:
+            self.record_point()
+        self.owed = 0
+        return True
 
     def train_all(self):
         """Train to the end of --steps, `every` steps at a time (what the animation does)."""
@@ -263,10 +284,16 @@ class Anim(Commands):
     def phase_name(self):
         return self.phases()[self.phase]
 
-    def advance(self, dt):
+    def advance(self, dt, budget=None):
         """Move the clock by dt seconds at `speed` phases per second; past the last phase:
-        `every` training steps (while training) and a new example. A pad example stays."""
+        `every` training steps (while training) and a new example. A pad example stays. With
+        a budget (seconds), those steps are spread over calls, each training for about that
+        long while the pass holds its last phase, so no frame waits for all of them."""
         if self.paused:
+            return
+        if self.owed:                                    # steps between examples, under way
+            if self._pay(budget):
+                self.new_example()
             return
         self.progress += dt * self.speed
         while self.progress >= 1.0:
@@ -277,9 +304,11 @@ class Anim(Commands):
                 self.progress = 1.0
                 break
             else:
-                if self.training:
-                    self.train(self.cfg.every)
                 carry = self.progress - 1.0
+                self.owed = self._capped(self.cfg.every) if self.training else 0
+                if not self._pay(budget):
+                    self.progress = 1.0
+                    return
                 self.new_example()
                 self.progress = min(carry, 0.999)
 

@@ -21,6 +21,7 @@ from viz.chrome import Key
 ARRIVE = 0.6               # the part of a phase the signal travels; then the layer lights
 FAINT_GLOW = 0.3           # edges not reached yet: grey, by |w|
 BAR_COLOR = (0.45, 0.62, 0.95)
+TRAIN_BUDGET = 0.004       # seconds a frame trains for between two examples (Anim.advance)
 
 KEYS = chrome.Keys(
     [Key("space", "pause", "pause / resume the animation and training", short="pause"),
@@ -184,7 +185,7 @@ class AnimView(gl.View):
 
     def update(self, dt):
         self.time += dt
-        self.model.advance(dt)
+        self.model.advance(dt, budget=TRAIN_BUDGET)
         self._take_notice()
 
     def _take_notice(self):

@@ -9,8 +9,6 @@ trains nothing itself, it only tells the model how much of a frame it may use.
 import sys
 import time
 
-from threadpoolctl import ThreadpoolController
-
 from viz import adder, chrome, cli, data, files, gl, layout, maps, netgraph, panel, plot, theme
 from viz.chrome import Key
 from viz.gl.gui import Gui
@@ -25,8 +23,6 @@ GAIN = 0.25                    # of a frame's slack beyond SLACK, added to the n
 PROBE_PERIOD = 0.75            # seconds per training sample when the mouse is not probing
 WHEEL_STEP = 0.05             # a weight's change per wheel click over its edge
 _BUTTONS = {1: 0, 4: 1, 2: 2}  # pyglet's mouse buttons -> ImGui's (left, right, middle)
-BLAS = ThreadpoolController()  # the gym's matmuls are small: BLAS on one thread leaves the
-                               # other core to the renderer (OpenBLAS's idle threads spin)
 DATA_KEYS = "1234567890"       # the first ten datasets of data.DATASETS; `d` reaches them all
 
 KEYS = chrome.Keys(
@@ -124,10 +120,6 @@ class GymView(gl.View):
         each frame adds GAIN times the last one's slack beyond SLACK, within BUDGET. So the
         frames keep to the window's rate when the machine allows and train with the rest,
         however drawing, training and the renderer's threads share the cores."""
-        with BLAS.limit(limits=1, user_api="blas"):
-            self._update(dt)
-
-    def _update(self, dt):
         m = self.model
         self.time, self.dt = self.time + dt, dt
         now = time.perf_counter()
@@ -166,10 +158,6 @@ class GymView(gl.View):
         highlight = hover[1] if hover is not None and hover[0] == 1 else on_map
         return ((1, on_map) if on_map is not None else hover), highlight, on_map
 
-    def draw(self, fbo, width, height):
-        with BLAS.limit(limits=1, user_api="blas"):
-            self._draw(fbo, width, height)
-
     def _prepare(self, acts):
         """Everything computed or uploaded before the clear (a texture write after it waits
         for the renderer)."""
@@ -201,7 +189,7 @@ class GymView(gl.View):
             self._grids[key] = self.model.inputs(maps.grid(res))
         return self._grids[key]
 
-    def _draw(self, fbo, width, height):
+    def draw(self, fbo, width, height):
         self.boxes = b = panels(width, height, self.controls)
         m = self.model
         net, ds = m.net, m.ds

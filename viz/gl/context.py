@@ -292,10 +292,16 @@ def run(view, width=800, height=600, title="nn", headless=False, frames=None, sc
     frames: stop after this many frames (headless default 1; a window runs until closed).
     screenshot: PNG of the last frame, however the run ends. record: .gif/.mp4/.png path
     receiving every frame. fps: update and draw rate (headless steps use dt = 1/fps). ctx:
-    headless context to use (default headless_context())."""
-    if headless:
-        return _run_headless(view, width, height, frames, screenshot, record, fps, ctx)
-    return _run_window(view, width, height, title, frames, screenshot, record, fps)
+    headless context to use (default headless_context()).
+
+    The views' numpy work runs with BLAS on one thread: their matmuls are small, and
+    OpenBLAS's second thread would spin on the core the renderer (llvmpipe) draws with."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        if headless:
+            return _run_headless(view, width, height, frames, screenshot, record, fps, ctx)
+        return _run_window(view, width, height, title, frames, screenshot, record, fps)
 
 
 def _start(view, ctx, app, record):

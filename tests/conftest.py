@@ -33,6 +33,10 @@ class FakeApp:
     def screenshot(self, path):
         self.shots.append(path)
 
+    @property
+    def pending_shots(self):
+        return tuple(self.shots)
+
     def toggle_record(self, path=None):
         self.records.append(path)
         self.recording = not self.recording

@@ -5,7 +5,7 @@ import imageio.v3 as iio
 import numpy as np
 from PIL import Image
 
-from viz import gl
+from viz import files, gl
 
 
 class TinyView(gl.View):
@@ -101,3 +101,20 @@ def test_pace_makes_up_one_late_frame_with_the_next():
     times = frame_times(gl.Pace(60), 1.0, late=0.0, stall_at=0.2, stall=0.005)
     np.testing.assert_allclose(times, np.arange(len(times)) / 60, atol=1e-9)
     assert len(times) == 60
+
+
+def test_two_screenshots_asked_for_in_one_frame_get_two_names(tmp_path, monkeypatch):
+    """`s` twice before the next frame is drawn: shot.png and shot-2.png, not one file
+    written twice."""
+    monkeypatch.chdir(tmp_path)
+
+    class Twice(TinyView):
+        def update(self, dt):
+            super().update(dt)
+            if self.app.frame == 1:
+                self.said = [files.save_frame(self.app, "shot") for _ in range(2)]
+
+    view = Twice()
+    gl.run(view, 64, 48, headless=True, frames=3)
+    assert view.said == [f"saving {tmp_path / 'shot.png'}", f"saving {tmp_path / 'shot-2.png'}"]
+    assert (tmp_path / "shot.png").stat().st_size > 0 and (tmp_path / "shot-2.png").exists()

@@ -26,11 +26,13 @@ def atomic_path(path):
         tmp.unlink(missing_ok=True)
 
 
-def numbered(path):
-    """`path` if no file is there, else the first free NAME-2.EXT, NAME-3.EXT, ..., absolute."""
+def numbered(path, taken=()):
+    """`path` if no file is there, else the first free NAME-2.EXT, NAME-3.EXT, ..., absolute;
+    names in `taken` (files about to be written) count as not free."""
     path = candidate = Path(path).absolute()
+    taken = {Path(t).absolute() for t in taken}
     k = 1
-    while candidate.exists():
+    while candidate.exists() or candidate in taken:
         k += 1
         candidate = path.with_name(f"{path.stem}-{k}{path.suffix}")
     return candidate
@@ -39,7 +41,7 @@ def numbered(path):
 def save_frame(app, stem):
     """Ask `app` (a gl.App) to save its next frame as the first free STEM.png, STEM-2.png, ...;
     returns the line a view shows (the app's notice says when the file is there)."""
-    path = numbered(f"{stem}.png")
+    path = numbered(f"{stem}.png", taken=app.pending_shots)
     app.screenshot(path)
     return f"saving {path}"
 

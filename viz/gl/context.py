@@ -205,6 +205,11 @@ class App:
         """Save the next drawn frame as PNG at `path`; a notice says when it is saved."""
         self._shots.append(str(path))
 
+    @property
+    def pending_shots(self):
+        """The paths of the screenshots asked for and not yet written."""
+        return tuple(self._shots)
+
     def toggle_record(self, path=None):
         """Start recording to `path` (.gif/.mp4/.png), or stop if recording: the file is then
         finished in the background and a notice says where it went. Returns True when recording

@@ -1089,9 +1089,12 @@ def _read_model(src, name):
 
 
 def _members(zf, name):
-    """The archive's members by key ("w0" for "w0.npy"); every one must be a .npy array."""
+    """The archive's members by key ("w0" for "w0.npy"); every one must be a .npy array, but
+    for .json members, which nn leaves alone (the gym keeps its settings in one)."""
     members = {}
     for info in zf.infolist():
+        if info.filename.endswith(".json"):
+            continue
         if not info.filename.endswith(".npy") or info.filename[:-4] in members:
             raise ValueError(f"{name}: not an nn model file (member {info.filename!r} is not "
                              f"one .npy array as np.savez writes)")

@@ -3,11 +3,13 @@ nn's backprop, the unknown threshold, the drawing pad, the probes and --save."""
 
 import json
 import time
+import zipfile
 
 import numpy as np
 import pytest
 
 import nn
+from viz import anim_model
 from viz.anim_model import Anim, Config, calibrate, dropout_masks, forward_masked
 
 
@@ -153,7 +155,9 @@ def test_save_writes_a_net_nn_loads_and_its_task(tmp_path, trained):
     anim.command("save", str(tmp_path / "shapes.npz"))
     net = nn.MLP.load(tmp_path / "shapes.npz")
     assert net.arch == anim.net.arch and np.allclose(net.ws[0], anim.net.ws[0])
-    task = json.loads((tmp_path / "shapes.json").read_text())
+    with zipfile.ZipFile(tmp_path / "shapes.npz") as zf:
+        task = json.loads(zf.read(anim_model.TASK_MEMBER))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shapes.npz"]       # one file
     assert task["data"] == "shapes" and task["classes"] == ["circle", "square", "triangle",
                                                             "other"]
     assert task["threshold"] == pytest.approx(anim.threshold) and task["pixels"] == 28

@@ -40,6 +40,9 @@ def test_a_session_reopens_its_task_exactly(tmp_path):
     assert back.ds.name == "adder" and back.net.arch == (4, 16, 16, 3)
     np.testing.assert_array_equal(back.net.ws[1], m.net.ws[1])
     assert back.curves.last("train") == pytest.approx(m.curves.last("train"), rel=1e-6)
+    plain = nn.MLP.load(tmp_path / "adder.npz")              # in a script: nn alone reads it
+    assert plain.arch == m.net.arch and plain.acts == m.net.acts
+    np.testing.assert_array_equal(plain.ws[0], m.net.ws[0])
 
 
 def test_a_file_nn_saved_alone_still_loads(tmp_path):

@@ -24,7 +24,6 @@ net trained through `nn.train` on that layer's activations: the plane classified
 probe is Granville's view, one frame per layer.
 """
 
-import json
 import math
 import time
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 import nn
-from viz import cli, data, files, plot, sketches
+from viz import cli, data, plot, session, sketches
 from viz.commands import Commands
 
 UNKNOWN_QUANTILE = 0.05
@@ -66,8 +65,8 @@ class Config(cli.Output):
     pixels: int = cli.opt(28, "image side of the shapes")
     noise: float = cli.opt(0.05, "noise std of the 2-D datasets")
     seed: int = cli.opt(0, "seed of the data, the weights and the examples shown")
-    save: str = cli.opt(None, "write the trained net (nn.MLP.save) and its task settings "
-                        "(a .json beside it) when the run ends", metavar="MODEL.npz")
+    save: str = cli.opt(None, "write the trained net (nn.MLP.save's file) with its task "
+                        "settings (an anim.json member) when the run ends", metavar="MODEL.npz")
 
     def check(self):
         cli.require(cli.finite(self.lr) and self.lr > 0, "--lr", "a positive number", self.lr)
@@ -423,16 +422,18 @@ def forward_masked(net, x, masks):
     return acts, outs
 
 
+TASK_MEMBER = "anim.json"
+
+
 def save(anim, path):
-    """The trained net to `path` (nn.MLP.save) and its task settings to path's .json."""
+    """The trained net and its task in one file at `path`: what nn.MLP.save writes, plus a
+    TASK_MEMBER (JSON) with the dataset, class names, input format, threshold and settings."""
     path = Path(path)
-    anim.net.save(path)
     cfg = anim.cfg
     task = {"data": cfg.data, "pixels": cfg.pixels if anim.image else None,
             "classes": list(anim.class_names), "format": "row-major, ink 1.0, paper 0.0"
             if anim.image else "points of [-1, 1]^2", "seed": cfg.seed, "step": anim.step,
             "test_acc": anim.curves.last("test acc"), "threshold": anim.threshold,
             "unknown": anim.unknown, "dropout": cfg.dropout, "lr": cfg.lr, "batch": cfg.batch}
-    with files.atomic_path(path.with_suffix(".json")) as tmp:
-        tmp.write_text(json.dumps(task, indent=1) + "\n")
+    session.save(path, anim.net, task, member=TASK_MEMBER)
     return path

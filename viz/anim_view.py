@@ -35,7 +35,7 @@ KEYS = chrome.Keys(
      Key("l", "log", "cost plot: log / linear scale"),
      Key("s", "png", "save a PNG screenshot", short="png"),
      Key("g", "gif", "start / stop recording a GIF", short="gif"),
-     Key("w", "weights", "save the net (.npz) and its task (.json)"),
+     Key("w", "weights", "save the net and its task (.npz)"),
      Key("h", "help", "show / hide this help", short="help")],
     extra_help=[("mouse", "draw on the input (right button erases); click a layer to pause "
                  "on its phase")])

@@ -7,7 +7,6 @@ load too, without settings.
     net, settings = load("run.npz")     # settings None for a file nn.MLP.save wrote alone
 """
 
-import io
 import json
 import zipfile
 
@@ -17,13 +16,13 @@ from viz.files import atomic_path
 MEMBER = "gym.json"
 
 
-def save(path, net, settings):
+def save(path, net, settings, member=MEMBER):
     """Write net and settings (a JSON-able dict) to path atomically: nn.MLP.save's file with
-    the settings added as one more member."""
+    the settings added as one more member (nn.MLP.load reads its own members only)."""
     with atomic_path(path) as tmp:
         net.save(tmp)
         with zipfile.ZipFile(tmp, "a") as out:
-            out.writestr(MEMBER, json.dumps(settings, sort_keys=True))
+            out.writestr(member, json.dumps(settings, sort_keys=True, indent=1))
 
 
 def _bad(path, reason):
@@ -46,16 +45,7 @@ def load(path, act=None, out_act=None):
             raise ValueError(f"--load: {e}") from None
     try:
         with zipfile.ZipFile(path) as src:
-            names = src.namelist()
-            settings = json.loads(src.read(MEMBER)) if MEMBER in names else None
-            net_file = path                       # nn reads its own members only
-            if settings is not None:
-                net_file = io.BytesIO()
-                with zipfile.ZipFile(net_file, "w") as out:
-                    for name in names:
-                        if name != MEMBER:
-                            out.writestr(name, src.read(name))
-                net_file.seek(0)
+            settings = json.loads(src.read(MEMBER)) if MEMBER in src.namelist() else None
     except FileNotFoundError:
         raise ValueError(f"--load: no such file {path}") from None
     except (zipfile.BadZipFile, OSError, json.JSONDecodeError, UnicodeDecodeError) as e:
@@ -63,7 +53,7 @@ def load(path, act=None, out_act=None):
     if settings is not None and not isinstance(settings, dict):
         raise _bad(path, f"{MEMBER} holds a {type(settings).__name__}, not settings")
     try:
-        return nn.MLP.load(net_file), settings
+        return nn.MLP.load(path), settings              # nn leaves the .json member alone
     except (ValueError, TypeError) as e:
         reason = str(e).split(": ", 1)[-1]
         if "pickle" in reason.lower():

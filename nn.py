@@ -98,7 +98,7 @@ _QUARTER = {np.dtype(d): np.array(0.25, d) for d in (np.float32, np.float64)}
 
 
 def _sigmoid(z, out=None):
-    half = _HALF.get(z.dtype, 0.5)
+    half = _HALF.get(getattr(z, "dtype", None), 0.5)
     y = np.multiply(z, half, out=out)
     np.tanh(y, out=y)       # sigmoid(z) = (1 + tanh(z / 2)) / 2: no overflow for any z
     y *= half
@@ -107,9 +107,10 @@ def _sigmoid(z, out=None):
 
 
 def _dsigmoid(z, y):
-    d = np.subtract(y, _HALF.get(y.dtype, 0.5), out=y)   # y (1 - y) = 1/4 - (y - 1/2)^2,
-    np.square(d, out=d)                                  # in y's memory
-    return np.subtract(_QUARTER.get(y.dtype, 0.25), d, out=d)
+    dtype = getattr(y, "dtype", None)
+    d = np.subtract(y, _HALF.get(dtype, 0.5), out=y if dtype else None)   # y (1 - y) =
+    np.square(d, out=d)                                   # 1/4 - (y - 1/2)^2, in y's memory
+    return np.subtract(_QUARTER.get(dtype, 0.25), d, out=d)
 
 
 def _dtanh(z, y):
@@ -980,7 +981,8 @@ def _loop(net, x, t, loss, opt, epochs, bs, shuffle, rng):
     dropout_rng = rng if net.dropout > 0 else None
     last_good = net._flat.copy()
     grads = net._views(np.empty_like(net._flat))       # reused: each step overwrites it
-    flat_step = opt._step_flat if getattr(type(opt), "step", None) is _Optimizer.step else None
+    flat_step = opt._step_flat if (getattr(type(opt), "step", None) is _Optimizer.step
+                                   and "step" not in getattr(opt, "__dict__", ())) else None
     step, epoch = 0, 0
     while epochs is None or epoch < epochs:
         if shuffle and bs < n:

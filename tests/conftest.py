@@ -34,8 +34,8 @@ class FakeApp:
         self.shots.append(path)
 
     @property
-    def pending_shots(self):
-        return tuple(self.shots)
+    def pending(self):
+        return tuple(self.shots) + tuple(str(r) for r in self.records if r is not None)
 
     def toggle_record(self, path=None):
         self.records.append(path)

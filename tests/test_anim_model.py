@@ -56,15 +56,15 @@ def test_the_clock_runs_the_phases_in_order_then_trains_every_steps():
     assert anim.phase == 1 and anim.progress == 1.0 and anim.paused
 
 
-def test_with_a_budget_the_steps_between_examples_are_spread_over_calls():
-    """With a budget too small for two steps, the pass holds its last phase while the 7 steps
-    are trained one per call, then one call records the curve point, and the next example
-    starts: the same steps and point as without a budget, none of them twice."""
+def test_with_a_limit_the_steps_between_examples_are_spread_over_calls():
+    """With a limit of one step per call, the pass holds its last phase while the 7 steps are
+    trained one per call, then one call records the curve point, and the next example
+    starts: the same steps and point as without a limit, none of them twice."""
     anim = Anim(Config(n_train=200, n_test=40, every=7, speed=1.0))
     first, last, points = anim.example, len(anim.phases()) - 1, len(anim.curves.steps)
     steps, phases = [], []
     for _ in range(last * 10 + 40):
-        anim.advance(0.1, budget=1e-9)
+        anim.advance(0.1, limit=1)
         steps.append(anim.step)
         phases.append(anim.phase)
         if anim.example is not first:
@@ -75,6 +75,37 @@ def test_with_a_budget_the_steps_between_examples_are_spread_over_calls():
     assert len(steps) - 1 - grew[-1] == 1                       # then one call records
     assert anim.example is not first and anim.phase == 0 and anim.step == 7
     assert len(anim.curves.steps) == points + 1 and anim.curves.steps[-1] == 7
+
+
+def owing(limit=1):
+    """An Anim whose pass has just ended: its 7 steps are owed (advanced with `limit`)."""
+    anim = Anim(Config(n_train=200, n_test=40, every=7, speed=1.0))
+    while not anim.owed:
+        anim.advance(0.1, limit=limit)
+    return anim
+
+
+def test_a_pad_drawing_or_a_chosen_example_made_while_steps_are_owed_stays():
+    anim = owing()
+    anim.stroke((5.0, 5.0), (20.0, 20.0))
+    for _ in range(12):
+        anim.advance(0.1, limit=1)
+    assert anim.owed == 0 and anim.step == 7 and anim.example.source == "pad"
+    anim = owing()
+    anim.command("next")
+    chosen = anim.example
+    for _ in range(12):
+        anim.advance(0.1, limit=1)
+    assert anim.step == 7 and anim.example is chosen
+
+
+def test_settle_trains_what_is_owed_and_records_its_point():
+    """What a run's end and a save do: the summary's step is the last curve point's."""
+    anim = owing()
+    ended = anim.example
+    anim.settle()
+    assert anim.owed == 0 and anim.step == 7 and anim.curves.steps[-1] == 7
+    assert anim.example is not ended and anim.phase == 0
 
 
 def test_dropped_neurons_are_the_ones_backprop_gives_no_gradient():

@@ -181,12 +181,12 @@ def test_every_key_of_the_table_is_a_command(view, fake_app):
 
 def test_headless_cli_records_saves_and_prints_the_summary(tmp_path):
     gif, npz = tmp_path / "anim.gif", tmp_path / "net.npz"
-    r = run_cli("anim", "--headless", "--frames", "40", "--size", "640x400", "--speed", "32",
+    r = run_cli("anim", "--headless", "--frames", "80", "--size", "640x400", "--speed", "32",
                 "--steps", "100", "--every", "50", "--n-train", "400", "--record", str(gif),
                 "--save", str(npz), cwd=ROOT)
     assert r.returncode == 0, r.stderr
     s = summary(r.stdout)
-    assert s["task"] == "shapes" and s["arch"] == "784-32-16-16-4" and s["frames"] == "40"
+    assert s["task"] == "shapes" and s["arch"] == "784-32-16-16-4" and s["frames"] == "80"
     assert int(s["step"]) == 100 and 0 <= float(s["unknown"]) <= 1 and "test_acc" in s
     with Image.open(gif) as im:
         assert im.size == (640, 400) and im.n_frames >= 10

@@ -118,3 +118,19 @@ def test_two_screenshots_asked_for_in_one_frame_get_two_names(tmp_path, monkeypa
     gl.run(view, 64, 48, headless=True, frames=3)
     assert view.said == [f"saving {tmp_path / 'shot.png'}", f"saving {tmp_path / 'shot-2.png'}"]
     assert (tmp_path / "shot.png").stat().st_size > 0 and (tmp_path / "shot-2.png").exists()
+
+
+def test_a_gif_started_while_the_last_one_is_being_finished_gets_a_name_of_its_own(
+        tmp_path, monkeypatch):
+    """g, g, g in quick succession: the first GIF's file is not there yet while it is being
+    finished, and the second recording still goes to clip-2.gif, not over it."""
+    monkeypatch.chdir(tmp_path)
+
+    class Toggler(TinyView):
+        def update(self, dt):
+            super().update(dt)
+            if self.app.frame in (1, 4, 5):
+                files.toggle_gif(self.app, "clip")
+
+    gl.run(Toggler(), 64, 48, headless=True, frames=8)
+    assert sorted(p.name for p in tmp_path.glob("*.gif")) == ["clip-2.gif", "clip.gif"]

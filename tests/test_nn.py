@@ -589,3 +589,33 @@ def test_a_negative_zero_scale_is_zero():
     flat = nn.MLP([2, 3, 1], init="normal", sigma_w=-0.0, seed=0)
     assert not flat.ws[0].any()
     assert nn.SGD(0.1, weight_decay=-0.0).weight_decay == 0.0
+
+
+def test_fit_calls_a_step_set_on_the_optimizer_or_its_subclass():
+    """fit's loop skips step()'s argument checks for nn's own optimizers, but a step set on
+    the instance or a subclass's own step is what it calls, once per batch."""
+    x = np.zeros((8, 2), np.float32)
+    t = np.ones((8, 1), np.float32)
+    calls = []
+
+    class Counted(nn.SGD):
+        def step(self, net, gws, gbs):
+            calls.append("subclass")
+            super().step(net, gws, gbs)
+
+    opt = nn.SGD(0.1)
+    plain = opt.step
+    opt.step = lambda net, gws, gbs: (calls.append("instance"), plain(net, gws, gbs))
+    for o in (opt, Counted(0.1)):
+        nn.fit(nn.MLP([2, 3, 1], seed=0), x, t, opt=o, epochs=2, batch_size=4)
+    assert calls == ["instance"] * 4 + ["subclass"] * 4
+
+
+def test_the_sigmoid_of_the_table_takes_lists_and_both_dtypes():
+    f, df, _ = nn.ACTIVATIONS["sigmoid"]
+    z = np.array([-3.0, 0.0, 2.0])
+    expect = 1.0 / (1.0 + np.exp(-z))
+    np.testing.assert_allclose(f(list(z)), expect, rtol=1e-12)
+    np.testing.assert_allclose(f(z.astype(np.float32)), expect, rtol=1e-6)
+    assert f(z.astype(np.float32)).dtype == np.float32
+    np.testing.assert_allclose(df(None, list(expect)), expect * (1 - expect), rtol=1e-12)

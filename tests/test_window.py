@@ -192,3 +192,35 @@ def test_the_gym_survives_a_storm_of_resizes_keys_and_clicks(display, tmp_path):
         time.sleep(0.5)
         out = win.close()
     assert int(summary(out)["frames"]) > 10
+
+
+PACED = """
+import time, pyglet
+from viz import gl
+
+class Quitter(gl.View):
+    def update(self, dt):
+        if self.app.frame == 90:
+            self.ours = pyglet.app.event_loop
+            pyglet.app.exit()              # pyglet's own exit reaches the window's loop
+
+    def draw(self, fbo, w, h):
+        fbo.clear(0.2, 0.3, 0.4)
+
+before = pyglet.app.event_loop
+view = Quitter()
+start = time.perf_counter()
+gl.run(view, 200, 150, title="paced")
+print(view.app.frame, round(time.perf_counter() - start, 3),
+      type(view.ours).__name__, pyglet.app.event_loop is before)
+"""
+
+
+def test_while_a_window_runs_its_loop_is_pyglets_so_pyglets_exit_ends_it(display):
+    """While a window runs, its own loop (Frames) is pyglet.app.event_loop, which pyglet's
+    platform code calls: pyglet.app.exit() ends the run at once; the old loop is back after."""
+    r = subprocess.run([sys.executable, "-c", PACED], capture_output=True, text=True,
+                       env=dict(os.environ, DISPLAY=display), cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stderr
+    frames, _, loop, restored = r.stdout.split()
+    assert int(frames) == 90 and loop == "Frames" and restored == "True"

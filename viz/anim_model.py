@@ -25,7 +25,6 @@ probe is Granville's view, one frame per layer.
 """
 
 import math
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,7 +132,7 @@ class Anim(Commands):
                               batch_size=min(cfg.batch, len(self.ds.x)), seed=cfg.seed)
         self.step = self.epoch = 0
         self.owed = 0                 # steps still to train before the next example (-1: just
-                                      # a point to record)
+        self.ended = None             # a point to record), after the pass of `ended`
         self.rng = np.random.default_rng(cfg.seed + 1)        # examples and their masks
         self.curves = plot.Curves(("train", "test", "train acc", "test acc"))
         self.threshold, self.unknown = 1.0 / arch[-1], math.nan
@@ -178,29 +177,40 @@ class Anim(Commands):
         """n training steps through nn.train (fewer if --steps ends first), then a curve
         point, the threshold and the probes."""
         self.owed = self._capped(n)
-        while not self._pay(None):
-            pass
+        while self.owed:
+            self._pay(None)
+
+    def settle(self):
+        """Train what is still owed between two examples, record its point and go on to the
+        next example (before a save, and when the run ends)."""
+        if self.owed:
+            while self.owed:
+                self._pay(None)
+            if self.example is self.ended:
+                self.new_example()
 
     def _capped(self, n):
         return max(min(n, self.cfg.steps - self.step) if self.cfg.steps else n, 0)
 
-    def _pay(self, budget):
-        """Train the `owed` steps, then record a point (when there were any); with a budget
-        (seconds), stop once it is spent: a later call goes on. True when all is done."""
-        start, recorded = time.perf_counter(), self.owed == 0
-        while self.owed > 0:
+    def _pay(self, limit):
+        """Train the `owed` steps, then record a point if there were any; with a limit, at
+        most that many steps per call, and the point in a call of its own. True when all is
+        done."""
+        if self.owed < 0:                                # the steps are done, not the point
+            self.owed = 0
+            self.record_point()
+            return True
+        n = self.owed if limit is None else min(self.owed, limit)
+        for _ in range(n):
             s = next(self.steps)
-            self.step, self.epoch, self.owed = s.step + 1, s.epoch, self.owed - 1
-            if self.owed and budget is not None and time.perf_counter() - start >= budget:
-                return False
-        if self.owed == 0 and not recorded:
-            if budget is not None and time.perf_counter() - start >= budget / 2:
-                self.owed = -1                   # the steps are done: record in the next call
-                return False
-            self.record_point()
-        elif self.owed < 0:
-            self.record_point()
-        self.owed = 0
+            self.step, self.epoch = s.step + 1, s.epoch
+        self.owed -= n
+        if self.owed or n == 0:
+            return not self.owed
+        if limit is not None:
+            self.owed = -1
+            return False
+        self.record_point()
         return True
 
     def train_all(self):
@@ -283,15 +293,16 @@ class Anim(Commands):
     def phase_name(self):
         return self.phases()[self.phase]
 
-    def advance(self, dt, budget=None):
+    def advance(self, dt, limit=None):
         """Move the clock by dt seconds at `speed` phases per second; past the last phase:
         `every` training steps (while training) and a new example. A pad example stays. With
-        a budget (seconds), those steps are spread over calls, each training for about that
-        long while the pass holds its last phase, so no frame waits for all of them."""
+        a limit, at most that many of those steps per call (the curve point in a call of its
+        own) while the pass holds its last phase, so no frame waits for all of them; an
+        example chosen meanwhile (n, the pad) is kept."""
         if self.paused:
             return
         if self.owed:                                    # steps between examples, under way
-            if self._pay(budget):
+            if self._pay(limit) and self.example is self.ended:
                 self.new_example()
             return
         self.progress += dt * self.speed
@@ -305,7 +316,8 @@ class Anim(Commands):
             else:
                 carry = self.progress - 1.0
                 self.owed = self._capped(self.cfg.every) if self.training else 0
-                if not self._pay(budget):
+                self.ended = self.example
+                if not self._pay(limit):
                     self.progress = 1.0
                     return
                 self.new_example()
@@ -429,6 +441,7 @@ def save(anim, path):
     """The trained net and its task in one file at `path`: what nn.MLP.save writes, plus a
     TASK_MEMBER (JSON) with the dataset, class names, input format, threshold and settings."""
     path = Path(path)
+    anim.settle()
     cfg = anim.cfg
     task = {"data": cfg.data, "pixels": cfg.pixels if anim.image else None,
             "classes": list(anim.class_names), "format": "row-major, ink 1.0, paper 0.0"

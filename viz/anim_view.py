@@ -21,7 +21,8 @@ from viz.chrome import Key
 ARRIVE = 0.6               # the part of a phase the signal travels; then the layer lights
 FAINT_GLOW = 0.3           # edges not reached yet: grey, by |w|
 BAR_COLOR = (0.45, 0.62, 0.95)
-TRAIN_BUDGET = 0.004       # seconds a frame trains for between two examples (Anim.advance)
+TRAIN_STEPS = 8            # steps a frame trains between two examples (Anim.advance): about
+                           # 3.5 ms of the shapes net's
 
 KEYS = chrome.Keys(
     [Key("space", "pause", "pause / resume the animation and training", short="pause"),
@@ -185,7 +186,7 @@ class AnimView(gl.View):
 
     def update(self, dt):
         self.time += dt
-        self.model.advance(dt, budget=TRAIN_BUDGET)
+        self.model.advance(dt, limit=TRAIN_STEPS)
         self._take_notice()
 
     def _take_notice(self):
@@ -447,6 +448,7 @@ def run(cfg):
         raise cli.UsageError(str(e)) from None
     view = AnimView(model)
     cfg.run(view, "nn-gym anim")
+    model.settle()
     if cfg.save:
         model.command("save", cfg.save)
     cli.summary(frames=view.app.frame, fps=view.app.run_fps(), **model.summary())

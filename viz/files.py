@@ -41,7 +41,7 @@ def numbered(path, taken=()):
 def save_frame(app, stem):
     """Ask `app` (a gl.App) to save its next frame as the first free STEM.png, STEM-2.png, ...;
     returns the line a view shows (the app's notice says when the file is there)."""
-    path = numbered(f"{stem}.png", taken=app.pending_shots)
+    path = numbered(f"{stem}.png", taken=app.pending)
     app.screenshot(path)
     return f"saving {path}"
 
@@ -53,6 +53,6 @@ def toggle_gif(app, stem):
     if app.recording:
         app.toggle_record()
         return "saving the GIF..."
-    path = numbered(f"{stem}.gif")
+    path = numbered(f"{stem}.gif", taken=app.pending)
     app.toggle_record(path)
     return f"recording to {path}; g stops"

@@ -74,8 +74,8 @@ class Config(cli.Output):
     bits: int = cli.opt(3, "bits per number for --data adder")
     steps_per_frame: int = cli.opt(None, f"training steps per frame (default {WATCH_STEPS}: a "
                                    "pace you can watch)", metavar="N")
-    fast: bool = cli.opt(False, "train as fast as the machine allows (what each frame leaves "
-                         "after drawing, aimed 10% under 1/60 s: 2 to 8 ms)")
+    fast: bool = cli.opt(False, "train as fast as the machine allows: what each frame leaves "
+                         "of 1/60 s after drawing, 2 to 8 ms")
     no_panel: bool = cli.opt(False, "start with the control panel hidden (p shows it)")
 
     def check(self):

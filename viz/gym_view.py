@@ -17,8 +17,8 @@ from viz.gym_settings import Config
 
 SLACK = 0.05 / 60              # what training leaves of each frame: a frame that runs long
                                # is made up by the next ones
-BUDGET = (0.0002, 0.008)       # seconds of training per frame, at least and at most (a frame
-                               # always trains one step)
+BUDGET = (0.002, 0.008)        # seconds of training per frame, at least (when drawing alone
+                               # takes 1/60 s, training still goes on) and at most
 GAIN = 0.25                    # of a frame's slack beyond SLACK, added to the next budget
 PROBE_PERIOD = 0.75            # seconds per training sample when the mouse is not probing
 WHEEL_STEP = 0.05             # a weight's change per wheel click over its edge

@@ -206,9 +206,11 @@ class App:
         self._shots.append(str(path))
 
     @property
-    def pending_shots(self):
-        """The paths of the screenshots asked for and not yet written."""
-        return tuple(self._shots)
+    def pending(self):
+        """The paths of files asked for and not there yet: screenshots, and recordings being
+        written or finished."""
+        recorders = self._finishing + ([self._recorder] if self._recorder is not None else [])
+        return tuple(self._shots) + tuple(str(r.path) for r in recorders)
 
     def toggle_record(self, path=None):
         """Start recording to `path` (.gif/.mp4/.png), or stop if recording: the file is then
@@ -352,7 +354,7 @@ def _run_window(view, width, height, title, frames, screenshot, record, fps):
     try:
         _start(view, window.ctx, app, record)      # pyglet sends the first on_resize
         view.update(1.0 / fps)
-        window.events.run(None)
+        window.events.run()
     finally:
         app._finish()
         window.close()

@@ -19,11 +19,20 @@ from viz.gl.textures import read_rgb
 
 
 class Frames(pyglet.app.EventLoop):
-    """pyglet's event loop, drawing the window when its Pace says a frame is due."""
+    """pyglet's event loop, drawing the window when its Pace says a frame is due. run() makes
+    it pyglet.app.event_loop while it runs: pyglet's platform code calls that one (macOS's
+    timer loop, Windows and macOS while a window is dragged or resized, pyglet.app.exit)."""
 
     def __init__(self, window, fps):
         super().__init__()
         self.window, self.pace = window, Pace(fps)
+
+    def run(self, interval=None):
+        before, pyglet.app.event_loop = pyglet.app.event_loop, self
+        try:
+            super().run(None)
+        finally:
+            pyglet.app.event_loop = before
 
     def idle(self):
         dt = self.clock.update_time()
@@ -31,6 +40,10 @@ class Frames(pyglet.app.EventLoop):
         if self.pace.due(time.perf_counter()):
             self.window.draw(dt)
         return self.pace.wait(time.perf_counter())
+
+    def _blocking_timer(self):
+        """While the platform blocks (a window dragged or resized): frames go on."""
+        pyglet.app.platform_event_loop.set_timer(self._blocking_timer, self.idle())
 
 
 class Window(pyglet.window.Window):
@@ -59,7 +72,8 @@ class Window(pyglet.window.Window):
         if self.hidden and not self._loop.closed:           # nobody sees it: train, don't draw
             now = time.perf_counter()
             self._scene.update(now - self._previous if self._previous else 1.0 / self._fps)
-            self._previous = now
+            self._previous, end = now, time.perf_counter()
+            self._loop.work, self._loop.slack = end - now, self.events.pace.slack(end)
             return
         now = self._start = time.perf_counter()
         fw, fh = self.get_framebuffer_size()

@@ -27,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from viz import chaos, dct, gl, player  # noqa: E402
+from viz import chaos, cli, dct, gl, player  # noqa: E402
 
 
 def timed_animation(cfg):
@@ -138,9 +138,11 @@ def main():
 
     ctx = gl.headless_context()
     print("\ninverse DCT, frames per second (median of 3):")
+    decode = {}
     for side in (256, 512):
         g = np.median([gpu_fps(ctx, coded, (side, side)) for _ in range(3)])
         cpu = np.median([cpu_fps(coded, (side, side)) for _ in range(3)])
+        decode[side] = g, g / cpu
         print(f"  {side}x{side}: GPU {g:7.1f}   CPU {cpu:6.1f}   GPU/CPU {g / cpu:5.1f}x")
     print(f"  renderer: {ctx.info['GL_RENDERER']}")
 
@@ -158,6 +160,9 @@ def main():
     for sw, sb, chi, row in sigma_table():
         print(f"  {sw:6.2f}  {sb:6.2f}  {chi:5.2f}             "
               + "  ".join(f"{p:5.1f} " for p in row))
+    cli.summary(total_s=med["total"], ratio=ratio, psnr=dct.psnr(anim.frames, dec),
+                psnr_256=dct.psnr(true, big), gpu_fps_256=decode[256][0],
+                gpu_cpu_256=decode[256][1], gpu_fps_512=decode[512][0])
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from viz import gl, theme
+from viz import cli, gl, theme
 
 W, H = 800, 600
 
@@ -98,7 +98,7 @@ def bench_scene(ctx, painter, fbo, kind, repeats):
     for name, fn in parts.items():
         print(f"    {name:24s} {timed(ctx, fn, repeats):8.2f} ms")
     print(f"  one draw call per shape    {single:8.2f} ms  ({single / batched:.1f}x the batched)")
-    return s
+    return batched, single
 
 
 def main():
@@ -117,16 +117,20 @@ def main():
                                 painter.discs(s["centers"], s["radii"], s["disc_colors"]),
                                 [painter.text(t, x, y) for t, x, y in s["labels"]],
                                 painter._commands.clear()), args.repeats)
-    print(f"  clear                      {timed(ctx, lambda: fbo.clear(), args.repeats):8.2f} ms")
     print(f"  queue only (numpy, no GL)  {queue:8.2f} ms")
+    clear = timed(ctx, lambda: fbo.clear(), args.repeats)
+    print(f"  clear                      {clear:8.2f} ms")
     readback = timed(ctx, lambda: gl.read_rgb(fbo), args.repeats)
     print(f"  read_rgb                   {readback:8.2f} ms")
-    for kind in ("random", "layered"):
-        bench_scene(ctx, painter, fbo, kind, args.repeats)
+    frames = {kind: bench_scene(ctx, painter, fbo, kind, args.repeats)
+              for kind in ("random", "layered")}
     if args.png:
         fbo.clear(0.08, 0.08, 0.1, 1.0)
         draw_batched(painter, fbo, scene("layered"))
         gl.save_png(args.png, gl.read_rgb(fbo))
+    cli.summary(clear_ms=clear, queue_ms=queue, read_ms=readback,
+                **{f"{kind}_ms": b for kind, (b, _) in frames.items()},
+                **{f"{kind}_one_by_one": one / b for kind, (b, one) in frames.items()})
 
 
 if __name__ == "__main__":

@@ -208,6 +208,24 @@ def _add_rows(z, b, tile):
         z[full:] += b
 
 
+_CE_OUTPUTS = ("softmax", "sigmoid")     # loss "ce": categorical, or binary per output
+
+
+def _binary_ce(z, t):
+    """Sum over samples and outputs of -t log sigmoid(z) - (1 - t) log(1 - sigmoid(z)), from z
+    without overflow: max(z, 0) - z t + log(1 + exp(-|z|))."""
+    return (np.vdot(np.maximum(z, 0), np.ones_like(z)) - np.vdot(z, t)
+            + np.log1p(np.exp(-np.abs(z))).sum())
+
+
+def _correct(y, t):
+    """How many rows of outputs y match targets t: the 0.5 threshold for a single output,
+    else the argmax."""
+    if y.shape[1] == 1:
+        return int(np.count_nonzero((y[:, 0] > 0.5) == (t[:, 0] > 0.5)))
+    return int(np.count_nonzero(y.argmax(1) == t.argmax(1)))
+
+
 class DivergedError(ValueError):
     """Training produced a non-finite cost; the net holds the last finite weights."""
 
@@ -397,9 +415,7 @@ class MLP:
         """(cost, accuracy) of the net on (x, t) from one forward pass."""
         x, t, loss = self._check_xt(x, t, loss)
         cost, y = self._cost(x, t, loss)
-        if y.shape[1] == 1:
-            return float(cost), float(np.mean((y[:, 0] > 0.5) == (t[:, 0] > 0.5)))
-        return float(cost), float(np.mean(y.argmax(1) == t.argmax(1)))
+        return float(cost), _correct(y, t) / len(y)
 
     def _layers(self, x, work=None, rng=None, out_act=True, acts=None):
         """The forward pass, every layer kept: lists (ins, zs, hs, masks), with ins[l] the input
@@ -440,6 +456,8 @@ class MLP:
         """The cost of (x, t) and the outputs y, from one forward pass (x, t checked)."""
         n = len(x)
         z = self._layers(x, out_act=False)[2][-1]
+        if loss == "ce" and self.acts[-1] == "sigmoid":
+            return _binary_ce(z, t) / n, _sigmoid(z)
         if loss == "ce":                       # stable: log softmax from z's max and sum
             logp = z - z.max(axis=1, keepdims=True)
             y = np.exp(logp)
@@ -521,7 +539,7 @@ class MLP:
 
     def _grads(self, x, t, loss, rng, grads, work):
         """Write the gradients of one batch into grads = (gws, gbs); return (cost, y), y the
-        softmax outputs for loss "ce" (None for "mse"). One forward pass is kept, then one
+        outputs for loss "ce" (None for "mse"). One forward pass is kept, then one
         backward pass consumes it (derivatives overwrite the activations they come from)."""
         acts = [_activation(a) for a in self.acts]
         ins, zs, hs, masks = self._layers(x, work, rng, out_act=False, acts=acts)
@@ -529,7 +547,12 @@ class MLP:
         z, delta = zs[last], work.d[last]
         f, df, _ = acts[last]
         y = None
-        if loss == "ce":                     # softmax output; cost from its max and sum
+        if loss == "ce" and self.acts[last] == "sigmoid":    # per output: -t log y - ...
+            cost = _binary_ce(z, t) / n
+            y = _sigmoid(z, work.h[last])
+            np.subtract(y, t, out=delta)                     # dC/dz = (y - t) / n
+            delta *= work.one_over_n
+        elif loss == "ce":                   # softmax output; cost from its max and sum
             zmax = z.max(axis=1, keepdims=True)
             y = np.subtract(z, zmax, out=work.h[last])
             np.exp(y, out=y)
@@ -615,19 +638,19 @@ class MLP:
                 or x.ndim != 2 or t.ndim != 2 or x.shape[1] != self._arch[0]
                 or t.shape[1] != self._arch[-1] or len(x) != len(t) or len(x) == 0
                 or not (x.flags.c_contiguous and t.flags.c_contiguous)
-                or not (loss == "mse" or loss == "ce" and self.acts[-1] == "softmax")
+                or not (loss == "mse" or loss == "ce" and self.acts[-1] in _CE_OUTPUTS)
                 or not (math.isfinite(np.vdot(x, x)) and math.isfinite(np.vdot(t, t)))):
             return None
         if loss == "ce":
-            _check_probabilities(t, "t")
+            _check_probabilities(t, "t", self.acts[-1])
         return x, t
 
     def _check_xt(self, x, t, loss, names=("x", "t")):
         if not isinstance(loss, str) or loss not in LOSSES:
             raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
-        if loss == "ce" and self.acts[-1] != "softmax":
-            raise ValueError(f"loss 'ce' needs out_act='softmax', the net's out_act is "
-                             f"{self.acts[-1]!r}")
+        if loss == "ce" and self.acts[-1] not in _CE_OUTPUTS:
+            raise ValueError(f"loss 'ce' needs out_act='softmax' or 'sigmoid', the net's "
+                             f"out_act is {self.acts[-1]!r}")
         x, _ = self._check_x(x, names[0])
         t = _check_array(t, names[1], dtype=self._dtype)
         out = self.arch[-1]
@@ -641,7 +664,7 @@ class MLP:
         if len(t) != len(x):
             raise ValueError(f"{names[0]} has {len(x)} samples but {names[1]} has {len(t)}")
         if loss == "ce":
-            _check_probabilities(t, names[1])
+            _check_probabilities(t, names[1], self.acts[-1])
         return x, (t if t.flags.c_contiguous else np.ascontiguousarray(t)), loss
 
     # --- io ---------------------------------------------------------------------------------
@@ -944,7 +967,7 @@ def fit(net, x, t, loss="mse", opt=None, epochs=1, batch_size=None, shuffle=True
         tally[0] += len(tb)
         tally[1] += s.cost * len(tb)
         if y is not None:
-            tally[2] += int(np.count_nonzero(y.argmax(1) == tb.argmax(1)))
+            tally[2] += _correct(y, tb)
         if tally[0] < n:
             continue
         _record_epoch(hist, net, tally, x_val, t_val, loss)
@@ -1814,8 +1837,16 @@ def _check_array(a, name, ndim=None, dtype=None):
     return out
 
 
-def _check_probabilities(t, name):
-    """ce targets: every row non-negative and summing to 1 (within float32 rounding)."""
+def _check_probabilities(t, name, out_act):
+    """ce targets: for softmax every row non-negative and summing to 1 (within float32
+    rounding); for sigmoid every value in [0, 1]."""
+    if out_act == "sigmoid":
+        bad = np.argwhere((t < 0) | (t > 1))
+        if len(bad):
+            i, j = (int(k) for k in bad[0])
+            raise ValueError(f"{name} must hold probabilities in [0, 1] for loss 'ce' with a "
+                             f"sigmoid output, got {name}[{i}, {j}] = {t[i, j].item()!r}")
+        return
     if t.min() < 0:
         i, j = (int(k) for k in np.argwhere(t < 0)[0])
         raise ValueError(f"{name} must hold probabilities for loss 'ce' (rows >= 0 summing to "

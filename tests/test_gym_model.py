@@ -117,3 +117,25 @@ def test_a_torch_state_dict_and_a_safetensors_file_open_in_the_gym(tmp_path):
     m.net.save(tmp_path / "m.safetensors")
     back = Gym(Config(data="moons", load=str(tmp_path / "m.safetensors")))
     np.testing.assert_array_equal(back.net.ws[0], m.net.ws[0])
+
+
+def test_points_clicked_where_the_net_is_sure_and_wrong_are_learned_and_history_stays():
+    """Six class-1 points in the corner a trained moons net calls class 0 with y near 0: with
+    the two-class head's cross-entropy the net learns them within 1,000 steps (with mse the
+    sigmoid's vanishing slope left them wrong for 10,000); the step count, epoch and curves
+    go on through the edits."""
+    m = Gym(Config(data="moons", seed=0, fast=True))
+    m.train(steps=2000)
+    corner = np.array([[-0.9, 0.9]], np.float32)
+    assert m.loss == "ce" and m.net.forward(m.inputs(corner))[0, 0] < 0.05
+    step, epoch, points = m.step, m.epoch, len(m.curves.steps)
+    for k in range(6):
+        m.command("point", (corner[0] + 0.02 * k, 1))
+    assert (m.step, m.epoch, len(m.curves.steps)) == (step, epoch, points)
+    assert len(m.x) == len(m.ds.x) + 6
+    m.train(steps=1000)
+    assert m.step == step + 1000 and m.epoch > epoch
+    assert m.net.forward(m.inputs(corner))[0, 0] > 0.9
+    m.command("optimizer", ("batch", 16))                  # a new loop: the counts go on
+    m.train(steps=10)
+    assert m.step == step + 1010

@@ -51,7 +51,7 @@ def test_gym_trains_while_it_draws():
     (["--screenshot", "nowhere/a.png"], "--screenshot: folder"),
     (["--batch", "0"], "--batch must be >= 1, got 0"),
     (["--load", "missing.npz"], "missing.npz"),
-    (["--loss", "ce", "--arch", "2,8,1"], "loss 'ce' needs out_act='softmax'"),
+    (["--loss", "ce", "--out-act", "tanh"], "loss 'ce' needs out_act='softmax' or 'sigmoid'"),
     (["--size", "big"], "--size must look like 800x600"),
     (["--arch", "2,100000,100000,1"], "--arch must be at most 10 million weights"),
     (["--data", "adder", "--bits", "9"], "--bits must be in 1..8, got 9"),

@@ -21,7 +21,7 @@ def adder(bits):
 
 HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "sin", "linear"]
 OUT_LOSS = [("linear", "mse"), ("sigmoid", "mse"), ("tanh", "mse"), ("sin", "mse"),
-            ("relu", "mse"), ("softmax", "mse"), ("softmax", "ce")]
+            ("relu", "mse"), ("softmax", "mse"), ("softmax", "ce"), ("sigmoid", "ce")]
 
 
 def flat(gws, gbs):
@@ -98,6 +98,28 @@ def test_cost_closed_forms():
     y = net.forward(x)
     assert net.cost(x, t, "mse") == pytest.approx(np.mean(np.sum((y - t) ** 2, axis=1)))
     assert net.cost(x, t, "ce") == pytest.approx(np.mean(-np.sum(t * np.log(y), axis=1)))
+
+
+def test_ce_of_a_sigmoid_output_is_binary_cross_entropy_per_output():
+    """loss "ce" on sigmoid outputs: -t log y - (1 - t) log (1 - y), summed over outputs and
+    averaged over samples; its gradient at the logits is (y - t) / n, so a point the net is
+    sure of and wrong about still pulls hard (mse's y (1 - y) factor vanishes there)."""
+    net, x, t = random_problem([3, 4, 2], "tanh", "sigmoid", seed=6)
+    y = net.forward(x)
+    bce = np.mean(np.sum(-t * np.log(y) - (1 - t) * np.log(1 - y), axis=1))
+    assert net.cost(x, t, "ce") == pytest.approx(bce, rel=1e-12)
+    assert net.evaluate(x, t, "ce")[1] == np.mean(y.argmax(1) == t.argmax(1))
+    sure = nn.MLP([1, 1], out_act="sigmoid", dtype=np.float64)
+    sure.ws[0] = [[-30.0]]                                   # y = sigmoid(-30), target 1
+    for loss, pull in (("ce", 1.0), ("mse", 1e-12)):
+        gw = sure.backprop([[1.0]], [[1.0]], loss)[0][0][0, 0]
+        assert abs(gw) == pytest.approx(pull, rel=0.01) if loss == "ce" else abs(gw) < pull
+    assert sure.cost([[1.0]], [[1.0]], "ce") == pytest.approx(30.0, rel=1e-9)
+    sure.ws[0] = [[-1000.0]]                                 # no overflow: log1p(exp(-|z|))
+    assert sure.cost([[1.0]], [[1.0]], "ce") == pytest.approx(1000.0)
+    with pytest.raises(ValueError, match=r"t must hold probabilities in \[0, 1\] for loss 'ce' "
+                                         r"with a sigmoid output, got t\[0, 0\] = 2.0"):
+        sure.cost([[1.0]], [[2.0]], "ce")
 
 
 def test_ce_is_stable_for_huge_logits():

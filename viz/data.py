@@ -52,10 +52,12 @@ class Dataset:
         return (self.labels.shape[1],)
 
     def default_head(self, n_out):
-        """(out_act, loss) that suit this dataset with n_out outputs."""
+        """(out_act, loss) that suit this dataset with n_out outputs: cross-entropy for
+        classes (softmax, or one sigmoid output for two), so a point the net is sure of and
+        wrong about still pulls; mse for a regression."""
         if self.classes and n_out > 1:
             return "softmax", "ce"
-        return "sigmoid", "mse"
+        return "sigmoid", "ce" if self.classes else "mse"
 
     def targets(self, n_out, test=False):
         labels = self.labels_test if test else self.labels

@@ -95,7 +95,7 @@ class Gym(Commands):
         if out_act == "softmax" and arch[-1] < 2:
             raise ValueError(f"--out-act softmax needs 2 or more outputs, the net has "
                              f"{arch[-1]}")
-        loss = s.loss or ("ce" if out_act == "softmax" and ds.classes else "mse")
+        loss = s.loss or ("ce" if out_act in nn._CE_OUTPUTS and ds.classes else "mse")
         if loaded is None:
             init = None if s.init == "default" else s.init
             net = nn.MLP(arch, act=s.acts if len(arch) > 2 else "tanh", out_act=out_act,
@@ -128,7 +128,9 @@ class Gym(Commands):
         return dataclasses.replace(ds, labels=labels).targets(self.net.arch[-1])
 
     def trainer(self):
-        """nn.train's loop over the dataset from the current weights, for as long as it runs."""
+        """nn.train's loop over the dataset from the current weights, for as long as it runs;
+        the step and epoch counts go on from where they are."""
+        self.epoch0 = self.epoch
         return nn.train(self.net, self.x, self.t, self.loss, self.opt, epochs=None,
                         batch_size=min(self.settings.batch, len(self.x)),
                         seed=self.settings.seed + self.resets + self.step)
@@ -167,7 +169,7 @@ class Gym(Commands):
                     if l1 > 0:                                   # L1's proximal step
                         for w in self.net.ws:
                             np.copyto(w, np.sign(w) * np.maximum(np.abs(w) - l1, 0.0))
-                    self.step, self.epoch, done = s.step + 1, s.epoch, done + 1
+                    self.step, self.epoch, done = self.step + 1, self.epoch0 + s.epoch, done + 1
                     if steps is not None and done >= steps:
                         break
                     if steps is None and time.perf_counter() - start >= budget:
@@ -338,10 +340,9 @@ class Gym(Commands):
         else:
             xs = np.concatenate([xs, np.asarray(point, np.float32)[None]])
             labels = np.concatenate([labels, np.asarray([label], labels.dtype)])
-        self.edits = (xs, labels)
-        step = self.step
-        self.restart()
-        self.step = step
+        self.edits = (xs, labels)                # trained on from the next step; the curves
+        self.x, self.t = self.inputs(xs), self.targets()     # and counts go on
+        self.steps = self.trainer()
 
     def _save(self, path):
         session.save(path, self.net, self.settings.to_dict())

@@ -393,3 +393,18 @@ def test_leaving_the_window_clears_the_probe_and_the_highlight():
     assert view.probe()[1] == "mouse"
     view.on_mouse_leave(-1, -1)
     assert view.probe()[1].startswith("sample") and view.hovered() == (None, None, None)
+
+
+@pytest.mark.parametrize("features", ["x,y,x^2", "x,y,sin(pi x),sin(pi y)"])
+def test_first_layer_maps_stay_over_the_plane_with_more_features(features):
+    """With features beyond x and y the net has more inputs, but each first-layer map is
+    still that neuron's activation over the plane (features of each grid point), not its
+    input weights."""
+    from viz import maps
+
+    view = gym(data="spiral", features=features, steps_per_frame=3, seed=2)
+    gl.run(view, 800, 600, headless=True, frames=4)
+    m, lm = view.model, view.layer_maps
+    assert m.net.arch[0] == len(features.split(","))
+    a1 = m.net.forward(m.inputs(maps.grid(lm.res)), trace=True)[1]
+    np.testing.assert_allclose(lm.values, a1.T.reshape(-1, lm.res, lm.res), atol=1e-6)

@@ -338,13 +338,13 @@ def _edge_geometry(centres, radius):
 
 def draw_legend(p, box, net, ranges, colorbar):
     """Below the diagram in box: the edge colours, and one colorbar per distinct activation
-    range, right-aligned, as many as fit beside the edge key (softmax neurons show their
-    class colours instead)."""
+    range, right-aligned, as many as fit beside the edge key, the layers' before the input's
+    (softmax neurons show their class colours instead)."""
     key = "w > 0\nw < 0"
     if trimmed(net.arch):
         key = f"w > 0  {MAX_EDGES} largest\nw < 0  |w| per layer"
     shown = {}
-    for name, r in zip(["input"] + net.acts, ranges):
+    for name, r in zip(net.acts + ["input"], ranges[1:] + ranges[:1]):
         if name == "softmax":                   # drawn in its class colours, not a colormap
             continue
         shown.setdefault((r[2], round(r[0], 3), round(r[1], 3)), []).append(name)

@@ -155,6 +155,22 @@ def test_the_verdict_is_unknown_under_the_threshold(trained):
     assert 0 < anim.summary()["unknown"] < 0.3
 
 
+def test_space_after_a_drawing_goes_on_with_the_examples():
+    """A drawing holds the pad's pass on screen, paused or not; space then resumes the
+    animation and training with the next example, where it used to stay on the pad."""
+    anim = Anim(Config(n_train=200, n_test=40, every=3, speed=8.0))
+    anim.command("pause")
+    anim.stroke((5.0, 5.0), (20.0, 20.0))
+    for _ in range(20):
+        anim.advance(0.1)
+    assert anim.example.source == "pad" and anim.step == 0
+    anim.command("pause")
+    assert not anim.paused and anim.example.source == "train"
+    for _ in range(30):
+        anim.advance(0.1)
+    assert anim.step > 0
+
+
 def test_pad_strokes_are_the_nets_input(trained):
     anim, _ = trained
     anim.command("clear")

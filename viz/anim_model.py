@@ -344,7 +344,12 @@ class Anim(Commands):
 
 
     def _pause(self, _):
-        self.paused = not self.paused
+        """Pause or resume; with a drawing held on the pad, resume with the next example."""
+        if self.example.source == "pad":
+            self.paused = False
+            self.new_example()
+        else:
+            self.paused = not self.paused
 
     def _step_phase(self, delta):
         """One phase on (or back), paused, the phase shown complete."""

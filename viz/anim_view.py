@@ -25,7 +25,8 @@ TRAIN_STEPS = 8            # steps a frame trains between two examples (Anim.adv
                            # 3.5 ms of the shapes net's
 
 KEYS = chrome.Keys(
-    [Key("space", "pause", "pause / resume the animation and training", short="pause"),
+    [Key("space", "pause", "pause / resume the animation and training (after a drawing: go on)",
+         short="pause"),
      Key("right", "next_phase", "next phase (pauses)", short="phase"),
      Key("left", "previous_phase", "previous phase (pauses)", short="phase"),
      Key("n", "next", "next example", short="next"),

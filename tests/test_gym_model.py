@@ -139,3 +139,17 @@ def test_points_clicked_where_the_net_is_sure_and_wrong_are_learned_and_history_
     m.command("optimizer", ("batch", 16))                  # a new loop: the counts go on
     m.train(steps=10)
     assert m.step == step + 1010
+
+
+def test_an_edge_is_named_counting_from_one_as_the_diagram_labels():
+    from viz.gym_model import edge_name
+
+    assert edge_name(0, 1, 4) == "w from x2 to neuron 5 of layer 1"
+    assert edge_name(1, 2, 0) == "w from h3 to neuron 1 of layer 2"
+    assert edge_name(2, 6, 0) == "w from neuron 7 of layer 2 to neuron 1 of layer 3"
+    m = Gym(Config(data="xor", arch="2,4,3,1", seed=0))
+    before = float(m.net.ws[2][1, 0])
+    m.command("weight", (2, 1, 0, 0.25))
+    text = m.notice[0]
+    assert text.startswith("w from neuron 2 of layer 2 to neuron 1 of layer 3: ")
+    assert float(text.split(": ")[1]) == pytest.approx(before + 0.25, abs=1e-4)

@@ -316,7 +316,7 @@ class Gym(Commands):
         w = self.net.ws[layer]
         w[i, j] = w[i, j] + delta
         self.record_point()
-        self.say(f"w{layer + 1}[{i},{j}] = {float(w[i, j]):+.3f}")
+        self.say(f"{edge_name(layer, i, j)}: {float(w[i, j]):+.4f}")
 
     def gradient(self, layer, i, j):
         """dC/dw of one weight over the whole training set."""
@@ -367,6 +367,15 @@ class Gym(Commands):
                 "step": self.step, "epoch": self.epoch, "cost": last("train"),
                 "acc": last("train acc") if classes else None,
                 "test_acc": last("test acc") if classes and self.t_test is not None else None}
+
+
+def edge_name(layer, i, j):
+    """The weight net.ws[layer][i, j] in words, counting from 1 as the diagram's labels do:
+    "w from x2 to neuron 5 of layer 1", "w from neuron 3 of layer 2 to neuron 1 of layer 3"
+    (h: the first hidden layer, whose maps are h1, h2, ...)."""
+    src = f"x{i + 1}" if layer == 0 else f"h{i + 1}" if layer == 1 else \
+        f"neuron {i + 1} of layer {layer}"
+    return f"w from {src} to neuron {j + 1} of layer {layer + 1}"
 
 
 Gym.COMMANDS = {

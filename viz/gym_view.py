@@ -12,7 +12,7 @@ import time
 from viz import adder, chrome, cli, data, files, gl, layout, maps, netgraph, panel, plot, theme
 from viz.chrome import Key
 from viz.gl.gui import Gui
-from viz.gym_model import Gym
+from viz.gym_model import Gym, edge_name
 from viz.gym_settings import Config
 
 SLACK = 0.05 / 60              # what training leaves of each frame: a frame that runs long
@@ -273,10 +273,8 @@ class GymView(gl.View):
         m = self.model
         centres, _ = self.graph.layout(m.net.arch, self.boxes["diagram"])
         p.lines([centres[layer][i]], [centres[layer + 1][j]], 2.5, theme.ACCENT)
-        src = "x" if layer == 0 else "h" if layer == 1 else f"layer {layer} "
-        text = (f"w from {src}{i + 1} to neuron {j + 1} of layer {layer + 1}: "
-                f"{float(m.net.ws[layer][i, j]):+.4f}\ndC/dw {m.gradient(*edge):+.3g}   "
-                "wheel: edit")
+        text = (f"{edge_name(layer, i, j)}: {float(m.net.ws[layer][i, j]):+.4f}\n"
+                f"dC/dw {m.gradient(*edge):+.3g}   wheel: edit")
         chrome.tooltip(p, self.mouse, text)
 
     def draw_output(self, p, mouse_point):

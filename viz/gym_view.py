@@ -39,13 +39,16 @@ KEYS = chrome.Keys(
        Key("l", "log", "cost plot: log / linear scale", short="log"),
        Key("s", "png", "save a PNG screenshot", short="png"),
        Key("g", "gif", "start / stop recording a GIF", short="gif"),
-       Key("w", "weights", "save the weights (.npz)", short="weights"),
+       Key("w", "weights", "save the session: weights and task (.npz)", short="weights"),
        Key("p", "panel", "show / hide the control panel", short="panel"),
        Key("h", "help", "show / hide this help", short="help")],
     extra_help=[("mouse", "hover the output map to probe that input; hover a neuron or map"),
+                ("", "to bring out its edges; hover an edge for its weight and gradient"),
+                ("wheel", "over an edge: edit its weight"),
                 ("click", "on the output map: left adds a point of class 1 (the next class),"),
                 ("", "right of class 0, shift+click removes the nearest point"),
-                ("h1 +0.52", "a map's label: hidden neuron 1, its activation for the probe")])
+                ("h1 +0.52", "a map's label: hidden neuron 1, its activation for the probe"),
+                ("Esc", "quit (prints the summary line)")])
 
 VIEW_COMMANDS = ("test", "log", "help", "png", "gif", "weights", "panel", "discretize")
 MIN_SIZE = (640, 480)          # the window's smallest size (a window can't be made smaller)

@@ -71,12 +71,12 @@ class Panel:
         self.button("reset", "reset")
         last = model.curves.last
         imgui.text(f"step {model.step}  epoch {model.epoch}")
-        line = f"cost {last('train'):.4g}"
-        if model.ds.classes:
-            line += f"  acc {last('train acc'):.3f}"
+        imgui.text(f"cost {last('train'):.4g}")
+        if model.ds.classes:                    # lines of their own: they fit the column
+            line = f"accuracy {last('train acc'):.3f}"
             if model.t_test is not None:
                 line += f"  test {last('test acc'):.3f}"
-        imgui.text(line)
+            imgui.text(line)
         s = model.settings
         imgui.begin_disabled(s.fast)
         changed, n = imgui.slider_int("steps / frame", s.steps_per_frame, 1, 500, "%d",

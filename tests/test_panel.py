@@ -112,3 +112,12 @@ def test_clicks_on_the_panel_do_not_reach_the_output_map(view):
     x, y, w, h = view.boxes["output"]
     view.on_mouse_press(x + w / 2, y + h / 2, 1, 0)                 # on the map: a point
     assert len(m.points()[0]) == n + 1 and m.points()[1][-1] == 1
+
+
+def test_show_test_data_is_offered_only_where_there_is_a_test_set(view):
+    assert "show test data" in view.panel.rects
+    view.command("data", "image")
+    view.panel.rects.clear()
+    frame(view, 2)
+    assert view.model.t_test is None and "show test data" not in view.panel.rects
+    assert "discretize output" in view.panel.rects

@@ -105,10 +105,11 @@ class Panel:
                                             10, 100)
             self.released("test_frac", (changed, round(1 - pct / 100, 2)))
         self.button("regenerate", "regenerate")
-        changed, on = imgui.checkbox("show test data", options["show_test"])
-        self.mark("show test data")
-        if changed:
-            self.send("test")
+        if model.t_test is not None:            # the image and the adder have no test set
+            changed, on = imgui.checkbox("show test data", options["show_test"])
+            self.mark("show test data")
+            if changed:
+                self.send("test")
         changed, on = imgui.checkbox("discretize output", options["discretize"])
         self.mark("discretize output")
         if changed:

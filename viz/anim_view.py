@@ -40,7 +40,10 @@ KEYS = chrome.Keys(
      Key("w", "weights", "save the net and its task (.npz)"),
      Key("h", "help", "show / hide this help", short="help")],
     extra_help=[("mouse", "draw on the input (right button erases); click a layer to pause "
-                 "on its phase")])
+                 "on its phase"),
+                ("unknown", "the share of test images the net calls unknown: its top class"),
+                ("", "probability under the threshold (the grey line across the bars)"),
+                ("saturation", "each layer's colours span its own range (a: one range for all)")])
 
 MODEL_COMMANDS = ("pause", "next_phase", "previous_phase", "next", "faster", "slower",
                   "clear")
@@ -305,7 +308,8 @@ class AnimView(gl.View):
         m = self.model
         x, y, w, h = self.boxes["image"]
         pad = "the drawing pad" if m.example.source == "pad" else "draw here with the mouse"
-        panel_title(p, (x, y, w, h), f"input {m.image[0]}x{m.image[1]} - {pad}")
+        size = f"input {m.image[0]}x{m.image[1]}"
+        panel_title(p, (x, y, w, h), chrome.first_fit(p, [f"{size} - {pad}", pad, size], w))
         p.rect(x - 1, y - 1, w + 2, h + 2, (0.45, 0.45, 0.5))
         p.scalar_image(self.input_tex.tex, x, y, w, h, 0.0, 1.0, "sequential")
 

@@ -408,3 +408,16 @@ def test_first_layer_maps_stay_over_the_plane_with_more_features(features):
     assert m.net.arch[0] == len(features.split(","))
     a1 = m.net.forward(m.inputs(maps.grid(lm.res)), trace=True)[1]
     np.testing.assert_allclose(lm.values, a1.T.reshape(-1, lm.res, lm.res), atol=1e-6)
+
+
+def test_a_neurons_tooltip_names_it_and_gives_its_value_for_the_probe():
+    view = gym(data="spiral", features="x,y,x^2", arch="3,4,2,1", seed=1)
+    gl.run(view, 800, 600, headless=True, frames=2)
+    net = view.model.net
+    point = np.array([0.5, -0.25], np.float32)
+    acts = net.forward(view.model.inputs(point), trace=True)
+    assert float(acts[0][2]) == pytest.approx(0.25)                    # x^2 of the point
+    assert view.neuron_tip(0, 2, acts, "mouse") == "input 3: x^2\n+0.250 for mouse"
+    tip = view.neuron_tip(1, 3, acts, "sample 4")
+    assert tip == f"neuron 4 of layer 1 (tanh), map h4\n{float(acts[1][3]):+.3f} for sample 4"
+    assert view.neuron_tip(3, 0, acts, "mouse").startswith("output neuron 1 (sigmoid)\n")

@@ -98,7 +98,10 @@ _QUARTER = {np.dtype(d): np.array(0.25, d) for d in (np.float32, np.float64)}
 
 
 def _sigmoid(z, out=None):
-    half = _HALF.get(getattr(z, "dtype", None), 0.5)
+    try:
+        half = _HALF[z.dtype]
+    except (AttributeError, KeyError):                   # a list, or another dtype
+        half = 0.5
     y = np.multiply(z, half, out=out)
     np.tanh(y, out=y)       # sigmoid(z) = (1 + tanh(z / 2)) / 2: no overflow for any z
     y *= half
@@ -184,12 +187,15 @@ _Work = namedtuple("_Work", "n z h d ones tiles one_over_n two_over_n")
 _REF_COUNTS = hasattr(sys, "getrefcount") and getattr(sys, "_is_gil_enabled", lambda: True)()
 
 
-def _ref_counts(grads):
-    """The reference counts of a gradient set (gws, gbs): the pair, both lists, the flat array
-    (every view refers to it) and each view."""
+def _ref_objects(grads):
+    """What of a gradient set (gws, gbs) a caller may hold: the pair, both lists, the flat
+    array (every view refers to it) and each view."""
     gws, gbs = grads
-    return (sys.getrefcount(grads), sys.getrefcount(gws), sys.getrefcount(gbs),
-            sys.getrefcount(gws.flat), *map(sys.getrefcount, gws), *map(sys.getrefcount, gbs))
+    return (grads, gws, gbs, gws.flat, *gws, *gbs)
+
+
+def _ref_counts(objects):
+    return tuple(map(sys.getrefcount, objects))
 
 
 _TILE = 1024      # elements of a bias repeated over rows, so adding it runs in long loops
@@ -499,15 +505,17 @@ class MLP:
                 entry = kept.pop(0)
             except IndexError:
                 break
-            free = _ref_counts(entry[0]) == entry[1]
+            free = _ref_counts(entry[2]) == entry[1]
             grads = entry[0]
             kept.append(entry)
             if free:
                 return grads
-        entry = [self._views(np.empty_like(self._flat)), None]
+        fresh = self._views(np.empty_like(self._flat))
         if not _REF_COUNTS:
-            return entry[0]
-        entry[1] = _ref_counts(entry[0])
+            return fresh
+        entry = [fresh, None, _ref_objects(fresh)]
+        del fresh
+        entry[1] = _ref_counts(entry[2])
         grads = entry[0]
         kept.append(entry)
         while len(kept) > 2:
@@ -1006,35 +1014,39 @@ def _loop(net, x, t, loss, opt, epochs, bs, shuffle, rng):
     grads = net._views(np.empty_like(net._flat))       # reused: each step overwrites it
     flat_step = opt._step_flat if (getattr(type(opt), "step", None) is _Optimizer.step
                                    and "step" not in getattr(opt, "__dict__", ())) else None
-    step, epoch = 0, 0
-    while epochs is None or epoch < epochs:
-        if shuffle and bs < n:
-            perm = rng.permutation(n)
-            xe, te = x[perm], t[perm]
-        else:
-            xe, te = x, t
-        for i in range(0, n, bs):
-            xb, tb = (xe, te) if bs >= n else (xe[i:i + bs], te[i:i + bs])
-            work = net._take_work(len(xb))
-            try:
-                cost, y = net._grads(xb, tb, loss, dropout_rng, grads, work)
-            finally:
-                net._give_work(work)
-            if not math.isfinite(cost):
-                net._flat[...] = last_good
-                raise _diverged(f"cost became {cost}", step, epoch, opt)
-            last_good[...] = net._flat
-            if flat_step is None:
-                opt.step(net, *grads)
+    step, epoch, work = 0, 0, None
+    try:
+        while epochs is None or epoch < epochs:
+            if shuffle and bs < n:
+                perm = rng.permutation(n)
+                xe, te = x[perm], t[perm]
             else:
-                flat_step(net, grads[0].flat)
-            if not (math.isfinite(np.add.reduce(net._flat))             # in float64 when
-                    or math.isfinite(net._flat.sum(dtype=np.float64))):  # float32's overflows
-                net._flat[...] = last_good
-                raise _diverged("its update made weights non-finite", step, epoch, opt)
-            yield Step(step, epoch, float(cost)), (tb, y)
-            step += 1
-        epoch += 1
+                xe, te = x, t
+            for i in range(0, n, bs):
+                xb, tb = (xe, te) if bs >= n else (xe[i:i + bs], te[i:i + bs])
+                if work is None or work.n != len(xb):
+                    if work is not None:
+                        net._give_work(work)
+                    work = net._take_work(len(xb))        # held while the loop runs on this size
+                cost, y = net._grads(xb, tb, loss, dropout_rng, grads, work)
+                if not math.isfinite(cost):
+                    net._flat[...] = last_good
+                    raise _diverged(f"cost became {cost}", step, epoch, opt)
+                last_good[...] = net._flat
+                if flat_step is None:
+                    opt.step(net, *grads)
+                else:
+                    flat_step(net, grads[0].flat)
+                if not (math.isfinite(np.add.reduce(net._flat))             # in float64 when
+                        or math.isfinite(net._flat.sum(dtype=np.float64))):  # float32's overflows
+                    net._flat[...] = last_good
+                    raise _diverged("its update made weights non-finite", step, epoch, opt)
+                yield Step(step, epoch, float(cost)), (tb, y)
+                step += 1
+            epoch += 1
+    finally:
+        if work is not None:
+            net._give_work(work)
 
 
 def _diverged(what, step, epoch, opt):

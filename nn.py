@@ -178,6 +178,7 @@ def _make_activation(name):
 
 INITS = ("xavier", "he", "uniform", "normal")
 LOSSES = ("mse", "ce")
+CE_OUTPUTS = ("softmax", "sigmoid")      # loss "ce": categorical, or binary per output
 
 
 _Work = namedtuple("_Work", "n z h d ones tiles one_over_n two_over_n")
@@ -214,14 +215,10 @@ def _add_rows(z, b, tile):
         z[full:] += b
 
 
-_CE_OUTPUTS = ("softmax", "sigmoid")     # loss "ce": categorical, or binary per output
-
-
 def _binary_ce(z, t):
     """Sum over samples and outputs of -t log sigmoid(z) - (1 - t) log(1 - sigmoid(z)), from z
     without overflow: max(z, 0) - z t + log(1 + exp(-|z|))."""
-    return (np.vdot(np.maximum(z, 0), np.ones_like(z)) - np.vdot(z, t)
-            + np.log1p(np.exp(-np.abs(z))).sum())
+    return np.maximum(z, 0).sum() - np.vdot(z, t) + np.log1p(np.exp(-np.abs(z))).sum()
 
 
 def _correct(y, t):
@@ -505,23 +502,22 @@ class MLP:
                 entry = kept.pop(0)
             except IndexError:
                 break
-            free = _ref_counts(entry[2]) == entry[1]
-            grads = entry[0]
+            objects, counts = entry
+            free = _ref_counts(objects) == counts
             kept.append(entry)
             if free:
-                return grads
-        fresh = self._views(np.empty_like(self._flat))
+                return objects[0]
+        grads = self._views(np.empty_like(self._flat))
         if not _REF_COUNTS:
-            return fresh
-        entry = [fresh, None, _ref_objects(fresh)]
-        del fresh
-        entry[1] = _ref_counts(entry[2])
-        grads = entry[0]
+            return grads
+        objects = _ref_objects(grads)
+        del grads                                # counted as held by the set alone
+        entry = [objects, _ref_counts(objects)]
         kept.append(entry)
         while len(kept) > 2:
             with contextlib.suppress(IndexError):
                 kept.pop(0)
-        return grads
+        return objects[0]
 
     def _take_work(self, n):
         """Work arrays for a batch of n samples: per layer the pre-activations z, the outputs h
@@ -646,7 +642,7 @@ class MLP:
                 or x.ndim != 2 or t.ndim != 2 or x.shape[1] != self._arch[0]
                 or t.shape[1] != self._arch[-1] or len(x) != len(t) or len(x) == 0
                 or not (x.flags.c_contiguous and t.flags.c_contiguous)
-                or not (loss == "mse" or loss == "ce" and self.acts[-1] in _CE_OUTPUTS)
+                or not (loss == "mse" or loss == "ce" and self.acts[-1] in CE_OUTPUTS)
                 or not (math.isfinite(np.vdot(x, x)) and math.isfinite(np.vdot(t, t)))):
             return None
         if loss == "ce":
@@ -656,7 +652,7 @@ class MLP:
     def _check_xt(self, x, t, loss, names=("x", "t")):
         if not isinstance(loss, str) or loss not in LOSSES:
             raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
-        if loss == "ce" and self.acts[-1] not in _CE_OUTPUTS:
+        if loss == "ce" and self.acts[-1] not in CE_OUTPUTS:
             raise ValueError(f"loss 'ce' needs out_act='softmax' or 'sigmoid', the net's "
                              f"out_act is {self.acts[-1]!r}")
         x, _ = self._check_x(x, names[0])

@@ -95,7 +95,7 @@ class Gym(Commands):
         if out_act == "softmax" and arch[-1] < 2:
             raise ValueError(f"--out-act softmax needs 2 or more outputs, the net has "
                              f"{arch[-1]}")
-        loss = s.loss or ("ce" if out_act in nn._CE_OUTPUTS and ds.classes else "mse")
+        loss = s.loss or ("ce" if out_act in nn.CE_OUTPUTS and ds.classes else "mse")
         if loaded is None:
             init = None if s.init == "default" else s.init
             net = nn.MLP(arch, act=s.acts if len(arch) > 2 else "tanh", out_act=out_act,

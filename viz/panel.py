@@ -167,7 +167,7 @@ class Panel:
         changed, i = imgui.combo("output", acts.index(out), acts)
         if changed:
             self.send("set", ("out_act", acts[i]))
-        losses = nn.LOSSES if out in ("softmax", "sigmoid") else ("mse",)
+        losses = nn.LOSSES if out in nn.CE_OUTPUTS else ("mse",)
         changed, i = imgui.combo("loss", losses.index(model.loss) if model.loss in losses
                                  else 0, losses)
         if changed:

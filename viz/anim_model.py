@@ -177,15 +177,13 @@ class Anim(Commands):
         """n training steps through nn.train (fewer if --steps ends first), then a curve
         point, the threshold and the probes."""
         self.owed = self._capped(n)
-        while self.owed:
-            self._pay(None)
+        self._pay(None)
 
     def settle(self):
         """Train what is still owed between two examples, record its point and go on to the
         next example (before a save, and when the run ends)."""
         if self.owed:
-            while self.owed:
-                self._pay(None)
+            self._pay(None)                              # no limit: all of it at once
             if self.example is self.ended:
                 self.new_example()
 

@@ -228,7 +228,8 @@ class GymView(gl.View):
             self.layer_maps.draw(p, b["maps"], highlight=highlight, enlarge=enlarge)
             self.draw_edge_tip(p)
             self.draw_map_tip(p, enlarge, acts)
-            self.draw_neuron_tip(p, acts, source)
+            if hover is not None and enlarge is None:          # over a disc, not a map
+                chrome.tooltip(p, self.mouse, self.neuron_tip(*hover, acts, source))
             message = self.message if self.time < self.message_until else None
             chrome.key_bar(p, b["help"], KEYS.bar(), message)
         if self.controls:
@@ -264,14 +265,6 @@ class GymView(gl.View):
         what = "activation over the input plane" if self.model.ds.plane else "input weights"
         chrome.tooltip(p, self.mouse, f"h{k + 1}: hidden neuron {k + 1}'s {what}\n"
                        f"{float(acts[1][k]):+.2f}: its activation for the probe input")
-
-    def draw_neuron_tip(self, p, acts, source):
-        """Over a disc of the diagram: which neuron it is and its value for the probe."""
-        if self.mouse is None:
-            return
-        hit = self.graph.neuron_at(self.model.net.arch, self.boxes["diagram"], *self.mouse)
-        if hit is not None:
-            chrome.tooltip(p, self.mouse, self.neuron_tip(*hit, acts, source))
 
     def neuron_tip(self, layer, i, acts, source):
         """The tooltip of neuron i of `layer` (0: the inputs): its name, then its value in

@@ -156,11 +156,11 @@ class LayerMaps:
             edges[highlight], widths[highlight] = (1.0, 0.85, 0.2), 2.0
         painter.frames(b + [-1, -1, 2, 2], edges, widths)
         widest = painter.text_width(f"h{len(b)} -0.00", 10) if len(b) else 0.0
-        values = self.probe is not None and len(b) and widest <= b[0][2]   # all or none fit
+        with_values = self.probe is not None and len(b) and widest <= b[0][2]   # all or none
         for i, (x, y, _, _) in enumerate(b if label_h else ()):  # too small: hover enlarges
             name = f"h{i + 1}"                          # name and value apart: both recur, so
             painter.text(name, x, y - label_h, size=10, color=TITLE)   # their layouts are
-            if values:                                                  # cached
+            if with_values:                                             # cached
                 painter.text(f"{self.probe[i]:+.2f}", x + painter.text_width(name + " ", 10),
                              y - label_h, size=10, color=TITLE)
         if enlarge is not None and 0 <= enlarge < len(self.values):

@@ -72,8 +72,8 @@ class Window(pyglet.window.Window):
         if self.hidden and not self._loop.closed:           # nobody sees it: train, don't draw
             now = time.perf_counter()
             self._scene.update(now - self._previous if self._previous else 1.0 / self._fps)
-            self._previous, end = now, time.perf_counter()
-            self._loop.work, self._loop.slack = end - now, self.events.pace.slack(end)
+            self._previous = now
+            self._busy(now)
             return
         now = self._start = time.perf_counter()
         fw, fh = self.get_framebuffer_size()
@@ -95,9 +95,14 @@ class Window(pyglet.window.Window):
     def flip(self):
         super().flip()
         if self._start is not None:
-            now = time.perf_counter()
-            self._loop.work, self._loop.slack = now - self._start, self.events.pace.slack(now)
+            self._busy(self._start)
             self._start = None
+
+    def _busy(self, start):
+        """Tell the App how long this frame kept the loop busy since `start`, and how early
+        it ends before the next is due."""
+        now = time.perf_counter()
+        self._loop.work, self._loop.slack = now - start, self.events.pace.slack(now)
 
     def on_hide(self):
         self.hidden = True

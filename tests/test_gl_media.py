@@ -1,5 +1,6 @@
 """viz/gl/media.py: PNG, GIF and MP4 files read back, atomic and streamed."""
 
+import os
 from pathlib import Path
 
 import imageio.v2 as iio2
@@ -7,6 +8,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 from glcheck import assert_close
+from helpers import ROOT
 from PIL import Image
 
 from viz import gl
@@ -109,3 +111,56 @@ def test_save_png_is_atomic(tmp_path, monkeypatch):
         gl.save_png(path, frames(2)[1])
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["shot.png"]
+
+
+RECORD_BESIDE_BLAS = """
+import threading, numpy as np
+from threadpoolctl import threadpool_limits
+from viz import gl
+
+done = threading.Event()
+def record():
+    for k in range(6):
+        with gl.Recorder(f"r{k}.{'gif' if k % 2 else 'mp4'}", fps=30) as rec:
+            for f in range(3):
+                rec.add(np.full((24, 32, 3), 60 * f, np.uint8))
+    done.set()
+
+a = np.random.default_rng(0).random((200, 200))
+with threadpool_limits(limits=2, user_api="blas"):
+    threading.Thread(target=record, daemon=True).start()
+    while not done.is_set():
+        a @ a
+print("recorded")
+"""
+
+
+def test_recording_beside_a_two_thread_blas_product_finishes(tmp_path):
+    """ffmpeg starts while the main thread multiplies with OpenBLAS on two threads. A start by
+    fork() with a pre-exec hook (as imageio-ffmpeg's write_frames does) hangs there, in
+    OpenBLAS's fork handler; the recorder's start does not."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, "-c", RECORD_BESIDE_BLAS], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert run.stdout.strip() == "recorded", run.stderr
+    for k in range(6):
+        path = tmp_path / f"r{k}.{'gif' if k % 2 else 'mp4'}"
+        assert iio.imread(path, index=None).shape[:3] == (3, 24, 32)
+
+
+def test_an_encoder_that_fails_is_reported_with_its_message(tmp_path, monkeypatch):
+    """ffmpeg refusing its arguments: the next add() or close() raises with ffmpeg's own
+    message (never blocking on the full queue), and no file is left at the path."""
+    command = gl.Recorder._command
+    monkeypatch.setattr(gl.Recorder, "_command",
+                        lambda self, tmp: [*command(self, tmp)[:-1], "-no-such-option", str(tmp)])
+    path = tmp_path / "a.gif"
+    rec = gl.Recorder(path, fps=30)
+    with pytest.raises(OSError, match="failed: OSError: ffmpeg exited with code .*no-such-opt"):
+        for f in frames(3 * gl.Recorder.QUEUE):
+            rec.add(f)
+        rec.close()
+    assert not path.exists() and list(tmp_path.iterdir()) == []

@@ -11,8 +11,12 @@ memory stays bounded however long it records, and close(wait=False) lets the cal
 drawing while the file is finished.
 """
 
+import contextlib
 import queue
+import subprocess
+import tempfile
 import threading
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -55,14 +59,14 @@ _GIF_FILTER = ("split[a][b];[a]palettegen=stats_mode=single[p];"
 
 
 class Recorder:
-    """Frames to a file: .gif and .mp4 through ffmpeg (imageio-ffmpeg; MP4 is libx264 yuv420p,
-    odd sizes padded to even, quality 1..10 as imageio-ffmpeg's, 7 is crf 15), or .png (keeps the
-    last frame). Frames go through a queue of at most QUEUE frames to a writer thread, so memory
-    is bounded and the encoder runs beside the caller. Every frame takes the first frame's size
-    (cropped or padded), so a window resized while recording still makes one valid file
-    (`refitted` counts such frames). The file appears, atomically, once the recorder is closed and
-    `done`. GIF delays below 1/GIF_MAX_FPS play unevenly, so above it every k-th frame is kept
-    with a k times longer delay: the GIF plays at the recorded speed."""
+    """Frames to a file: .gif and .mp4 through ffmpeg (imageio-ffmpeg's binary; MP4 is libx264
+    yuv420p, odd sizes padded to even, quality 1..10 as imageio-ffmpeg's, 7 is crf 15), or .png
+    (keeps the last frame). Frames go through a queue of at most QUEUE frames to a writer
+    thread, so memory is bounded and the encoder runs beside the caller. Every frame takes the
+    first frame's size (cropped or padded), so a window resized while recording still makes one
+    valid file (`refitted` counts such frames). The file appears, atomically, once the recorder
+    is closed and `done`. GIF delays below 1/GIF_MAX_FPS play unevenly, so above it every k-th
+    frame is kept with a k times longer delay: the GIF plays at the recorded speed."""
 
     GIF_MAX_FPS = 30
     QUEUE = 16
@@ -110,32 +114,50 @@ class Recorder:
             self._queue.put(np.ascontiguousarray(rgb))
         self.frames += 1
 
-    def _writer(self, tmp):
+    def _command(self, tmp):
+        """ffmpeg's arguments: raw RGB frames of the first frame's size on stdin, into `tmp`."""
         import imageio_ffmpeg
 
         h, w = self._size
         if self._kind == ".gif":
-            return imageio_ffmpeg.write_frames(
-                str(tmp), (w, h), fps=self.fps / self._every, codec="gif", pix_fmt_out="pal8",
-                quality=None, macro_block_size=1, ffmpeg_log_level="error",
-                output_params=["-filter_complex", _GIF_FILTER, "-f", "gif"])
-        return imageio_ffmpeg.write_frames(
-            str(tmp), (w + w % 2, h + h % 2), fps=self.fps, codec="libx264",
-            pix_fmt_out="yuv420p", quality=self.quality, macro_block_size=1,
-            ffmpeg_log_level="error", output_params=["-f", "mp4"])
+            fps, out = self.fps / self._every, ["-filter_complex", _GIF_FILTER, "-f", "gif"]
+        else:
+            w, h = w + w % 2, h + h % 2
+            crf = int((1 - self.quality / 10) * 51)
+            fps, out = self.fps, ["-vcodec", "libx264", "-pix_fmt", "yuv420p", "-crf", str(crf),
+                                  "-f", "mp4"]
+        rate = str(Fraction(fps).limit_denominator())
+        return [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-v", "error", "-f", "rawvideo",
+                "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-r", rate, "-i", "-", "-an", *out,
+                str(tmp)]
 
     def _write(self):
-        """The writer thread: frames from the queue into ffmpeg until None, then the rename."""
+        """The writer thread: frames from the queue into ffmpeg until None, then the rename.
+
+        ffmpeg starts in a session of its own, so a terminal's Ctrl-C leaves it to finish the
+        file. imageio-ffmpeg's write_frames would do that with a pre-exec hook (os.setpgrp),
+        which makes subprocess fork() rather than vfork(): a fork while another thread runs a
+        multi-threaded OpenBLAS product hangs in OpenBLAS's fork handler."""
         try:
-            with atomic_path(self.path) as tmp:
-                writer = self._writer(tmp)
-                writer.send(None)
-                while (rgb := self._queue.get()) is not None:
-                    if self._kind == ".mp4":
-                        h, w = rgb.shape[:2]
-                        rgb = np.pad(rgb, ((0, h % 2), (0, w % 2), (0, 0)), mode="edge")
-                    writer.send(rgb)
-                writer.close()
+            with atomic_path(self.path) as tmp, tempfile.TemporaryFile() as log:
+                proc = subprocess.Popen(self._command(tmp), stdin=subprocess.PIPE,
+                                        stdout=subprocess.DEVNULL, stderr=log,
+                                        start_new_session=True)
+                ended = False
+                try:
+                    while (rgb := self._queue.get()) is not None:
+                        if self._kind == ".mp4":
+                            h, w = rgb.shape[:2]
+                            rgb = np.pad(rgb, ((0, h % 2), (0, w % 2), (0, 0)), mode="edge")
+                        proc.stdin.write(rgb.data)
+                except BrokenPipeError:           # ffmpeg ended early: its log says why
+                    ended = True
+                with contextlib.suppress(BrokenPipeError):
+                    proc.stdin.close()
+                if proc.wait() != 0 or ended:
+                    log.seek(0)
+                    text = log.read().decode(errors="replace").strip()
+                    raise OSError(f"ffmpeg exited with code {proc.returncode}: {text}")
         except Exception as e:                    # reported through .error and close()
             self.error = f"{type(e).__name__}: {e}"
             while self._queue.get() is not None:  # let add() and close() go on

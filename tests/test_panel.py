@@ -30,7 +30,10 @@ def frame(v, n=1):
 def click(v, name, button=1):
     """Move onto the control `name`, press, a frame, let go, a frame (imgui acts on release)."""
     x, y, w, h = v.panel.rects[name]
-    cx, cy = x + w / 2, y + h / 2
+    click_at(v, x + w / 2, y + h / 2, button)
+
+
+def click_at(v, cx, cy, button=1):
     v.on_mouse_motion(cx, cy, 0, 0)
     frame(v)
     v.on_mouse_press(cx, cy, button, 0)
@@ -121,3 +124,20 @@ def test_show_test_data_is_offered_only_where_there_is_a_test_set(view):
     frame(view, 2)
     assert view.model.t_test is None and "show test data" not in view.panel.rects
     assert "discretize output" in view.panel.rects
+
+
+def test_the_dataset_list_shows_every_dataset_without_a_scroll(view):
+    """The list that opens under the dataset box is as tall as the datasets: a click on the
+    row where the last one ("wave") is drawn picks it (a list of imgui's default 8 rows would
+    hide it below a scroll, and the click would fall outside)."""
+    from imgui_bundle import imgui
+
+    from viz import data
+
+    click(view, "dataset")
+    x, y, w, h = view.panel.rects["dataset"]
+    row = imgui.get_text_line_height_with_spacing()
+    padding = imgui.get_style().window_padding.y
+    last = len(data.NAMES) - 1
+    click_at(view, x + w / 3, y + h + padding + (last + 0.5) * row)
+    assert data.NAMES[last] == "wave" and view.model.ds.name == "wave"

@@ -93,7 +93,8 @@ class Panel:
         s = model.settings
         names = list(data.NAMES) + (["csv"] if s.csv else [])
         current = names.index(model.ds.name) if model.ds.name in names else 0
-        changed, k = imgui.combo("dataset", current, names)
+        changed, k = imgui.combo("dataset", current, names, len(names))    # all, no scroll
+        self.mark("dataset")
         if changed and names[k] != "csv":
             self.send("data", names[k])
         if model.ds.plane and s.csv is None and model.ds.name != "image":

@@ -421,3 +421,19 @@ def test_a_neurons_tooltip_names_it_and_gives_its_value_for_the_probe():
     tip = view.neuron_tip(1, 3, acts, "sample 4")
     assert tip == f"neuron 4 of layer 1 (tanh), map h4\n{float(acts[1][3]):+.3f} for sample 4"
     assert view.neuron_tip(3, 0, acts, "mouse").startswith("output neuron 1 (sigmoid)\n")
+
+
+def test_the_adders_inputs_are_named_by_the_bits_they_carry():
+    """a0..a2 then b0..b2, a0 the lowest bit of a: each name checked against the column the
+    net is fed (sample k adds a = k // 8 and b = k % 8), and in the input's tooltip."""
+    view = gym(data="adder", seed=0)
+    gl.run(view, 800, 600, headless=True, frames=1)
+    m = view.model
+    names = m.input_names()
+    assert names == ["a0", "a1", "a2", "b0", "b1", "b2"]
+    k = np.arange(64)
+    for i, name in enumerate(names):
+        number = k // 8 if name[0] == "a" else k % 8
+        np.testing.assert_array_equal(m.x[:, i], (number >> int(name[1])) & 1)
+    acts = m.net.forward(m.x[5], trace=True)
+    assert view.neuron_tip(0, 3, acts, "sample 6").startswith("input 4: b0\n")

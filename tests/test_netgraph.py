@@ -183,3 +183,31 @@ def test_softmax_neurons_show_their_class_colours_and_thin_discs_keep_theirs(ctx
         cx, cy = centres[1][k]
         rgb = np.round(theme.colormap("diverging", acts[1][k], -1, 1) * 255)
         assert np.abs(img[int(cy), int(cx)] - rgb).max() <= 12, k
+
+
+@pytest.mark.parametrize("n_in,labelled", [(2, True), (40, False)])
+def test_input_names_stand_left_of_their_discs_when_there_is_room(ctx, painter, n_in, labelled):
+    """Each name is drawn at its disc's height, in the room label_room keeps left of the box;
+    none when the discs are closer than a line of text (40 inputs in 240 px)."""
+    rng = np.random.default_rng(0)
+    net = nn.MLP([n_in, 3, 1], act="tanh", seed=0)
+    acts = net.forward(rng.uniform(-1, 1, n_in), trace=True)
+    names = ["x^2" if i % 2 else "sin(pi x)" for i in range(n_in)]
+    room = netgraph.label_room(painter, names)
+    graph, box = netgraph.NetGraph(), (room, 0, W - room, H)
+    with_names = render(ctx, painter, lambda p: graph.draw(p, net, acts, box, input_names=names))
+    without = render(ctx, painter, lambda p: graph.draw(p, net, acts, box))
+    centres, radius = graph.layout(net.arch, box)
+    assert room >= painter.text_width("sin(pi x)", netgraph.LABEL_SIZE)
+    for (cx, cy), name in zip(centres[0], names):
+        right = int(cx - radius - netgraph.LABEL_GAP)
+        left = int(right - painter.text_width(name, netgraph.LABEL_SIZE))
+        rows = slice(int(cy) - 4, int(cy) + 5)
+        assert left >= 0
+        ink = with_names[rows, left:right + 1].max()
+        assert (ink > 150) == labelled, (name, ink)
+        assert without[rows, :right + 1].max() < 60                 # nothing there without
+        beyond = with_names[rows, :max(left - 2, 0)]
+        assert beyond.size == 0 or beyond.max() < 60                 # the name ends where said
+    if not labelled:
+        np.testing.assert_array_equal(with_names, without)

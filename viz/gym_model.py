@@ -76,6 +76,14 @@ class Gym(Commands):
     def n_in(self):
         return len(self.settings.features) if self.ds.plane else self.ds.n_in
 
+    def input_names(self):
+        """What each of the net's inputs is: the features (x, y, x^2, ...), or for the adder
+        the bits of a then b, a0 the lowest."""
+        if self.ds.plane:
+            return list(self.settings.features)
+        bits = self.ds.n_in // 2
+        return [f"{ab}{k}" for ab in "ab" for k in range(bits)]
+
     def make_net(self, loaded=None, what="--arch", arch=None):
         """A net for the dataset from the settings (or the loaded one); raises ValueError if
         the two do not fit."""

@@ -195,6 +195,8 @@ class GymView(gl.View):
     def draw(self, fbo, width, height):
         self.boxes = b = panels(width, height, self.controls)
         m = self.model
+        names = m.input_names()
+        b["diagram"] = layout.inset(b["diagram"], netgraph.label_room(self.painter, names), 0, 0, 0)
         net, ds = m.net, m.ds
         point, source = self.probe()
         acts = net.forward(m.inputs(point), trace=True)
@@ -212,7 +214,8 @@ class GymView(gl.View):
             if ds.plane and self.out_map.values.ndim == 2:      # one output: the map's colours
                 lo, hi, cmap = self.out_map.range
                 ranges[-1] = (lo, hi, cmap or ranges[-1][2])
-            self.graph.draw(p, net, acts, b["diagram"], hover=hover, ranges=ranges)
+            self.graph.draw(p, net, acts, b["diagram"], hover=hover, ranges=ranges,
+                            input_names=names)
             netgraph.draw_legend(p, b["graph"], net, ranges, self.colorbar)
             plot.cost_panel(p, b["cost"], m.curves, m.loss, ds.classes, m.t_test is not None,
                             self.log_scale)
@@ -270,10 +273,9 @@ class GymView(gl.View):
         """The tooltip of neuron i of `layer` (0: the inputs): its name, then its value in
         acts (the probe's forward trace) for `source`."""
         m = self.model
-        net, feats = m.net, m.settings.features
+        net, names = m.net, m.input_names()
         if layer == 0:
-            name = (f"input {i + 1}: {feats[i]}" if m.ds.plane and len(feats) == net.arch[0]
-                    else f"input {i + 1}")
+            name = f"input {i + 1}: {names[i]}" if len(names) == net.arch[0] else f"input {i + 1}"
         elif layer == len(net.arch) - 1:
             name = f"output neuron {i + 1} ({net.acts[-1]})"
         else:

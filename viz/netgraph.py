@@ -42,6 +42,8 @@ MIN_RADIUS = 2.5            # wide layers' discs overlap rather than shrink to d
 THIN = 4.0                  # discs smaller than this get a dark ring, so their colour shows
 BG_RING = (0.16, 0.16, 0.19)
 LABEL_SIZE = 11
+LABEL_COLOR = (0.75, 0.75, 0.8)
+LABEL_GAP = 4.0             # pixels between an input's name and its disc
 EDGE_REACH = 3.0            # pixels from a segment that still hover it
 
 
@@ -104,9 +106,11 @@ class NetGraph:
         k = int(np.argmin(dist))
         return (int(layer[k]), int(i[k]), int(j[k])) if dist[k] <= EDGE_REACH else None
 
-    def draw(self, painter, net, acts, box, hover=None, ranges=None):
+    def draw(self, painter, net, acts, box, hover=None, ranges=None, input_names=None):
         """Draw `net` with the probe's activations `acts` ([x, a_1, ..., a_L], 1-D each);
-        ranges: (lo, hi, cmap) per layer (default layer_ranges(net.acts, acts))."""
+        ranges: (lo, hi, cmap) per layer (default layer_ranges(net.acts, acts)); input_names:
+        a name beside each input disc, in the margin left of box (label_room) when the discs
+        are far enough apart for a line of text each."""
         centres, radius, edges = self._geometry_of(net.arch, box)
         self._edges(painter, edges, net.ws, radius, hover, 0.12)
         if ranges is None:
@@ -128,8 +132,14 @@ class NetGraph:
             label = f"{name} ({net.arch[l]})" if net.arch[l] > 12 else name
             if painter.text_width(label, LABEL_SIZE) > gap - 4:
                 label = name if painter.text_width(name, LABEL_SIZE) <= gap - 4 else name[:4]
-            painter.text(label, c[0, 0], y + 2, size=LABEL_SIZE, color=(0.75, 0.75, 0.8),
+            painter.text(label, c[0, 0], y + 2, size=LABEL_SIZE, color=LABEL_COLOR,
                          anchor="center")
+        inputs = centres[0]
+        if input_names is not None and len(input_names) == len(inputs) and (
+                len(inputs) == 1 or inputs[1, 1] - inputs[0, 1] >= LABEL_SIZE + 2):
+            for (cx, cy), name in zip(inputs, input_names):
+                painter.text(name, cx - radius - LABEL_GAP, cy, size=LABEL_SIZE,
+                             color=LABEL_COLOR, anchor="right", valign="middle")
 
     def draw_frame(self, painter, frame, box):
         """Draw a Frame (its arrays over the neurons drawn) in box: edges, discs, crosses, labels.
@@ -170,7 +180,7 @@ class NetGraph:
             if painter.text_width(label, LABEL_SIZE) > gap - 4:
                 label = label.split()[-1] if " " in label else label
             painter.text(label, c[:, 0].mean(), box[1] + 2, size=LABEL_SIZE,
-                         color=(0.75, 0.75, 0.8), anchor="center")
+                         color=LABEL_COLOR, anchor="center")
         return centres, radius
 
     def _edges(self, painter, edges, ws, radius, hover, base, hues=None, glow=None,
@@ -249,6 +259,11 @@ class Frame:
 def class_shades(p):
     """Softmax outputs p (k,) as their class colours, darker the less probable."""
     return theme.class_colors(len(p)) * (0.25 + 0.75 * np.clip(np.nan_to_num(p), 0, 1))[:, None]
+
+
+def label_room(painter, names):
+    """Pixels a diagram's box leaves at its left for `names` beside the input discs."""
+    return max((painter.text_width(n, LABEL_SIZE) for n in names), default=0.0) + LABEL_GAP
 
 
 def capacity(box):

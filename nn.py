@@ -217,8 +217,12 @@ def _add_rows(z, b, tile):
 
 def _binary_ce(z, t):
     """Sum over samples and outputs of -t log sigmoid(z) - (1 - t) log(1 - sigmoid(z)), from z
-    without overflow: max(z, 0) - z t + log(1 + exp(-|z|))."""
-    return np.maximum(z, 0).sum() - np.vdot(z, t) + np.log1p(np.exp(-np.abs(z))).sum()
+    without overflow: max(z, 0) - z t + log(1 + exp(-|z|)), each term >= 0 as it is summed (sums
+    of max(z, 0) and z t apart cancel: a net that is sure and right would cost below zero)."""
+    terms = np.maximum(z, 0)
+    terms -= z * t
+    terms += np.log1p(np.exp(-np.abs(z)))
+    return terms.sum()
 
 
 def _correct(y, t):

@@ -5,7 +5,7 @@ import pytest
 
 import nn
 from viz import data, session
-from viz.gym_model import EXPLODED, Gym
+from viz.gym_model import EXPLODED, SOLVED, Gym
 from viz.gym_settings import FEATURES, Config, default_lr
 
 
@@ -89,9 +89,22 @@ def test_added_and_removed_points_are_what_it_trains_on():
 def test_an_exploding_cost_pauses_like_a_divergence():
     m = Gym(Config(data="wave", out_act="linear", opt="sgd", lr=0.05, seed=0))
     m.record_point()
-    m.best = m.curves.last("train") / (10 * EXPLODED)          # as if it had been far lower
+    m.best = SOLVED / 100                                      # as if it had been solved
+    m.net.ws[-1] *= 1e5                                        # outputs blown up: cost ~1e10
     m.record_point()
+    assert m.curves.last("train") > EXPLODED * SOLVED
     assert m.paused and m.opt.lr == 0.025 and "diverged" in m.notice[0]
+
+
+def test_a_solved_tasks_cost_spiking_back_up_keeps_training():
+    """From a best of 1e-9 (the spiral solved), a cost back at a fresh net's 0.7 is a spike of
+    Adam's, far from EXPLODED times SOLVED: training goes on. (It paused when the best had
+    been compared as it was: a float32 cross-entropy once summed to -1.7e-7 here.)"""
+    m = Gym(Config(data="spiral", seed=0))
+    m.best = 1e-9
+    m.record_point()
+    assert 0.3 < m.curves.last("train") < 1.0 and not m.paused
+    assert m.train(steps=3) == 3 and m.step == 3
 
 
 def test_regenerate_draws_new_samples_of_the_same_dataset():

@@ -122,6 +122,22 @@ def test_ce_of_a_sigmoid_output_is_binary_cross_entropy_per_output():
         sure.cost([[1.0]], [[2.0]], "ce")
 
 
+def test_binary_ce_of_a_sure_and_right_float32_net_is_its_small_positive_cost():
+    """A float32 net sure of 400 points and right about them (logits 15..40 of the targets'
+    sign): its ce is log(1 + exp(-|z|)) summed in float64 (about 1e-8 per point), to float32
+    precision, and never below zero (summing max(z, 0) and z t apart cancelled to 100x it,
+    and below zero for some sets)."""
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        z = (rng.uniform(15, 40, (400, 1)) * rng.choice([-1, 1], (400, 1))).astype(np.float32)
+        net = nn.MLP([1, 1], out_act="sigmoid", dtype=np.float32)
+        net.ws[0], net.bs[0] = [[1.0]], [0.0]
+        t = (z > 0).astype(np.float32)
+        want = np.log1p(np.exp(-np.abs(z.astype(np.float64)))).mean()
+        got = net.cost(z, t, "ce")
+        assert got > 0 and got == pytest.approx(want, rel=1e-4), (seed, got, want)
+
+
 def test_ce_is_stable_for_huge_logits():
     net = nn.MLP([1, 2], out_act="softmax", dtype=np.float64)
     net.ws[0] = [[1000.0, -1000.0]]

@@ -23,7 +23,9 @@ from viz import cli, data, plot, session
 from viz.commands import Commands
 from viz.gym_settings import DATA_SETTINGS, FEATURES, MAX_LAYERS, MAX_NEURONS, Settings
 
-EXPLODED = 1e6        # a cost this many times the best since the start counts as diverged
+EXPLODED = 1e6        # a cost this many times the best since the start counts as diverged,
+SOLVED = 1e-3         # a best below this counting as this: from a solved task's 1e-8, a spike
+                      # to 0.1 is a spike, not a divergence
 
 
 class Gym(Commands):
@@ -166,7 +168,8 @@ class Gym(Commands):
 
     def train(self, budget=None, steps=None):
         """Advance training for `steps` steps or `budget` seconds (at least one step); returns
-        the number of steps. A divergence, or a cost EXPLODED times the best so far, pauses
+        the number of steps. A divergence, or a cost EXPLODED times the best so far (at least
+        SOLVED), pauses
         with the last finite weights and halves the learning rate."""
         start, done = time.perf_counter(), 0
         l1 = self.settings.l1 * self.opt.lr
@@ -208,7 +211,7 @@ class Gym(Commands):
                                       "test acc": tacc})
         if math.isfinite(train):
             self.best = min(self.best, train)
-        if train > EXPLODED * max(self.best, 1e-12) and not self.paused:
+        if train > EXPLODED * max(self.best, SOLVED) and not self.paused:
             self.diverged()
 
     def say(self, text, seconds=3.0):

@@ -1,6 +1,8 @@
 """viz/gl/media.py: PNG, GIF and MP4 files read back, atomic and streamed."""
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import imageio.v2 as iio2
@@ -136,12 +138,9 @@ print("recorded")
 
 
 def test_recording_beside_a_two_thread_blas_product_finishes(tmp_path):
-    """ffmpeg starts while the main thread multiplies with OpenBLAS on two threads. A start by
-    fork() with a pre-exec hook (as imageio-ffmpeg's write_frames does) hangs there, in
-    OpenBLAS's fork handler; the recorder's start does not."""
-    import subprocess
-    import sys
-
+    """ffmpeg starts while the main thread multiplies with OpenBLAS (numpy's BLAS on Linux) on
+    two threads. A start by fork() with a pre-exec hook (as imageio-ffmpeg's write_frames
+    does) hangs there, in OpenBLAS's fork handler; the recorder's start does not."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run([sys.executable, "-c", RECORD_BESIDE_BLAS], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=60)
@@ -162,5 +161,21 @@ def test_an_encoder_that_fails_is_reported_with_its_message(tmp_path, monkeypatc
     with pytest.raises(OSError, match="failed: OSError: ffmpeg exited with code .*no-such-opt"):
         for f in frames(3 * gl.Recorder.QUEUE):
             rec.add(f)
+        rec.close()
+    assert not path.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_an_encoder_that_stops_reading_midway_is_reported(tmp_path, monkeypatch):
+    """ffmpeg told to end after 2 frames exits 0 and closes its input while 20 more are sent:
+    that is a failure too (the file would lack them), said as such, and no file is left."""
+    command = gl.Recorder._command
+    monkeypatch.setattr(gl.Recorder, "_command",
+                        lambda self, tmp: [*command(self, tmp)[:-1], "-frames:v", "2", str(tmp)])
+    path = tmp_path / "a.mp4"
+    rec = gl.Recorder(path, fps=30)
+    frame = np.zeros((240, 320, 3), np.uint8)                  # 230 kB: past any pipe buffer
+    with pytest.raises(OSError, match="failed: OSError: ffmpeg stopped reading frames"):
+        for _ in range(22):
+            rec.add(frame)
         rec.close()
     assert not path.exists() and list(tmp_path.iterdir()) == []

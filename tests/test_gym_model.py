@@ -97,9 +97,8 @@ def test_an_exploding_cost_pauses_like_a_divergence():
 
 
 def test_a_solved_tasks_cost_spiking_back_up_keeps_training():
-    """From a best of 1e-9 (the spiral solved), a cost back at a fresh net's 0.7 is a spike of
-    Adam's, far from EXPLODED times SOLVED: training goes on. (It paused when the best had
-    been compared as it was: a float32 cross-entropy once summed to -1.7e-7 here.)"""
+    """From a best of 1e-9 (the spiral solved), a cost back at a fresh net's 0.7 is a spike,
+    far from EXPLODED times SOLVED: training goes on."""
     m = Gym(Config(data="spiral", seed=0))
     m.best = 1e-9
     m.record_point()

@@ -193,17 +193,18 @@ def test_input_names_stand_left_of_their_discs_when_there_is_room(ctx, painter, 
     net = nn.MLP([n_in, 3, 1], act="tanh", seed=0)
     acts = net.forward(rng.uniform(-1, 1, n_in), trace=True)
     names = ["x^2" if i % 2 else "sin(pi x)" for i in range(n_in)]
-    room = netgraph.label_room(painter, names)
-    graph, box = netgraph.NetGraph(), (room, 0, W - room, H)
+    graph = netgraph.NetGraph()
+    room = graph.label_room(painter, net.arch, (0, 0, W, H), names)
+    box = (room, 0, W - room, H)
+    assert graph.names_fit(net.arch, box, names) == labelled
     with_names = render(ctx, painter, lambda p: graph.draw(p, net, acts, box, input_names=names))
     without = render(ctx, painter, lambda p: graph.draw(p, net, acts, box))
     centres, radius = graph.layout(net.arch, box)
-    assert room >= painter.text_width("sin(pi x)", netgraph.LABEL_SIZE)
+    assert room >= painter.text_width("sin(pi x)", netgraph.LABEL_SIZE) if labelled else room == 0
     for (cx, cy), name in zip(centres[0], names):
         right = int(cx - radius - netgraph.LABEL_GAP)
-        left = int(right - painter.text_width(name, netgraph.LABEL_SIZE))
+        left = max(int(right - painter.text_width(name, netgraph.LABEL_SIZE)), 0)
         rows = slice(int(cy) - 4, int(cy) + 5)
-        assert left >= 0
         ink = with_names[rows, left:right + 1].max()
         assert (ink > 150) == labelled, (name, ink)
         assert without[rows, :right + 1].max() < 60                 # nothing there without

@@ -124,9 +124,9 @@ def test_ce_of_a_sigmoid_output_is_binary_cross_entropy_per_output():
 
 def test_binary_ce_of_a_sure_and_right_float32_net_is_its_small_positive_cost():
     """A float32 net sure of 400 points and right about them (logits 15..40 of the targets'
-    sign): its ce is log(1 + exp(-|z|)) summed in float64 (about 1e-8 per point), to float32
-    precision, and never below zero (summing max(z, 0) and z t apart cancelled to 100x it,
-    and below zero for some sets)."""
+    sign): its ce is the mean of log(1 + exp(-|z|)) (about 1e-8 per point) to float32
+    precision, and above zero. Sums of max(z, 0) and of z t taken apart cancel to far more
+    than that, of either sign."""
     for seed in range(5):
         rng = np.random.default_rng(seed)
         z = (rng.uniform(15, 40, (400, 1)) * rng.choice([-1, 1], (400, 1))).astype(np.float32)

@@ -23,9 +23,9 @@ from viz import cli, data, plot, session
 from viz.commands import Commands
 from viz.gym_settings import DATA_SETTINGS, FEATURES, MAX_LAYERS, MAX_NEURONS, Settings
 
-EXPLODED = 1e6        # a cost this many times the best since the start counts as diverged,
-SOLVED = 1e-3         # a best below this counting as this: from a solved task's 1e-8, a spike
-                      # to 0.1 is a spike, not a divergence
+EXPLODED = 1e6        # a cost this many times the best since the start counts as diverged
+SOLVED = 1e-3         # the best, for that test, is at least this: a solved task's spike from
+                      # 1e-8 to 0.1 is not a divergence
 
 
 class Gym(Commands):
@@ -79,8 +79,9 @@ class Gym(Commands):
         return len(self.settings.features) if self.ds.plane else self.ds.n_in
 
     def input_names(self):
-        """What each of the net's inputs is: the features (x, y, x^2, ...), or for the adder
-        the bits of a then b, a0 the lowest."""
+        """What each of the net's inputs is: the features (x, y, x^2, ...) of a task on the
+        plane, or the bits of a then b, a0 the lowest, of the adder (the one task whose inputs
+        are not a plane)."""
         if self.ds.plane:
             return list(self.settings.features)
         bits = self.ds.n_in // 2
@@ -168,9 +169,8 @@ class Gym(Commands):
 
     def train(self, budget=None, steps=None):
         """Advance training for `steps` steps or `budget` seconds (at least one step); returns
-        the number of steps. A divergence, or a cost EXPLODED times the best so far (at least
-        SOLVED), pauses
-        with the last finite weights and halves the learning rate."""
+        the number of steps. A divergence, or a cost EXPLODED times the best so far (taken as
+        at least SOLVED), pauses with the last finite weights and halves the learning rate."""
         start, done = time.perf_counter(), 0
         l1 = self.settings.l1 * self.opt.lr
         try:

@@ -198,7 +198,8 @@ class GymView(gl.View):
         self.boxes = b = panels(width, height, self.controls)
         m = self.model
         names = m.input_names()
-        b["diagram"] = layout.inset(b["diagram"], netgraph.label_room(self.painter, names), 0, 0, 0)
+        room = self.graph.label_room(self.painter, m.net.arch, b["diagram"], names)
+        b["diagram"] = layout.inset(b["diagram"], room, 0, 0, 0)
         net, ds = m.net, m.ds
         point, source = self.probe()
         acts = net.forward(m.inputs(point), trace=True)

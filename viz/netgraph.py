@@ -106,11 +106,25 @@ class NetGraph:
         k = int(np.argmin(dist))
         return (int(layer[k]), int(i[k]), int(j[k])) if dist[k] <= EDGE_REACH else None
 
+    def names_fit(self, arch, box, names):
+        """Whether `names` (one per input) go beside the input discs: the discs are a line of
+        text apart (their spacing depends on the box's height only)."""
+        inputs = self.layout(arch, box)[0][0]
+        return names is not None and len(names) == len(inputs) and (
+            len(inputs) == 1 or inputs[1, 1] - inputs[0, 1] >= LABEL_SIZE + 2)
+
+    def label_room(self, painter, arch, box, names):
+        """Pixels the box leaves at its left for `names` beside the input discs (0 when they
+        would not be drawn)."""
+        if not self.names_fit(arch, box, names):
+            return 0.0
+        return max(painter.text_width(n, LABEL_SIZE) for n in names) + LABEL_GAP
+
     def draw(self, painter, net, acts, box, hover=None, ranges=None, input_names=None):
         """Draw `net` with the probe's activations `acts` ([x, a_1, ..., a_L], 1-D each);
         ranges: (lo, hi, cmap) per layer (default layer_ranges(net.acts, acts)); input_names:
-        a name beside each input disc, in the margin left of box (label_room) when the discs
-        are far enough apart for a line of text each."""
+        a name beside each input disc, in the margin left of box (label_room), where they fit
+        (names_fit)."""
         centres, radius, edges = self._geometry_of(net.arch, box)
         self._edges(painter, edges, net.ws, radius, hover, 0.12)
         if ranges is None:
@@ -134,10 +148,8 @@ class NetGraph:
                 label = name if painter.text_width(name, LABEL_SIZE) <= gap - 4 else name[:4]
             painter.text(label, c[0, 0], y + 2, size=LABEL_SIZE, color=LABEL_COLOR,
                          anchor="center")
-        inputs = centres[0]
-        if input_names is not None and len(input_names) == len(inputs) and (
-                len(inputs) == 1 or inputs[1, 1] - inputs[0, 1] >= LABEL_SIZE + 2):
-            for (cx, cy), name in zip(inputs, input_names):
+        if self.names_fit(net.arch, box, input_names):
+            for (cx, cy), name in zip(centres[0], input_names):
                 painter.text(name, cx - radius - LABEL_GAP, cy, size=LABEL_SIZE,
                              color=LABEL_COLOR, anchor="right", valign="middle")
 
@@ -259,11 +271,6 @@ class Frame:
 def class_shades(p):
     """Softmax outputs p (k,) as their class colours, darker the less probable."""
     return theme.class_colors(len(p)) * (0.25 + 0.75 * np.clip(np.nan_to_num(p), 0, 1))[:, None]
-
-
-def label_room(painter, names):
-    """Pixels a diagram's box leaves at its left for `names` beside the input discs."""
-    return max((painter.text_width(n, LABEL_SIZE) for n in names), default=0.0) + LABEL_GAP
 
 
 def capacity(box):

@@ -14,6 +14,7 @@ drawing while the file is finished.
 import contextlib
 import queue
 import subprocess
+import sys
 import tempfile
 import threading
 from fractions import Fraction
@@ -40,6 +41,18 @@ def save_png(path, rgb):
     rgb = _check_rgb(rgb)
     with atomic_path(path) as tmp:
         Image.fromarray(rgb).save(tmp, format="PNG")
+
+
+def _even(rgb):
+    """rgb with its last row / column repeated where its height / width is odd (yuv420p, MP4's
+    pixel format, stores colour at half the height and width)."""
+    h, w = rgb.shape[:2]
+    return np.pad(rgb, ((0, h % 2), (0, w % 2), (0, 0)), mode="edge") if h % 2 or w % 2 else rgb
+
+
+# ffmpeg in a process group of its own, so a Ctrl-C in the terminal leaves it to finish the file
+_DETACHED = (dict(creationflags=subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW)
+             if sys.platform == "win32" else dict(start_new_session=True))
 
 
 def fit_frame(rgb, size):
@@ -132,38 +145,45 @@ class Recorder:
                 str(tmp)]
 
     def _write(self):
-        """The writer thread: frames from the queue into ffmpeg until None, then the rename.
-
-        ffmpeg starts in a session of its own, so a terminal's Ctrl-C leaves it to finish the
-        file. imageio-ffmpeg's write_frames would do that with a pre-exec hook (os.setpgrp),
-        which makes subprocess fork() rather than vfork(): a fork while another thread runs a
-        multi-threaded OpenBLAS product hangs in OpenBLAS's fork handler."""
+        """The writer thread: frames from the queue into ffmpeg until None, then the rename."""
         try:
             with atomic_path(self.path) as tmp, tempfile.TemporaryFile() as log:
-                proc = subprocess.Popen(self._command(tmp), stdin=subprocess.PIPE,
-                                        stdout=subprocess.DEVNULL, stderr=log,
-                                        start_new_session=True)
-                ended = False
-                try:
-                    while (rgb := self._queue.get()) is not None:
-                        if self._kind == ".mp4":
-                            h, w = rgb.shape[:2]
-                            rgb = np.pad(rgb, ((0, h % 2), (0, w % 2), (0, 0)), mode="edge")
-                        proc.stdin.write(rgb.data)
-                except BrokenPipeError:           # ffmpeg ended early: its log says why
-                    ended = True
-                with contextlib.suppress(BrokenPipeError):
-                    proc.stdin.close()
-                if proc.wait() != 0 or ended:
-                    log.seek(0)
-                    text = log.read().decode(errors="replace").strip()
-                    raise OSError(f"ffmpeg exited with code {proc.returncode}: {text}")
+                self._encode(tmp, log)
         except Exception as e:                    # reported through .error and close()
             self.error = f"{type(e).__name__}: {e}"
             while self._queue.get() is not None:  # let add() and close() go on
                 pass
         finally:
             self._finished.set()
+
+    def _encode(self, tmp, log):
+        """ffmpeg on the queue's frames into `tmp`, its messages into `log`; OSError with them
+        if it fails or stops reading before the last frame.
+
+        ffmpeg runs detached from the terminal (_DETACHED), so a Ctrl-C leaves it to finish the
+        file. imageio-ffmpeg's write_frames does that with a pre-exec hook (os.setpgrp), which
+        makes subprocess on Linux fork() rather than vfork(): a fork while another thread runs
+        a multi-threaded OpenBLAS product hangs in OpenBLAS's fork handler."""
+        proc = subprocess.Popen(self._command(tmp), stdin=subprocess.PIPE,
+                                stdout=subprocess.DEVNULL, stderr=log, **_DETACHED)
+        stopped = False
+        try:
+            while (rgb := self._queue.get()) is not None:
+                proc.stdin.write((_even(rgb) if self._kind == ".mp4" else rgb).data)
+        except OSError:                           # ffmpeg stopped reading: its log says why
+            stopped = True
+        except BaseException:
+            proc.kill()
+            raise
+        finally:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
+            code = proc.wait()
+        if code != 0 or stopped:
+            log.seek(0)
+            text = log.read().decode(errors="replace").strip()
+            what = f"exited with code {code}" if code != 0 else "stopped reading frames"
+            raise OSError(f"ffmpeg {what}" + (f": {text}" if text else ""))
 
     @property
     def done(self):

@@ -179,3 +179,33 @@ def test_an_encoder_that_stops_reading_midway_is_reported(tmp_path, monkeypatch)
             rec.add(frame)
         rec.close()
     assert not path.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_gif_on_the_first_frames_palette_keeps_the_frames_and_stores_what_changed(tmp_path):
+    """A window-like recording: a still background of more colours than a palette holds (a 2-D
+    colour ramp) and one small square that moves over it in one of them. Palettes of their own
+    differ from frame to frame, so every pixel is stored again; with the first frame's palette
+    every frame reads back about as close, and the file, which stores only the changed
+    rectangle of each frame, is under a third of the size."""
+    h, w = 120, 160
+    y, x = np.mgrid[0:h, 0:w]
+    background = np.stack([x * 255 / w, y * 255 / h, (x + y) * 255 / (w + h)], 2).astype(np.uint8)
+    shots = []
+    for k in range(20):
+        f = background.copy()
+        f[40:60, 5 * k:5 * k + 20] = background[5, 7 * k]           # a colour of the ramp
+        shots.append(f)
+    errors, sizes = {}, {}
+    for palette in ("each", "first"):
+        path = tmp_path / f"{palette}.gif"
+        with gl.Recorder(path, fps=30, palette=palette) as rec:
+            for f in shots:
+                rec.add(f)
+        back = iio.imread(path, index=None)[..., :3].astype(int)
+        assert back.shape == (20, h, w, 3)
+        errors[palette] = np.abs(back - np.array(shots, int)).mean(axis=(1, 2, 3)).max()
+        sizes[palette] = path.stat().st_size
+    assert errors["first"] < 6 and errors["first"] < errors["each"] + 2, errors
+    assert sizes["first"] < sizes["each"] / 3, sizes
+    with pytest.raises(ValueError, match=r"palette must be one of \('each', 'first'\), got 'one'"):
+        gl.Recorder(tmp_path / "x.gif", palette="one")

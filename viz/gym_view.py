@@ -80,6 +80,7 @@ class GymView(gl.View):
     """Draws a Gym every frame and turns keys and the mouse into its commands."""
 
     min_size = MIN_SIZE
+    gif_palette = "first"       # the colorbars hold every colour the panels take
 
     def __init__(self, model, controls=True):
         self.model = model

@@ -94,10 +94,12 @@ class View:
 
     depth: True for a view that depth-tests (its framebuffer gets a depth buffer).
     min_size: (w, h) below which a window cannot be resized, or None.
+    gif_palette: the palette its GIFs take (Recorder's palette: "each" frame's, or "first").
     ctx, app: the moderngl context and the App handle, set before setup() is called."""
 
     depth = False
     min_size = None           # (w, h): a window cannot be made smaller
+    gif_palette = "each"
     ctx = None
     app = None
 
@@ -223,7 +225,8 @@ class App:
             return False
         if path is None:
             raise ValueError("path is needed to start recording, got None")
-        self._recorder = Recorder(path, fps=self.target_fps)
+        palette = self.view.gif_palette if self.view is not None else "each"
+        self._recorder = Recorder(path, fps=self.target_fps, palette=palette)
         return True
 
     @property

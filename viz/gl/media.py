@@ -66,9 +66,14 @@ def fit_frame(rgb, size):
     return out
 
 
-# Per-frame palettes: a GIF stream can't wait for the whole recording to choose one palette.
-_GIF_FILTER = ("split[a][b];[a]palettegen=stats_mode=single[p];"
-               "[b][p]paletteuse=new=1:dither=bayer:bayer_scale=3")
+# A GIF stream can't wait for the whole recording to choose one palette: it takes each frame's
+# own, or the first frame's for all (then a frame stores only the rectangle that changed).
+_GIF_FILTERS = {
+    "each": ("split[a][b];[a]palettegen=stats_mode=single[p];"
+             "[b][p]paletteuse=new=1:dither=bayer:bayer_scale=3"),
+    "first": ("split[a][b];[a]trim=end_frame=1,palettegen[p];"
+              "[b][p]paletteuse=dither=bayer:bayer_scale=3:diff_mode=rectangle"),
+}
 
 
 class Recorder:
@@ -79,16 +84,23 @@ class Recorder:
     first frame's size (cropped or padded), so a window resized while recording still makes one
     valid file (`refitted` counts such frames). The file appears, atomically, once the recorder
     is closed and `done`. GIF delays below 1/GIF_MAX_FPS play unevenly, so above it every k-th
-    frame is kept with a k times longer delay: the GIF plays at the recorded speed."""
+    frame is kept with a k times longer delay: the GIF plays at the recorded speed.
+
+    palette (GIF): "each" frame its own, for pictures whose colours change (a chaotic net's
+    neurons as RGB); "first", the first frame's for all, for a window whose colours stay (the
+    gym's colorbars hold every colour its maps take): a third of the size or less."""
 
     GIF_MAX_FPS = 30
     QUEUE = 16
     SUFFIXES = (".gif", ".mp4", ".png")
 
-    def __init__(self, path, fps=30, quality=7):
+    def __init__(self, path, fps=30, quality=7, palette="each"):
         self.path = Path(path).absolute()
         if self.path.suffix.lower() not in self.SUFFIXES:
             raise ValueError(f"path must end in one of {self.SUFFIXES}, got {str(path)!r}")
+        if palette not in _GIF_FILTERS:
+            raise ValueError(f"palette must be one of {tuple(_GIF_FILTERS)}, got {palette!r}")
+        self.palette = palette
         if not fps > 0:
             raise ValueError(f"fps must be > 0, got {fps}")
         if not self.path.parent.is_dir():
@@ -133,7 +145,8 @@ class Recorder:
 
         h, w = self._size
         if self._kind == ".gif":
-            fps, out = self.fps / self._every, ["-filter_complex", _GIF_FILTER, "-f", "gif"]
+            fps, out = self.fps / self._every, ["-filter_complex", _GIF_FILTERS[self.palette],
+                                              "-f", "gif"]
         else:
             w, h = w + w % 2, h + h % 2
             crf = int((1 - self.quality / 10) * 51)

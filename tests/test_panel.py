@@ -139,5 +139,13 @@ def test_the_dataset_list_shows_every_dataset_without_a_scroll(view):
     row = imgui.get_text_line_height_with_spacing()
     padding = imgui.get_style().window_padding.y
     last = len(data.NAMES) - 1
+    frame(view)
+    img = gl.read_rgb(view.fbo).astype(int)
+    top, bottom = int(y + h + 2), int(y + h + padding + len(data.NAMES) * row)
+    gaps = img[top:bottom, int(x + 75):int(x + 105)]          # the list, right of its names
+    c = imgui.get_style().color_(imgui.Col_.popup_bg)
+    popup = np.round(np.array([c.x, c.y, c.z]) * 255)
+    share = (np.abs(gaps - popup).max(axis=2) <= 1).mean()
+    assert share > 0.85, share                      # opaque: the controls under it don't show
     click_at(view, x + w / 3, y + h + padding + (last + 0.5) * row)
     assert data.NAMES[last] == "wave" and view.model.ds.name == "wave"

@@ -36,6 +36,8 @@ class Gui:
         style = imgui.get_style()
         style.window_rounding = style.frame_rounding = 2.0
         style.item_spacing = (6.0, 4.0)
+        popup = style.color_(imgui.Col_.popup_bg)        # lists opened over controls hide them
+        style.set_color_(imgui.Col_.popup_bg, imgui.ImVec4(popup.x, popup.y, popup.z, 1.0))
         self._renderer = ModernGLRenderer(ctx=ctx, display_size=(800, 600))
 
     def _io(self):

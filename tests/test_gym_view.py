@@ -437,3 +437,20 @@ def test_the_adders_inputs_are_named_by_the_bits_they_carry():
         np.testing.assert_array_equal(m.x[:, i], (number >> int(name[1])) & 1)
     acts = m.net.forward(m.x[5], trace=True)
     assert view.neuron_tip(0, 3, acts, "sample 6").startswith("input 4: b0\n")
+    assert m.sample_name(27) == "3 + 3" and m.sample_name(5) == "0 + 5"       # rows 27, 5
+    np.testing.assert_array_equal(m.x[27], [1, 1, 0, 1, 1, 0])
+
+
+def test_the_diagrams_title_keeps_its_wording_while_the_samples_take_turns():
+    """A width where "... for sample 7" fits but "... for sample 399" (the last of 400) does
+    not: every sample gets the short wording, so the title keeps its words as they turn."""
+    view = gym(data="spiral", seed=0)
+    gl.run(view, 800, 600, headless=True, frames=1)
+    p, n = view.painter, len(view.model.points()[0])
+    assert n == 400
+    width = p.text_width("network, colored by activation for sample 7", 12) + 1
+    assert view.graph_title(p, "sample 7", width) == "network, sample 7"
+    assert view.graph_title(p, "sample 399", width) == "network, sample 399"
+    wide = p.text_width("network 2-16-16-1, colored by activation for sample 399", 12)
+    title = view.graph_title(p, "mouse", wide)
+    assert title == "network 2-16-16-1, colored by activation for mouse"

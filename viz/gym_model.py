@@ -365,6 +365,13 @@ class Gym(Commands):
         """The training points shown and trained on: (x (n, 2), labels)."""
         return self.edits if self.edits is not None else (self.ds.x, self.ds.labels)
 
+    def sample_name(self, i):
+        """How training sample i is named: by its index, or on the adder by the sum it is."""
+        if self.ds.name == "adder":
+            a, b = divmod(i, 1 << (self.ds.n_in // 2))                 # data.adder's order
+            return f"{a} + {b}"
+        return f"sample {i}"
+
     def probe_sample(self, seconds, period):
         """The training sample shown at time `seconds`, one per `period`: (x, its index)."""
         xs = self.points()[0]

@@ -152,7 +152,7 @@ class GymView(gl.View):
             if p is not None:
                 return p, "mouse"
         x, i = self.model.probe_sample(self.time, PROBE_PERIOD)
-        return x, f"sample {i}"
+        return x, self.model.sample_name(i)
 
     def hovered(self):
         """(hover, highlight, enlarge): the neuron under the mouse as (layer, index), the
@@ -210,10 +210,7 @@ class GymView(gl.View):
         fbo.clear(*theme.BG)
         with self.painter.target(fbo) as p:
             chrome.status_bar(p, b["status"], self.status())
-            panel_title(p, b["graph"], chrome.first_fit(p, [
-                f"network {'-'.join(map(str, net.arch))}, colored by activation for {source}",
-                f"network, colored by activation for {source}", f"network, {source}"],
-                b["graph"][2]))
+            panel_title(p, b["graph"], self.graph_title(p, source, b["graph"][2]))
             ranges = netgraph.layer_ranges(net.acts, acts)
             if ds.plane and self.out_map.values.ndim == 2:      # one output: the map's colours
                 lo, hi, cmap = self.out_map.range
@@ -247,6 +244,20 @@ class GymView(gl.View):
         if self.show_help:
             with self.painter.target(fbo) as p:
                 chrome.help_overlay(p, width, height, KEYS.rows())
+
+    def graph_title(self, p, source, width):
+        """The diagram's title naming the probe's `source`, in the wording that fits `width`
+        for every training sample's name, so it stays while the samples take turns."""
+        m = self.model
+        arch = "-".join(map(str, m.net.arch))
+        wordings = [lambda s: f"network {arch}, colored by activation for {s}",
+                    lambda s: f"network, colored by activation for {s}",
+                    lambda s: f"network, {s}"]
+        widest = m.sample_name(len(m.points()[0]) - 1)            # the most digits
+        for wording in wordings:
+            if p.text_width(wording(widest), 12) <= width:
+                return wording(source)
+        return wordings[-1](source)
 
     def status(self):
         """The status line's parts, ranked: what matters goes last when the window is narrow

@@ -454,3 +454,20 @@ def test_the_diagrams_title_keeps_its_wording_while_the_samples_take_turns():
     wide = p.text_width("network 2-16-16-1, colored by activation for sample 399", 12)
     title = view.graph_title(p, "mouse", wide)
     assert title == "network 2-16-16-1, colored by activation for mouse"
+
+
+def test_tooltips_give_way_to_the_help(monkeypatch):
+    """Over a neuron the tooltip shows; with the help open over the panels, none does."""
+    from viz import chrome
+
+    view = gym(data="spiral", arch="2,6,1", seed=3)
+    gl.run(view, 800, 600, headless=True, frames=1)
+    centres, _ = view.graph.layout(view.model.net.arch, view.boxes["diagram"])
+    view.on_mouse_motion(*map(float, centres[1][2]), 0, 0)
+    tips = []
+    monkeypatch.setattr(chrome, "tooltip", lambda p, at, text: tips.append(text))
+    gl.run(view, 800, 600, headless=True, frames=1)
+    assert len(tips) == 1 and tips[0].startswith("neuron 3 of layer 1")
+    press(view, "h")
+    gl.run(view, 800, 600, headless=True, frames=1)
+    assert view.show_help and len(tips) == 1

@@ -230,10 +230,11 @@ class GymView(gl.View):
             panel_title(p, b["maps"], chrome.first_fit(p, [
                 f"{layer}: each neuron's {what}", f"{layer}: {what}", layer], b["maps"][2]))
             self.layer_maps.draw(p, b["maps"], highlight=highlight, enlarge=enlarge)
-            self.draw_edge_tip(p)
-            self.draw_map_tip(p, enlarge, acts)
-            if hover is not None and enlarge is None:          # over a disc, not a map
-                chrome.tooltip(p, self.mouse, self.neuron_tip(*hover, acts, source))
+            if not self.show_help:                             # the help covers the panels
+                self.draw_edge_tip(p)
+                self.draw_map_tip(p, enlarge, acts)
+                if hover is not None and enlarge is None:      # over a disc, not a map
+                    chrome.tooltip(p, self.mouse, self.neuron_tip(*hover, acts, source))
             message = self.message if self.time < self.message_until else None
             chrome.key_bar(p, b["help"], KEYS.bar(), message)
         if self.controls:

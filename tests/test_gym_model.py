@@ -165,3 +165,10 @@ def test_an_edge_is_named_counting_from_one_as_the_diagram_labels():
     text = m.notice[0]
     assert text.startswith("w from neuron 2 of layer 2 to neuron 1 of layer 3: ")
     assert float(text.split(": ")[1]) == pytest.approx(before + 0.25, abs=1e-4)
+
+
+def test_outputs_are_named_where_there_are_several():
+    assert Gym(Config(data="gaussians", seed=0)).output_names() == ["class 0", "class 1",
+                                                                    "class 2"]
+    assert Gym(Config(data="spiral", seed=0)).output_names() is None     # one: P(class 1)
+    assert Gym(Config(data="wave", seed=0)).output_names() is None

@@ -438,6 +438,8 @@ def test_the_adders_inputs_are_named_by_the_bits_they_carry():
     acts = m.net.forward(m.x[5], trace=True)
     assert view.neuron_tip(0, 3, acts, "sample 6").startswith("input 4: b0\n")
     assert m.sample_name(27) == "3 + 3" and m.sample_name(5) == "0 + 5"       # rows 27, 5
+    assert m.output_names() == ["s0", "s1", "s2", "s3"]
+    np.testing.assert_array_equal(m.t[27], [0, 1, 1, 0])                     # 3 + 3 = 6
     np.testing.assert_array_equal(m.x[27], [1, 1, 0, 1, 1, 0])
 
 

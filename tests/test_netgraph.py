@@ -212,3 +212,23 @@ def test_input_names_stand_left_of_their_discs_when_there_is_room(ctx, painter, 
         assert beyond.size == 0 or beyond.max() < 60                 # the name ends where said
     if not labelled:
         np.testing.assert_array_equal(with_names, without)
+
+
+def test_output_names_stand_right_of_their_discs(ctx, painter):
+    net = nn.MLP([2, 3, 4], act="tanh", out_act="softmax", seed=0)
+    acts = net.forward(np.array([0.3, -0.2]), trace=True)
+    names = [f"class {k}" for k in range(4)]
+    graph = netgraph.NetGraph()
+    room = graph.label_room(painter, net.arch, (0, 0, W, H), names, layer=-1)
+    assert room == painter.text_width("class 0", netgraph.LABEL_SIZE) + netgraph.LABEL_GAP
+    box = (0, 0, W - room, H)
+    img = render(ctx, painter, lambda p: graph.draw(p, net, acts, box, output_names=names))
+    bare = render(ctx, painter, lambda p: graph.draw(p, net, acts, box))
+    centres, radius = graph.layout(net.arch, box)
+    for cx, cy in centres[-1]:
+        left = int(cx + radius + netgraph.LABEL_GAP)
+        right = min(int(left + painter.text_width("class 0", netgraph.LABEL_SIZE)), W - 1)
+        rows = slice(int(cy) - 4, int(cy) + 5)
+        assert img[rows, left:right + 1].max() > 150                 # the name, in its room
+        assert bare[rows, left:].max() < 60                          # nothing there without
+    assert right <= W - 1

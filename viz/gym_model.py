@@ -365,6 +365,15 @@ class Gym(Commands):
         """The training points shown and trained on: (x (n, 2), labels)."""
         return self.edits if self.edits is not None else (self.ds.x, self.ds.labels)
 
+    def output_names(self):
+        """What each output is where the diagram should say: the adder's sum bits s0 (the
+        lowest) up, or the classes of a softmax head; None for one output."""
+        if self.ds.name == "adder":
+            return [f"s{k}" for k in range(self.net.arch[-1])]
+        if self.net.acts[-1] == "softmax" and self.net.arch[-1] > 1:
+            return [f"class {k}" for k in range(self.net.arch[-1])]
+        return None
+
     def sample_name(self, i):
         """How training sample i is named: by its index, or on the adder by the sum it is."""
         if self.ds.name == "adder":

@@ -198,9 +198,10 @@ class GymView(gl.View):
     def draw(self, fbo, width, height):
         self.boxes = b = panels(width, height, self.controls)
         m = self.model
-        names = m.input_names()
-        room = self.graph.label_room(self.painter, m.net.arch, b["diagram"], names)
-        b["diagram"] = layout.inset(b["diagram"], room, 0, 0, 0)
+        names, out_names = m.input_names(), m.output_names()
+        left, right = (self.graph.label_room(self.painter, m.net.arch, b["diagram"], n, layer)
+                       for n, layer in ((names, 0), (out_names, -1)))
+        b["diagram"] = layout.inset(b["diagram"], left, 0, right, 0)
         net, ds = m.net, m.ds
         point, source = self.probe()
         acts = net.forward(m.inputs(point), trace=True)
@@ -216,7 +217,7 @@ class GymView(gl.View):
                 lo, hi, cmap = self.out_map.range
                 ranges[-1] = (lo, hi, cmap or ranges[-1][2])
             self.graph.draw(p, net, acts, b["diagram"], hover=hover, ranges=ranges,
-                            input_names=names)
+                            input_names=names, output_names=out_names)
             netgraph.draw_legend(p, b["graph"], net, ranges, self.colorbar)
             plot.cost_panel(p, b["cost"], m.curves, m.loss, ds.classes, m.t_test is not None,
                             self.log_scale)

@@ -106,25 +106,26 @@ class NetGraph:
         k = int(np.argmin(dist))
         return (int(layer[k]), int(i[k]), int(j[k])) if dist[k] <= EDGE_REACH else None
 
-    def names_fit(self, arch, box, names):
-        """Whether `names` (one per input) go beside the input discs: the discs are a line of
-        text apart (their spacing depends on the box's height only)."""
-        inputs = self.layout(arch, box)[0][0]
-        return names is not None and len(names) == len(inputs) and (
-            len(inputs) == 1 or inputs[1, 1] - inputs[0, 1] >= LABEL_SIZE + 2)
+    def names_fit(self, arch, box, names, layer=0):
+        """Whether `names` (one per neuron of `layer`: 0 the inputs, -1 the outputs) go beside
+        its discs: the discs are a line of text apart (a spacing the box's height sets)."""
+        discs = self.layout(arch, box)[0][layer]
+        return names is not None and len(names) == len(discs) and (
+            len(discs) == 1 or discs[1, 1] - discs[0, 1] >= LABEL_SIZE + 2)
 
-    def label_room(self, painter, arch, box, names):
-        """Pixels the box leaves at its left for `names` beside the input discs (0 when they
-        would not be drawn)."""
-        if not self.names_fit(arch, box, names):
+    def label_room(self, painter, arch, box, names, layer=0):
+        """Pixels the box leaves beside it (left of the inputs, right of the outputs) for the
+        names of `layer`'s neurons (0 when they would not be drawn)."""
+        if not self.names_fit(arch, box, names, layer):
             return 0.0
         return max(painter.text_width(n, LABEL_SIZE) for n in names) + LABEL_GAP
 
-    def draw(self, painter, net, acts, box, hover=None, ranges=None, input_names=None):
+    def draw(self, painter, net, acts, box, hover=None, ranges=None, input_names=None,
+             output_names=None):
         """Draw `net` with the probe's activations `acts` ([x, a_1, ..., a_L], 1-D each);
-        ranges: (lo, hi, cmap) per layer (default layer_ranges(net.acts, acts)); input_names:
-        a name beside each input disc, in the margin left of box (label_room), where they fit
-        (names_fit)."""
+        ranges: (lo, hi, cmap) per layer (default layer_ranges(net.acts, acts)); input_names,
+        output_names: a name beside each input disc (left) or output disc (right), in the
+        margins label_room keeps beside box, where they fit (names_fit)."""
         centres, radius, edges = self._geometry_of(net.arch, box)
         self._edges(painter, edges, net.ws, radius, hover, 0.12)
         if ranges is None:
@@ -148,10 +149,12 @@ class NetGraph:
                 label = name if painter.text_width(name, LABEL_SIZE) <= gap - 4 else name[:4]
             painter.text(label, c[0, 0], y + 2, size=LABEL_SIZE, color=LABEL_COLOR,
                          anchor="center")
-        if self.names_fit(net.arch, box, input_names):
-            for (cx, cy), name in zip(centres[0], input_names):
-                painter.text(name, cx - radius - LABEL_GAP, cy, size=LABEL_SIZE,
-                             color=LABEL_COLOR, anchor="right", valign="middle")
+        for layer, names, side in ((0, input_names, -1), (-1, output_names, 1)):
+            if self.names_fit(net.arch, box, names, layer):
+                for (cx, cy), name in zip(centres[layer], names):
+                    painter.text(name, cx + side * (radius + LABEL_GAP), cy, size=LABEL_SIZE,
+                                 color=LABEL_COLOR, anchor="right" if side < 0 else "left",
+                                 valign="middle")
 
     def draw_frame(self, painter, frame, box):
         """Draw a Frame (its arrays over the neurons drawn) in box: edges, discs, crosses, labels.

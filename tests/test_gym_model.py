@@ -172,3 +172,18 @@ def test_outputs_are_named_where_there_are_several():
                                                                     "class 2"]
     assert Gym(Config(data="spiral", seed=0)).output_names() is None     # one: P(class 1)
     assert Gym(Config(data="wave", seed=0)).output_names() is None
+
+
+def test_an_added_point_counts_in_the_cost_and_accuracy_at_once_even_paused():
+    m = Gym(Config(data="moons", n_train=50, seed=0))
+    m.command("pause")
+    m.train(steps=1)                                            # a step records a point
+    before, n = m.curves.last("train acc"), len(m.points()[0])
+    x = np.array([0.0, 0.0], np.float32)
+    wrong = 0 if float(m.net.forward(m.inputs(x))[0]) > 0.5 else 1
+    for _ in range(5):
+        m.command("point", (x, wrong))                          # five points it gets wrong
+    acc = m.curves.last("train acc")
+    y = m.net.forward(m.x)[:, 0] > 0.5
+    assert m.paused and m.step == 1 and len(m.points()[0]) == n + 5
+    assert acc == pytest.approx(np.mean(y == (m.t[:, 0] > 0.5))) and acc < before

@@ -73,3 +73,12 @@ def test_a_classifier_gets_an_accuracy_plot_below_its_cost():
     assert c_acc == plot.SERIES_COLORS["train acc"]
     assert acc[:, 1].min() > cost[:, 1].max() - 1e-6 or acc[:, 1].min() > 120
     assert (np.diff(acc[:, 1]) < 0).all()                # accuracy rises: drawn going up
+
+
+def test_a_point_at_the_last_points_step_replaces_it():
+    c = plot.Curves(("train",))
+    c.add(10, train=0.5)
+    c.add(20, train=0.4)
+    c.add(20, train=0.7)                         # the data changed at step 20
+    assert c.steps.tolist() == [10, 20] and c.values["train"].tolist() == [0.5, 0.7]
+    assert c.last("train") == 0.7

@@ -352,8 +352,9 @@ class Gym(Commands):
             xs = np.concatenate([xs, np.asarray(point, np.float32)[None]])
             labels = np.concatenate([labels, np.asarray([label], labels.dtype)])
         self.edits = (xs, labels)                # trained on from the next step; the curves
-        self.x, self.t = self.inputs(xs), self.targets()     # and counts go on
-        self.steps = self.trainer()
+        self.x, self.t = self.inputs(xs), self.targets()     # and counts go on, with the cost
+        self.steps = self.trainer()                           # and accuracy of the edited set
+        self.record_point()
 
     def _save(self, path):
         session.save(path, self.net, self.settings.to_dict())

@@ -80,6 +80,10 @@ class Curves:
         return {name: self._rows[:self._n, 1 + k] for k, name in enumerate(self.names)}
 
     def add(self, step, **values):
+        """A point at `step`; one at the last point's step replaces it (what it measured
+        changed without a step: points added to the data, say)."""
+        if self._n and self._rows[self._n - 1, 0] == step:
+            self._n -= 1
         self._rows[self._n] = [step] + [values.get(name, math.nan) for name in self.names]
         self._n += 1
         if self._n > MAX_POINTS:

@@ -117,12 +117,29 @@ def test_clicks_on_the_panel_do_not_reach_the_output_map(view):
     assert len(m.points()[0]) == n + 1 and m.points()[1][-1] == 1
 
 
-def test_show_test_data_is_offered_only_where_there_is_a_test_set(view):
-    assert "show test data" in view.panel.rects
+def test_controls_that_do_not_apply_are_disabled_and_the_rest_stay_put(view):
+    """On image, wave and the adder the controls sit where they sit on spiral; those that do
+    not apply (noise and samples on the image, test data where there is no test set, the
+    features on the adder's bits) are drawn disabled: a click on them changes nothing."""
+    kept = ("dataset", "regenerate", "discretize output", "show test data", "noise")
+    where = {name: view.panel.rects[name] for name in kept}
+    for task in ("image", "wave", "adder"):
+        view.command("data", task)
+        view.panel.rects.clear()
+        frame(view, 2)
+        assert {name: view.panel.rects[name] for name in kept} == where, task
     view.command("data", "image")
-    view.panel.rects.clear()
     frame(view, 2)
-    assert view.model.t_test is None and "show test data" not in view.panel.rects
+    m, shown, noise = view.model, view.show_test, view.model.settings.noise
+    assert m.t_test is None
+    click(view, "show test data")
+    click(view, "noise")
+    assert view.show_test == shown and m.settings.noise == noise
+    view.command("data", "adder")
+    frame(view, 2)
+    features = list(m.settings.features)
+    click(view, "x^2")
+    assert m.settings.features == features and m.net.arch[0] == 6
     assert "discretize output" in view.panel.rects
 
 

@@ -52,9 +52,10 @@ class Panel:
         self.run(model, options)
         if imgui.collapsing_header("data", imgui.TreeNodeFlags_.default_open):
             self.data(model, options)
-        if model.ds.plane and imgui.collapsing_header("features",
-                                                      imgui.TreeNodeFlags_.default_open):
+        if imgui.collapsing_header("features", imgui.TreeNodeFlags_.default_open):
+            imgui.begin_disabled(not model.ds.plane)        # the adder's inputs are its bits
             self.features(model)
+            imgui.end_disabled()
         if imgui.collapsing_header("network", imgui.TreeNodeFlags_.default_open):
             self.network(model)
         if imgui.collapsing_header("training", imgui.TreeNodeFlags_.default_open):
@@ -76,7 +77,9 @@ class Panel:
             line = f"accuracy {last('train acc'):.3f}"
             if model.t_test is not None:
                 line += f"  test {last('test acc'):.3f}"
-            imgui.text(line)
+        else:                                   # a line all the same: the controls stay put
+            line = "no test set" if model.t_test is None else f"test cost {last('test'):.4g}"
+        imgui.text(line)
         s = model.settings
         imgui.begin_disabled(s.fast)
         changed, n = imgui.slider_int("steps / frame", s.steps_per_frame, 1, 500, "%d",
@@ -97,20 +100,26 @@ class Panel:
         self.mark("dataset")
         if changed and names[k] != "csv":
             self.send("data", names[k])
-        if model.ds.plane and s.csv is None and model.ds.name != "image":
-            self.released("noise", imgui.slider_float("noise", s.noise, 0.0, 0.5, "%.2f"))
-            self.released("n_train", imgui.slider_int("samples", s.n_train, 20, 2000, "%d",
-                                                      imgui.SliderFlags_.logarithmic))
-        if model.ds.plane and model.ds.image_shape is None:       # a task with a test split
-            changed, pct = imgui.slider_int("training %", round(100 * (1 - s.test_frac)),
-                                            10, 100)
-            self.released("test_frac", (changed, round(1 - pct / 100, 2)))
+        # controls that don't apply to a task are shown disabled, so the others stay put
+        imgui.begin_disabled(not (model.ds.plane and s.csv is None and model.ds.name != "image"))
+        self.released("noise", imgui.slider_float("noise", s.noise, 0.0, 0.5, "%.2f"))
+        self.mark("noise")
+        self.released("n_train", imgui.slider_int("samples", s.n_train, 20, 2000, "%d",
+                                                  imgui.SliderFlags_.logarithmic))
+        self.mark("samples")
+        imgui.end_disabled()
+        imgui.begin_disabled(not (model.ds.plane and model.ds.image_shape is None))
+        changed, pct = imgui.slider_int("training %", round(100 * (1 - s.test_frac)), 10, 100)
+        self.mark("training %")
+        self.released("test_frac", (changed, round(1 - pct / 100, 2)))
+        imgui.end_disabled()
         self.button("regenerate", "regenerate")
-        if model.t_test is not None:            # the image and the adder have no test set
-            changed, on = imgui.checkbox("show test data", options["show_test"])
-            self.mark("show test data")
-            if changed:
-                self.send("test")
+        imgui.begin_disabled(model.t_test is None)     # the image and the adder have no test set
+        changed, on = imgui.checkbox("show test data", options["show_test"])
+        self.mark("show test data")
+        if changed:
+            self.send("test")
+        imgui.end_disabled()
         changed, on = imgui.checkbox("discretize output", options["discretize"])
         self.mark("discretize output")
         if changed:

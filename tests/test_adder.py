@@ -36,13 +36,19 @@ def test_cells_are_green_when_right_and_red_with_the_wrong_bits(ctx, painter):
     box = (0, 0, 160, 160)
     img = render(ctx, painter, lambda p: adder.draw(p, box, pred, wrong, bits, (170, 0)),
                  size=(240, 160))
-    cell = 160 / 4
+    cell = 160 / 5                                   # a header row and column, then 4 x 4
     for k in range(16):
-        cx, cy = int((k % 4 + 0.2) * cell), int((k // 4 + 0.2) * cell)   # off the digits
+        cx, cy = int((k % 4 + 1.2) * cell), int((k // 4 + 1.2) * cell)   # off the digits
         want = adder.cell_colors(wrong[k:k + 1], bits)[0] * 255
         assert np.abs(img[cy, cx] - want).max() <= 3, k
-    assert img[int(1.2 * cell), int(1.2 * cell)][0] > 200                 # pair 5: red
-    assert img[int(0.2 * cell), int(0.2 * cell)][1] > 140                 # pair 0: green
+    assert img[int(2.2 * cell), int(2.2 * cell)][0] > 200                 # pair 5: red
+    assert img[int(1.2 * cell), int(1.2 * cell)][1] > 140                 # pair 0: green
+    corner = img[:int(cell), :int(cell)]
+    assert corner.max() < 40                                              # no header there
+    for k in range(4):                           # the digit k on top of column k, left of row k
+        top = img[:int(cell), int((k + 1) * cell) + 2:int((k + 2) * cell) - 2]
+        side = img[int((k + 1) * cell) + 2:int((k + 2) * cell) - 2, :int(cell)]
+        assert top.max() > 100 and side.max() > 100, k
 
 
 def test_a_cell_with_one_wrong_bit_is_red_not_olive():

@@ -30,19 +30,26 @@ def cell_colors(wrong, bits):
 
 
 def draw(p, box, pred, wrong, bits, legend):
-    """The table in box (rows: a, columns: b) and the count of right sums at legend's corner."""
+    """The table in box: a header row of b and a header column of a (0 .. 2^bits - 1), then a
+    cell per pair, a + b as the net has it; the count of right sums at legend's corner."""
     n = 1 << bits
     x, y0, w, _ = box
-    cell = w / n
+    cell = w / (n + 1)
     idx = np.arange(n * n)
-    rects = np.stack([x + (idx % n) * cell, y0 + (idx // n) * cell,
+    rects = np.stack([x + (idx % n + 1) * cell, y0 + (idx // n + 1) * cell,
                       np.full(n * n, cell - 1), np.full(n * n, cell - 1)], 1)
     p.rects(rects, cell_colors(wrong, bits))
     if cell >= 18:
+        size = min(12, cell * 0.45)
         for i in idx:
-            p.text(str(pred[i]), rects[i, 0] + cell / 2, rects[i, 1] + cell / 2,
-                   size=min(12, cell * 0.45), color=(1, 1, 1), anchor="center",
-                   valign="middle")
+            p.text(str(pred[i]), rects[i, 0] + cell / 2, rects[i, 1] + cell / 2, size=size,
+                   color=(1, 1, 1), anchor="center", valign="middle")
+        for k in range(n):                       # b along the top, a down the side
+            centre = (k + 1.5) * cell
+            p.text(str(k), x + centre, y0 + cell / 2, size=size, color=theme.DIM,
+                   anchor="center", valign="middle")
+            p.text(str(k), x + cell / 2, y0 + centre, size=size, color=theme.DIM,
+                   anchor="center", valign="middle")
     lx, ly = legend[:2]
     p.text(f"rows: a\ncols: b\n{int((wrong == 0).sum())}/{n * n}\nright", lx, ly, size=11,
            color=theme.TEXT)

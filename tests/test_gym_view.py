@@ -473,3 +473,26 @@ def test_tooltips_give_way_to_the_help(monkeypatch):
     press(view, "h")
     gl.run(view, 800, 600, headless=True, frames=1)
     assert view.show_help and len(tips) == 1
+
+
+def test_the_adders_maps_are_weights_from_a_on_top_and_b_below_bit_0_at_the_left(monkeypatch):
+    """What the maps' title and tooltip say, checked on the pixels: in map k, the cell of row r
+    and column c has the colour of the weight from input r * bits + c (a's bits, then b's)."""
+    from viz import chrome, theme
+
+    view = gym(data="adder", seed=0, steps_per_frame=0)
+    img = gl.run(view, 800, 600, headless=True, frames=1).astype(int)
+    w0, (lo, hi, cmap) = view.model.net.ws[0], view.layer_maps.range
+    for k in (0, 5):
+        x, y, w, h = view.layer_maps.boxes[k]
+        for r in range(2):
+            for c in range(3):
+                px = img[int(y + (r + 0.5) * h / 2), int(x + (c + 0.5) * w / 3)]
+                want = np.round(theme.colormap(cmap, w0[r * 3 + c, k], lo, hi) * 255)
+                assert np.abs(px - want).max() <= 3, (k, r, c)
+    tips = []
+    monkeypatch.setattr(chrome, "tooltip", lambda p, at, text: tips.append(text))
+    x, y, w, h = view.layer_maps.boxes[0]
+    view.on_mouse_motion(x + w / 2, y + h / 2, 0, 0)
+    gl.run(view, 800, 600, headless=True, frames=2)        # a new run lays the maps out anew
+    assert tips and "from a's bits on top, b's below, bit 0 at the left" in tips[-1]

@@ -225,11 +225,15 @@ class GymView(gl.View):
                 self.draw_output(p, point if source == "mouse" else None)
             else:
                 self.draw_adder(p)
-            what = "activation over the input plane" if ds.plane else \
-                "input weights (top a, bottom b)"
             layer = "first hidden layer" if len(net.arch) > 2 else "the output neuron"
-            panel_title(p, b["maps"], chrome.first_fit(p, [
-                f"{layer}: each neuron's {what}", f"{layer}: {what}", layer], b["maps"][2]))
+            if ds.plane:
+                what = "activation over the input plane"
+                titles = [f"{layer}: each neuron's {what}", f"{layer}: {what}", layer]
+            else:                                   # a map per neuron: its weights from a, b
+                bits = f"bits 0..{ds.n_in // 2 - 1}"
+                titles = [f"{layer}: each neuron's input weights, rows a and b, {bits}",
+                          f"{layer}: weights, rows a and b, {bits}", f"{layer}: rows a, b", layer]
+            panel_title(p, b["maps"], chrome.first_fit(p, titles, b["maps"][2]))
             self.layer_maps.draw(p, b["maps"], highlight=highlight, enlarge=enlarge)
             if not self.show_help:                             # the help covers the panels
                 self.draw_edge_tip(p)
@@ -282,7 +286,9 @@ class GymView(gl.View):
         """Over a first-layer map: what it shows and what its label's number is."""
         if k is None or self.mouse is None or len(acts) < 3:
             return
-        what = "activation over the input plane" if self.model.ds.plane else "input weights"
+        ds = self.model.ds
+        what = ("activation over the input plane" if ds.plane else
+                "input weights:\nfrom a's bits on top, b's below, bit 0 at the left")
         chrome.tooltip(p, self.mouse, f"h{k + 1}: hidden neuron {k + 1}'s {what}\n"
                        f"{float(acts[1][k]):+.2f}: its activation for the probe input")
 

@@ -23,14 +23,16 @@ def overlap(a, b):
             min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]) > 0.5)
 
 
+@pytest.mark.parametrize("controls", [False, True])
 @pytest.mark.parametrize("size", [(800, 600), (1600, 1000), (640, 480), (400, 300)])
-def test_gym_panels_fit_the_window_without_overlapping(size):
+def test_gym_panels_fit_the_window_without_overlapping(size, controls):
+    """Nor does the control panel lie over any of them, down to the smallest window."""
     w, h = size
-    b = panels(w, h)
+    b = panels(w, h, controls)
     for name, (x, y, bw, bh) in b.items():
         assert x >= 0 and y >= 0 and x + bw <= w + 0.5 and y + bh <= h + 0.5, name
-    for p, q in itertools.combinations(["status", "graph", "cost", "output", "legend", "maps",
-                                        "help"], 2):
+    names = ["status", "graph", "cost", "output", "legend", "maps", "help"]
+    for p, q in itertools.combinations(names + (["controls"] if controls else []), 2):
         assert not overlap(b[p], b[q]), (p, q)
     assert b["output"][2] == pytest.approx(b["output"][3])           # the map is square
 

@@ -52,7 +52,6 @@ KEYS = chrome.Keys(
 
 VIEW_COMMANDS = ("test", "log", "help", "png", "gif", "weights", "panel", "discretize")
 MIN_SIZE = (640, 480)          # the window's smallest size (a window can't be made smaller)
-PANEL_BESIDE = 780             # narrower windows draw the control panel over the panels
 IMAGE_RES = 96                 # the learned image's grid at most: 3.4x a 28 x 28 picture's, and
                                # to the eye the same at 170 px as 170 x 170 (3x the forward pass)
 
@@ -62,9 +61,8 @@ def panels(w, h, controls=False):
     if `controls`: any size >= 1 x 1 lays out."""
     status, main, keys = layout.rows((0, 0, w, h), [26, None, 20])
     boxes = {"status": status, "help": keys}
-    if controls:                                  # a column of its own, or over a small window
-        boxes["controls"], rest = layout.cols(main, [panel.WIDTH, None])
-        main = rest if w >= PANEL_BESIDE else main
+    if controls:                                  # a column of its own at every size
+        boxes["controls"], main = layout.cols(main, [panel.WIDTH, None])
     left, right = layout.cols(layout.inset(main, 8, 0), [0.5, None], gap=16)
     graph, cost = layout.rows(left, [0.6, None], gap=8)
     graph = layout.inset(graph, 0, 18, 0, 0)

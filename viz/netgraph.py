@@ -111,7 +111,7 @@ class NetGraph:
         its discs: the discs are a line of text apart (a spacing the box's height sets)."""
         discs = self.layout(arch, box)[0][layer]
         return names is not None and len(names) == len(discs) and (
-            len(discs) == 1 or discs[1, 1] - discs[0, 1] >= LABEL_SIZE + 2)
+            len(discs) == 1 or discs[1, 1] - discs[0, 1] >= LABEL_SIZE)
 
     def label_room(self, painter, arch, box, names, layer=0):
         """Pixels the box leaves beside it (left of the inputs, right of the outputs) for the

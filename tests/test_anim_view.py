@@ -197,3 +197,28 @@ def test_cli_errors_are_one_line(tmp_path):
     r = run_cli("anim", "--every", "0", "--headless", cwd=tmp_path)
     assert r.returncode == 2 and "--every must be >= 1" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_rec_and_the_message_are_drawn_live_only(view, tmp_path):
+    """The frame the files take has no REC and no message; draw_live puts both on the screen."""
+    from viz import chrome
+
+    gl.run(view, W, H, headless=True, frames=1)
+    view.say("a message for the window")
+    view.app.toggle_record(tmp_path / "a.gif")
+    try:
+        assert "REC" in view.status() and "REC" not in view.status(live=False)
+        fbo = gl.offscreen(view.ctx, W, H)
+        view.draw(fbo, W, H)
+        taken = gl.read_rgb(fbo).astype(int)
+        view.draw_live(fbo, W, H)
+        screen = gl.read_rgb(fbo).astype(int)
+        gl.release_offscreen(fbo)
+    finally:
+        view.app.toggle_record()
+        view.app._finish()
+    _, y, _, h = view.boxes["help"]
+    accent = np.round(np.array(chrome.ACCENT) * 255)
+    ink = [int((np.abs(img[int(y):int(y + h)] - accent).max(axis=2) < 40).sum())
+           for img in (taken, screen)]
+    assert ink[0] == 0 and ink[1] > 30

@@ -496,3 +496,39 @@ def test_the_adders_maps_are_weights_from_a_on_top_and_b_below_bit_0_at_the_left
     view.on_mouse_motion(x + w / 2, y + h / 2, 0, 0)
     gl.run(view, 800, 600, headless=True, frames=2)        # a new run lays the maps out anew
     assert tips and "from a's bits on top, b's below, bit 0 at the left" in tips[-1]
+
+
+def test_rec_and_messages_are_for_the_window_only_so_gifs_stay_clean(tmp_path, monkeypatch):
+    """In a window's order (draw, the files take the frame, draw_live): the recording's frames
+    have neither REC nor the key bar's message, the screen has both."""
+    from viz import chrome
+
+    monkeypatch.chdir(tmp_path)
+    view = gym(data="spiral", steps_per_frame=1, seed=0)
+    gl.run(view, 320, 240, headless=True, frames=1)
+    press(view, "g")
+    assert "recording to" in view.message
+    fbo = gl.offscreen(view.ctx, 320, 240)
+    for _ in range(4):
+        view.update(1 / 60)
+        view.draw(fbo, 320, 240)
+        view.app._frame_done(lambda: gl.read_rgb(fbo))
+        taken = gl.read_rgb(fbo).astype(int)
+        view.draw_live(fbo, 320, 240)
+        screen = gl.read_rgb(fbo).astype(int)
+    gl.release_offscreen(fbo)
+    live, kept = ([part for part, _ in view.status(live=flag)] for flag in (True, False))
+    assert "REC" in live and "REC" not in kept
+    rows = slice(0, int(view.boxes["status"][3]))
+    assert np.abs(screen[rows] - taken[rows]).max() > 100          # REC drawn on the screen
+    press(view, "g")
+    view.app._finish()
+    gif = iio.imread(tmp_path / "nn-gym-spiral.gif", index=None)[..., :3].astype(int)
+    _, y, _, h = view.boxes["help"]
+    accent = np.round(np.array(chrome.ACCENT) * 255)
+
+    def message_ink(img):                        # the message's colour in the key bar
+        return int((np.abs(img[int(y):int(y + h)] - accent).max(axis=2) < 40).sum())
+
+    assert message_ink(screen) > 30 and message_ink(taken) == 0
+    assert len(gif) == 2 and max(message_ink(f) for f in gif) == 0

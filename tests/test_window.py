@@ -224,3 +224,41 @@ def test_while_a_window_runs_its_loop_is_pyglets_so_pyglets_exit_ends_it(display
     assert r.returncode == 0, r.stderr
     frames, _, loop, restored = r.stdout.split()
     assert int(frames) == 90 and loop == "Frames" and restored == "True"
+
+
+LIVE = """
+import numpy as np
+from PIL import Image
+from viz import gl
+
+class Live(gl.View):
+    after = []
+    def draw(self, fbo, w, h):
+        fbo.clear(0.0, 1.0, 0.0)
+    def draw_live(self, fbo, w, h):
+        self.after.append(self.app.frame)      # frames the files had taken by then
+        fbo.scissor = (0, 0, 20, 20)
+        fbo.clear(1.0, 0.0, 0.0)
+        fbo.scissor = None
+        self.seen = int(gl.read_rgb(fbo)[..., 0].max())   # the screen has it
+
+view = Live()
+gl.run(view, 120, 90, title="live", frames=30, record="rec.png", screenshot="shot.png")
+for name in ("rec.png", "shot.png"):
+    img = np.asarray(Image.open(name))
+    print(name, int(img[..., 0].max()), int(img[..., 1].min()))
+print(len(view.after), view.after[:3] == [1, 2, 3], view.seen)
+"""
+
+
+def test_a_window_draws_the_live_layer_after_the_files_took_the_frame(display, tmp_path):
+    """draw_live runs after each frame went to the recording (and the screenshot), and what it
+    draws is on the screen but in neither file."""
+    r = subprocess.run([sys.executable, "-c", LIVE], capture_output=True, text=True,
+                       env=dict(os.environ, DISPLAY=display, PYTHONPATH=str(ROOT)),
+                       cwd=tmp_path, timeout=120)
+    assert r.returncode == 0, r.stderr
+    rec, shot, live = r.stdout.splitlines()[-3:]
+    assert rec == "rec.png 0 255" and shot == "shot.png 0 255"          # green, no red
+    n, in_order, seen = live.split()
+    assert int(n) == 29 and in_order == "True" and int(seen) == 255

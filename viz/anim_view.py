@@ -230,7 +230,7 @@ class AnimView(gl.View):
         fbo.use()
         fbo.clear(*theme.BG)
         with self.painter.target(fbo) as p:
-            chrome.status_bar(p, b["status"], self.status())
+            chrome.status_bar(p, b["status"], self.status(live=False))
             p.text(self.title(), b["title"][0] + 10, b["title"][1] + 4, size=15,
                    color=theme.TEXT)
             kind, k = m.phase_name()
@@ -250,8 +250,7 @@ class AnimView(gl.View):
             else:
                 self.draw_probes(p)
             self.draw_bars(p)
-            message = self.message if self.time < self.message_until else None
-            chrome.key_bar(p, b["help"], KEYS.bar(), message)
+            chrome.key_bar(p, b["help"], KEYS.bar())
             if self.show_help:
                 chrome.help_overlay(p, width, height, KEYS.rows())
 
@@ -264,7 +263,8 @@ class AnimView(gl.View):
         mode = ", dropout on" if ex.source == "train" and m.net.dropout > 0 else ""
         return f"step {m.step}, {what} {ex.index}: {m.class_names[ex.label]}{mode}"
 
-    def status(self):
+    def status(self, live=True):
+        """The status line's parts; REC only `live` (see draw_live)."""
         m, app = self.model, self.app
         last = m.curves.last
         parts = [m.cfg.data, f"epoch {m.epoch}  step {m.step}",
@@ -276,9 +276,18 @@ class AnimView(gl.View):
             parts.append("trained")
         if m.paused:
             parts.append("PAUSED")
-        if app.recording:
+        if live and app.recording:
             parts.append("REC")
         return parts
+
+    def draw_live(self, fbo, width, height):
+        """REC and the last message over the frame the files took without them."""
+        message = self.message if self.time < self.message_until else None
+        if not (message or self.app.recording):
+            return
+        with self.painter.target(fbo) as p:
+            chrome.status_bar(p, self.boxes["status"], self.status())
+            chrome.key_bar(p, self.boxes["help"], KEYS.bar(), message)
 
     def draw_input_in_graph(self, p, fr):
         """The input column of the diagram: the image itself, lit with the input phase."""

@@ -208,7 +208,7 @@ class GymView(gl.View):
         fbo.use()
         fbo.clear(*theme.BG)
         with self.painter.target(fbo) as p:
-            chrome.status_bar(p, b["status"], self.status())
+            chrome.status_bar(p, b["status"], self.status(live=False))
             panel_title(p, b["graph"], self.graph_title(p, source, b["graph"][2]))
             ranges = netgraph.layer_ranges(net.acts, acts)
             if ds.plane and self.out_map.values.ndim == 2:      # one output: the map's colours
@@ -238,8 +238,7 @@ class GymView(gl.View):
                 self.draw_map_tip(p, enlarge, acts)
                 if hover is not None and enlarge is None:      # over a disc, not a map
                     chrome.tooltip(p, self.mouse, self.neuron_tip(*hover, acts, source))
-            message = self.message if self.time < self.message_until else None
-            chrome.key_bar(p, b["help"], KEYS.bar(), message)
+            chrome.key_bar(p, b["help"], KEYS.bar())
         if self.controls:
             with self.gui.frame(fbo, width, height, self.dt):
                 options = {"show_test": self.show_test, "discretize": self.discretize}
@@ -263,9 +262,19 @@ class GymView(gl.View):
                 return wording(source)
         return wordings[-1](source)
 
-    def status(self):
+    def draw_live(self, fbo, width, height):
+        """The status line with REC and saving..., and the key bar with the last message, over
+        the frame the files took without them (a GIF or PNG for a lesson stays clean)."""
+        message = self.message if self.time < self.message_until else None
+        if not (message or self.app.recording or self.app.saving):
+            return                                    # the bars are as drawn
+        with self.painter.target(fbo) as p:
+            chrome.status_bar(p, self.boxes["status"], self.status())
+            chrome.key_bar(p, self.boxes["help"], KEYS.bar(), message)
+
+    def status(self, live=True):
         """The status line's parts, ranked: what matters goes last when the window is narrow
-        (0: always shown)."""
+        (0: always shown); REC and saving... only `live` (see draw_live)."""
         m, app = self.model, self.app
         last = m.curves.last
         parts = [(m.ds.name, 1), ("-".join(map(str, m.net.arch)), 2),
@@ -276,8 +285,8 @@ class GymView(gl.View):
             if m.t_test is not None:
                 parts.append((f"test {last('test acc'):.3f}", 3))
         parts += [(f"{m.rate:.0f} steps/s", 6), (f"{app.fps:.0f} fps", 4)]
-        parts += [(flag, 0) for flag, on in (("PAUSED", m.paused), ("REC", app.recording),
-                                             ("saving...", app.saving)) if on]
+        parts += [(flag, 0) for flag, on in (("PAUSED", m.paused), ("REC", live and app.recording),
+                                             ("saving...", live and app.saving)) if on]
         return parts
 
     def draw_map_tip(self, p, k, acts):

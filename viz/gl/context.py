@@ -118,6 +118,10 @@ class View:
     def draw(self, fbo, width, height):
         """Draw one frame into fbo (width x height pixels)."""
 
+    def draw_live(self, fbo, width, height):
+        """In a window, after screenshots and recordings have taken the frame: draw over it
+        what is for the person at the window only (that it is recording, what a key did)."""
+
     def on_key_press(self, symbol, modifiers):
         """A key went down; return True when the view used it."""
         return False

@@ -88,6 +88,9 @@ class Window(pyglet.window.Window):
             self.last = read()
             self.events.exit()
             return
+        screen.use()
+        self._scene.draw_live(screen, fw, fh)
+        pyglet.gl.glFlush()
         dt = now - self._previous if self._previous is not None else 1.0 / self._fps
         self._scene.update(dt)
         self._previous = now

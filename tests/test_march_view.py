@@ -406,3 +406,27 @@ def test_a_soak_of_training_views_and_keys_does_not_grow(ctx):
     (rss0, progs0, heap0), (rss1, progs1, heap1) = seen[150], seen[359]
     assert heap1 - heap0 < 1 << 20, (heap0, heap1)
     assert progs1 <= progs0 + 2 and rss1 - rss0 < 40, (rss0, rss1)
+
+
+def test_rec_and_the_message_are_drawn_live_only(ctx):
+    """The frame the files take has no REC and no message; draw_live puts both on the screen."""
+    from viz import chrome
+
+    view = make_view()
+    app = view.app
+    view.open(ctx, app)
+    app.recording = True
+    view.say("a message for the window")
+    assert "REC" in view.status() and "REC" not in view.status(live=False)
+    w, h = 1000, 620
+    fbo = gl.offscreen(ctx, w, h)
+    view.draw(fbo, w, h)
+    taken = gl.read_rgb(fbo).astype(int)
+    view.draw_live(fbo, w, h)
+    screen = gl.read_rgb(fbo).astype(int)
+    gl.release_offscreen(fbo)
+    _, y, _, bh = view.layout(w, h)["help"]
+    accent = np.round(np.array(chrome.ACCENT) * 255)
+    ink = [int((np.abs(img[int(y):int(y + bh)] - accent).max(axis=2) < 40).sum())
+           for img in (taken, screen)]
+    assert ink[0] == 0 and ink[1] > 30

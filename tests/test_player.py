@@ -136,6 +136,26 @@ def test_keys_step_play_and_save_numbered(ctx, tmp_path, monkeypatch, fake_app):
     view.on_key_press(key.G, 0)
     assert view.app.records == [tmp_path / "anim.gif"] and view.app.recording
     assert "recording to" in view.state()
+    view.message_until = view.clock                         # the message over: REC, live only
+    assert view.state().endswith("  REC") and "REC" not in view.state(live=False)
     view.on_key_press(key.G, 0)
     assert view.app.records == [tmp_path / "anim.gif", None] and not view.app.recording
     assert view.on_key_press(key.Q, 0) is False and view.frame == 4
+
+
+def test_a_message_is_drawn_live_only(ctx):
+    """The frame the files take shows the frame number where draw_live shows the message."""
+    view, _ = make_player(ctx)
+    view.say("saved anim.gif")
+    fbo = gl.offscreen(ctx, 320, 400)
+    view.draw(fbo, 320, 400)
+    taken = gl.read_rgb(fbo).astype(int)
+    view.draw_live(fbo, 320, 400)
+    screen = gl.read_rgb(fbo).astype(int)
+    gl.release_offscreen(fbo)
+    _, (_, by, _, bh), _, _ = view.layout(320, 400)
+    top = int(by + bh + player.MARGIN)
+    rows = slice(top, top + int(view.painter.line_height(player.TEXT)))
+    accent = np.round(np.array(chrome.ACCENT) * 255)
+    ink = [int((np.abs(img[rows] - accent).max(axis=2) < 40).sum()) for img in (taken, screen)]
+    assert ink[0] == 0 and ink[1] > 30

@@ -223,10 +223,7 @@ class MarchView(gl.View):
         with p.target(fbo, full):
             self.draw_render_labels(p, b)
             self.draw_diagram(p, b)
-            parts = self.status()
-            if p.text_width("   ".join(parts), 13) > width - 16:
-                parts = self.status(short=True)
-            chrome.status_bar(p, b["status"], parts)
+            chrome.status_bar(p, b["status"], self.status_line(p, width, live=False))
             self.draw_help(p, b["help"], width, height)
 
     def draw_3d(self, fbo, viewport):
@@ -350,8 +347,26 @@ class MarchView(gl.View):
     def hover(self):
         return None if self.mouse is None else self.diagram.at(*self.mouse)
 
-    def status(self, short=False):
-        """The status line's parts, in words (short: what fits a narrow window)."""
+    def status_line(self, p, width, live=True):
+        """The status line's parts for a window `width` px wide: in words, or short."""
+        parts = self.status(live=live)
+        if p.text_width("   ".join(parts), 13) > width - 16:
+            parts = self.status(short=True, live=live)
+        return parts
+
+    def draw_live(self, fbo, width, height):
+        """REC, saving... and the last message over the frame the files took without them."""
+        message = self.message if self.time < self.message_until else None
+        if not (message or self.app.recording or self.app.saving):
+            return
+        b = self.layout(width, height)
+        with self.painter.target(fbo, (0, 0, width, height)) as p:
+            chrome.status_bar(p, b["status"], self.status_line(p, width))
+            self.draw_keys(p, b["help"], message)
+
+    def status(self, short=False, live=True):
+        """The status line's parts, in words (short: what fits a narrow window); REC and
+        saving... only `live` (see draw_live)."""
         model, m = self.model, self.marcher
         acts = ",".join(dict.fromkeys(model.net.acts[:-1]))
         path = self.path()
@@ -374,15 +389,17 @@ class MarchView(gl.View):
         if app is not None:
             if app.fps > 0:
                 parts.append(f"{app.fps:.0f} fps")
-            if app.recording:
+            if live and app.recording:
                 parts.append("REC")
-            if app.saving:
+            if live and app.saving:
                 parts.append("saving...")
         return parts
 
-    def draw_help(self, p, box, width, height):
-        message = self.message if self.time < self.message_until else None
+    def draw_keys(self, p, box, message=None):
         chrome.key_bar(p, box, "drag orbit  wheel zoom / weight  " + KEYS.bar(), message)
+
+    def draw_help(self, p, box, width, height):
+        self.draw_keys(p, box)
         if self.show_help:
             chrome.help_overlay(p, width, height, KEYS.rows())
 

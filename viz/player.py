@@ -252,18 +252,39 @@ class Player(gl.View):
 
     # -- drawing ----------------------------------------------------------------------------
 
-    def state(self):
+    def state(self, live=True):
         """The words right of the frame's label: a message while there is one, else the frame
-        number and whether it plays."""
-        if self.clock < self.message_until:
+        number and whether it plays; the message, REC and saving... only `live` (draw_live)."""
+        if live and self.clock < self.message_until:
             return self.message
         app = self.app
         state = "paused" if self.paused else f"{app.fps:.0f} fps"
-        if app.recording:
+        if live and app.recording:
             state += "  REC"
-        if app.saving:
+        if live and app.saving:
             state += "  saving..."
         return f"{self.frame + 1}/{self.frames}  {state}"
+
+    def draw_state(self, p, width, live):
+        """state() right of the frame's label, on the background (what fits: all, or its end)."""
+        _, (_, by, _, bh), _, _ = self.layout(width, self.height)
+        line = by + bh + MARGIN
+        label = self.labels[self.frame] if self.labels else ""
+        left = MARGIN + self.painter.text_width(label, TEXT) + 12
+        p.rect(left, line, width - MARGIN - left, self.painter.line_height(TEXT), BACKGROUND)
+        right = self.state(live)
+        for text in (right, right.split("  ")[-1]):
+            if self.painter.text_width(text, TEXT) <= width - MARGIN - left:
+                p.text(text, width - MARGIN, line, size=TEXT, anchor="right",
+                       color=chrome.ACCENT if text == self.message else chrome.TEXT)
+                break
+
+    def draw_live(self, fbo, width, height):
+        """The message, REC and saving... over the frame the files took without them."""
+        app = self.app
+        if self.clock < self.message_until or app.recording or app.saving:
+            with self.painter.target(fbo) as p:
+                self.draw_state(p, width, live=True)
 
     def draw(self, fbo, width, height):
         self.width, self.height = width, height
@@ -283,12 +304,6 @@ class Player(gl.View):
             line = by + bh + MARGIN
             label = self.labels[self.frame] if self.labels else ""
             p.text(label, MARGIN, line, size=TEXT)
-            room = width - 2 * MARGIN - self.painter.text_width(label, TEXT) - 12
-            right = self.state()
-            for text in (right, right.split("  ")[-1]):
-                if self.painter.text_width(text, TEXT) <= room:
-                    p.text(text, width - MARGIN, line, size=TEXT, anchor="right",
-                           color=chrome.ACCENT if text == self.message else chrome.TEXT)
-                    break
+            self.draw_state(p, width, live=False)
             p.text("\n".join(notes), MARGIN, line + self.painter.line_height(TEXT) + 4,
                    size=TEXT, color=(0.7, 0.7, 0.7))

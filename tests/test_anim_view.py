@@ -8,7 +8,7 @@ from helpers import ROOT, run_cli, summary
 from PIL import Image
 
 import nn
-from viz import anim_view, gl, netgraph, theme
+from viz import anim_view, gl, netgraph, sketches, theme
 from viz.anim_model import Anim, Config
 
 W, H = 800, 600
@@ -136,6 +136,8 @@ def test_the_input_image_is_drawn_in_the_colormap_of_its_pixels(view):
 
 
 def test_pad_strokes_reach_the_net_and_the_picture(view):
+    """A drag across the pad inks the pad's picture where the mouse went; the net's input is
+    that picture normalised; the pad panel shows the drawing as drawn."""
     m = view.model
     m.command("clear")
     x, y, w, h = anim_view.panels(W, H)["image"]
@@ -145,13 +147,14 @@ def test_pad_strokes_reach_the_net_and_the_picture(view):
     view.on_mouse_release(x + w * 0.8, row, 1, 0)
     ex = m.example
     assert ex.source == "pad"
-    ink = ex.x.reshape(28, 28)
-    assert ink[14, 7:21].min() > 0.9 and ink[:11].max() == 0
-    assert np.allclose(ex.probs, m.net.forward(ink.ravel()), atol=1e-6)
+    assert m.pad[56, 23:89].min() > 0.9 and m.pad[:45].max() == 0 and m.pad[67:].max() == 0
+    assert np.array_equal(ex.x, sketches.normalize(m.pad, 28, 20))
+    assert np.allclose(ex.probs, m.net.forward(ex.x), atol=1e-6)
     img = render(view, m.phase)
-    got = img[int(row), int(x + w * 0.5)]
-    assert np.abs(got - np.round(theme.colormap("sequential", 1.0, 0, 1) * 255)).max() <= 3
-    m.command("clear")
+    on, off = img[int(row), int(x + w * 0.5)], img[int(y + h * 0.2), int(x + w * 0.5)]
+    assert np.abs(on - np.round(theme.colormap("sequential", 1.0, 0, 1) * 255)).max() <= 3
+    assert np.abs(off - np.round(theme.colormap("sequential", 0.0, 0, 1) * 255)).max() <= 3
+    m.command("next")
 
 
 def test_a_click_on_a_layer_pauses_on_its_phase(view):

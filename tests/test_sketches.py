@@ -70,3 +70,57 @@ def test_2000_train_and_500_test_in_under_2_seconds():
     assert time.perf_counter() - start < 2.0
     assert ds.x.shape == (2000, 784) and ds.x_test.shape == (500, 784) and ds.classes == 4
     assert ds.targets(4).shape == (2000, 4)
+
+
+def test_normalize_resamples_as_pillows_bilinear_resize():
+    """The crop's scaling, against an independent implementation: Pillow's antialiased
+    bilinear resize of a float image, shrinking and enlarging."""
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for (h, w), (oh, ow) in [((57, 83), (14, 20)), ((9, 13), (14, 20)), ((100, 7), (20, 1))]:
+        crop = rng.random((h, w)).astype(np.float32)
+        ours = sketches._resampling(h, oh) @ crop @ sketches._resampling(w, ow).T
+        ref = np.asarray(Image.fromarray(crop, "F").resize((ow, oh), Image.BILINEAR))
+        assert np.abs(ours - ref).max() < 1e-5
+
+
+def test_normalize_crops_scales_to_the_box_keeps_the_aspect_and_centres_the_mass():
+    from viz import pointer
+
+    square = np.array([[0, 0], [60, 0], [60, 30], [0, 30], [0, 0]], float)   # 2:1
+    for offset, k in (((10, 20), 1.0), ((40, 60), 0.6)):
+        pad = pointer.ink([square * k + offset], 112, width=4.0)
+        x = sketches.normalize(pad, 28, 20).reshape(28, 28)
+        rows = np.flatnonzero((x > sketches.INK).any(1))
+        cols = np.flatnonzero((x > sketches.INK).any(0))
+        assert cols[-1] + 1 - cols[0] == 20 and rows[-1] + 1 - rows[0] in (10, 11)
+        yy, xx = np.mgrid[0:28, 0:28] + 0.5
+        assert abs((x * yy).sum() / x.sum() - 14) <= 0.5
+        assert abs((x * xx).sum() / x.sum() - 14) <= 0.5
+    assert not sketches.normalize(np.zeros((50, 70)), 28, 20).any()
+    assert sketches.normalize(np.zeros((3, 50, 70)), 8, 8).shape == (3, 64)
+
+
+def test_a_drawing_normalises_alike_at_any_size_and_place():
+    """The same path inked at a third and at four fifths of the pad, in two corners: what the
+    net sees differs only by the stroke's width (the pen's width scales with the drawing)."""
+    from viz import pointer
+
+    t = np.linspace(0, 2 * np.pi, 60)
+    circle = np.stack([np.cos(t), np.sin(t)], 1)
+    small = sketches.normalize(pointer.ink([circle * 18 + (25, 30)], 112, 3.0), 28, 20)
+    large = sketches.normalize(pointer.ink([circle * 44 + (56, 56)], 112, 7.3), 28, 20)
+    assert np.abs(small - large).mean() < 0.03
+    assert np.corrcoef(small, large)[0, 1] > 0.97
+
+
+def test_ink_tells_dark_on_light_from_light_on_dark():
+    from viz import pointer
+
+    pad = pointer.ink([np.array([[10, 10], [50, 40]], float)], 64)
+    dark_on_light = 255 - pad * 200                    # grey ink on white
+    light_on_dark = np.stack([pad * 180 + 30] * 3, -1)  # RGB, light ink on dark grey
+    for picture in (dark_on_light, light_on_dark):
+        got = sketches.ink(picture)
+        assert np.abs(got - pad / pad.max()).max() < 0.02

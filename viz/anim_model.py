@@ -14,10 +14,17 @@ the input, each layer left to right, then the backward pass from the output back
 The deltas (dcost/dz per neuron) and edge gradients are `nn.MLP.backprop`'s for that sample
 and those masks.
 
-"unknown": a top class probability under `threshold`, calibrated on the test set at every
-curve point as the UNKNOWN_QUANTILE quantile of the top probability over the test images the
-net classifies right (so that 95% of its right answers stay known); `unknown` in the summary
-is the fraction of all test images under it.
+Image tasks (the shapes, real handwritten digits) see every picture through
+`sketches.normalize`: the training and test images, and the drawing pad's picture, drawn at
+PAD_SCALE times the net's resolution (the digits' pad at their 32 x 32 bitmaps' own).
+
+"unknown": a top class probability under `threshold`, calibrated at every curve point as the
+UNKNOWN_QUANTILE quantile of the top probability over the calibration images the net classifies
+right (95% of its right answers stay known). For image tasks those are held out and not the
+generator's own (the shapes: viz.pointer's pad-like drawings; the digits: real digits kept out of
+training); for 2-D tasks the test points. `unknown` in the summary is the fraction of test
+images under it. (Temperature scaling fitted on the same images moved no wrong answer of an
+independent set under the threshold, so the probabilities shown are the net's own.)
 
 For 2-D tasks each layer (the input and every hidden layer) has a softmax probe, a one-layer
 net trained through `nn.train` on that layer's activations: the plane classified by each
@@ -31,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 import nn
-from viz import cli, data, plot, session, sketches
+from viz import cli, data, digits, plot, pointer, session, sketches
 from viz.commands import Commands
 
 UNKNOWN_QUANTILE = 0.05
@@ -39,16 +46,52 @@ SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)     # phases per second, up / dow
 PROBE_STEPS = 30            # probe training steps per cycle (full batch, Adam)
 PROBE_RES = 48              # probe maps: PROBE_RES x PROBE_RES points of the plane
 PLANES = tuple(name for name, s in data.DATASETS.items() if s.toy is not None)
+PAD_SCALE = 4               # the shapes' pad: 4 x the net's image side
+N_CALIB = 400               # pad-like shapes drawn for calibration
+
+
+@dataclass(frozen=True)
+class ImageTask:
+    """An image task of the anim: its images, held-out calibration images, class names, and
+    the geometry of its pad and of what the net sees."""
+
+    ds: data.Dataset
+    calib: tuple            # (x, labels), normalised like ds
+    classes: tuple
+    side: int               # the net sees side x side pixels
+    box: int                # normalize's box
+    pad: int                # the pad's side in pixels
+    pen: float              # the pad's pen width in pixels
+    what: str               # what one draws: "a shape", "a digit"
+
+
+def shapes_task(cfg):
+    side = cfg.pixels
+    ds = sketches.dataset(cfg.n_train or 3000, cfg.n_test or 500, side, cfg.seed)
+    pictures, labels = pointer.draw(N_CALIB, side * PAD_SCALE, seed=cfg.seed + 7919)
+    box = sketches.box_of(side)
+    return ImageTask(ds, (sketches.normalize(pictures, side, box), labels), sketches.CLASSES,
+                     side, box, side * PAD_SCALE, side * PAD_SCALE * pointer.PEN, "a shape")
+
+
+def digits_task(cfg):
+    ds, calib = digits.dataset(cfg.n_test or 300, seed=cfg.seed)
+    return ImageTask(ds, calib, digits.CLASSES, digits.SIDE, digits.SIDE, digits.PAD, digits.PEN,
+                     "a digit")
+
+
+IMAGE_TASKS = {"shapes": shapes_task, "digits": digits_task}
 
 
 @dataclass
 class Config(cli.Output):
     """What nn-gym anim trains and how it animates the pass."""
 
-    data: str = cli.opt("shapes", "task: shapes (hand-drawn circle, square, triangle, other) "
-                        "or a 2-D dataset for the per-layer probes", choices=("shapes",) + PLANES)
-    arch: str = cli.opt(None, "layer sizes (default 784,32,16,16,4 for shapes, "
-                        "2,16,...,16,classes with 8 hidden layers for 2-D data)",
+    data: str = cli.opt("shapes", "task: shapes (hand-drawn circle, square, triangle, other), "
+                        "digits (scikit-learn's 8x8 handwritten digits) or a 2-D dataset for "
+                        "the per-layer probes", choices=tuple(IMAGE_TASKS) + PLANES)
+    arch: str = cli.opt(None, "layer sizes (default 784,32,16,16,4 for shapes, 64,32,16,16,10 "
+                        "for digits, 2,16,...,16,classes with 8 hidden layers for 2-D data)",
                         metavar="SIZES")
     act: str = cli.opt("relu", "hidden activation")
     lr: float = cli.opt(0.003, "Adam's learning rate")
@@ -60,12 +103,18 @@ class Config(cli.Output):
     speed: float = cli.opt(4.0, "phases per second (up / down change it)")
     n_train: int = cli.opt(None, "training images (default 3000) or 2-D points (default 400)",
                            metavar="N")
-    n_test: int = cli.opt(500, "test images (or points)")
-    pixels: int = cli.opt(28, "image side of the shapes")
+    n_test: int = cli.opt(None, "test images (default 500 shapes, 300 digits) or points "
+                          "(default 500)", metavar="N")
+    pixels: int = cli.opt(28, "image side of the shapes (8..64)")
     noise: float = cli.opt(0.05, "noise std of the 2-D datasets")
     seed: int = cli.opt(0, "seed of the data, the weights and the examples shown")
     save: str = cli.opt(None, "write the trained net (nn.MLP.save's file) with its task "
                         "settings (an anim.json member) when the run ends", metavar="MODEL.npz")
+    load: str = cli.opt(None, "reopen a net saved by w or --save with its task, trained: draw "
+                        "on it at once", metavar="MODEL.npz")
+    classify: tuple = cli.opt(None, "with --load: print `PATH: CLASS P` for each picture (any "
+                              "size, dark ink on light paper or the reverse) and exit",
+                              metavar="PICTURE", nargs="+")
 
     def check(self):
         cli.require(cli.finite(self.lr) and self.lr > 0, "--lr", "a positive number", self.lr)
@@ -78,7 +127,7 @@ class Config(cli.Output):
                     self.speed)
         cli.require(self.n_train is None or self.n_train >= 8, "--n-train", ">= 8",
                     self.n_train)
-        cli.require(self.n_test >= 4, "--n-test", ">= 4", self.n_test)
+        cli.require(self.n_test is None or self.n_test >= 4, "--n-test", ">= 4", self.n_test)
         cli.require(8 <= self.pixels <= 64, "--pixels", "in 8..64", self.pixels)
         cli.require(self.seed >= 0, "--seed", "a non-negative integer", self.seed)
         cli.require(self.act in nn.ACTIVATIONS and self.act != "softmax", "--act",
@@ -90,6 +139,10 @@ class Config(cli.Output):
         if self.save is not None:
             cli.require(self.save.endswith(".npz"), "--save", "a path ending in .npz",
                         self.save)
+        if self.classify:
+            cli.require(self.load is not None, "--classify", "given with --load MODEL.npz",
+                        " ".join(self.classify))
+            return
         super().check()
 
 
@@ -116,14 +169,18 @@ class Anim(Commands):
     speed, paused); the drawing pad (pad, an image); the unknown threshold; probes."""
 
     def __init__(self, cfg):
+        loaded, task = load(cfg.load) if cfg.load else (None, None)
+        if loaded is not None:
+            reopen(cfg, loaded, task)
         self.cfg = cfg
-        self.ds = self._dataset()
-        self.image = (cfg.pixels, cfg.pixels) if cfg.data == "shapes" else None
-        self.class_names = sketches.CLASSES if cfg.data == "shapes" else \
+        self.task = IMAGE_TASKS[cfg.data](cfg) if cfg.data in IMAGE_TASKS else None
+        self.ds = self.task.ds if self.task else self._dataset()
+        self.image = (self.task.side,) * 2 if self.task else None
+        self.class_names = self.task.classes if self.task else \
             tuple(f"class {k}" for k in range(self.ds.classes))
-        arch = self._arch()
-        self.net = nn.MLP(arch, act=cfg.act, out_act="softmax", seed=cfg.seed,
-                          dropout=cfg.dropout)
+        arch = self._arch() if loaded is None else self._fits(loaded.arch, cfg.load)
+        self.net = loaded or nn.MLP(arch, act=cfg.act, out_act="softmax", seed=cfg.seed,
+                                    dropout=cfg.dropout)
         self.loss = "ce"
         self.t = self.ds.targets(arch[-1])
         self.t_test = self.ds.targets(arch[-1], test=True)
@@ -139,7 +196,11 @@ class Anim(Commands):
         self.speed = cfg.speed
         self.paused = False
         self.notice = None
-        self.pad = np.zeros(self.image, np.float32) if self.image else None
+        self.pad = np.zeros((self.task.pad,) * 2, np.float32) if self.task else None
+        self.pad_version = 0           # counts the pad's changes (the view uploads on change)
+        if task is not None:           # a loaded net is trained: its run ends where it did
+            self.step, self.epoch = int(task.get("step", 0)), int(task.get("epoch", 0))
+            cfg.steps = max(self.step, 1)
         self.probes = None if self.image else [
             nn.MLP([n, arch[-1]], act="linear", out_act="softmax", seed=cfg.seed + l)
             for l, n in enumerate(arch[:-1])]
@@ -150,22 +211,24 @@ class Anim(Commands):
 
     def _dataset(self):
         cfg = self.cfg
-        if cfg.data == "shapes":
-            return sketches.dataset(cfg.n_train or 3000, cfg.n_test, cfg.pixels, cfg.seed)
-        n = cfg.n_train or 400
+        n, n_test = cfg.n_train or 400, cfg.n_test or 500
         return data.make(cfg.data, n_train=n, noise=cfg.noise,
-                         test_frac=cfg.n_test / (n + cfg.n_test), seed=cfg.seed)
+                         test_frac=n_test / (n + n_test), seed=cfg.seed)
 
     def _arch(self):
         ds, cfg = self.ds, self.cfg
         k = max(ds.classes, 2)
         if cfg.arch is None:
             return [ds.n_in, 32, 16, 16, k] if self.image else [ds.n_in] + [16] * 8 + [k]
-        arch = cli.parse_ints(cfg.arch, "--arch", "784,32,16,16,4")
-        if arch[0] != ds.n_in or arch[-1] != k:
-            raise ValueError(f"--arch must start with {ds.n_in} inputs and end with {k} "
-                             f"outputs for --data {cfg.data}, got {cfg.arch}")
-        return arch
+        return self._fits(cli.parse_ints(cfg.arch, "--arch", "784,32,16,16,4"), cfg.arch,
+                          "--arch")
+
+    def _fits(self, arch, text, name="--load"):
+        k, n_in = max(self.ds.classes, 2), self.ds.n_in
+        if arch[0] != n_in or arch[-1] != k:
+            raise ValueError(f"{name} must start with {n_in} inputs and end with {k} outputs "
+                             f"for --data {self.cfg.data}, got {text}")
+        return list(arch)
 
     # -- training --------------------------------------------------------------------------
 
@@ -223,7 +286,12 @@ class Anim(Commands):
         test, tacc = net.evaluate(ds.x_test, self.t_test, self.loss)
         self.curves.add(self.step, **{"train": train, "test": test, "train acc": acc,
                                       "test acc": tacc})
-        self.threshold, self.unknown = calibrate(y, ds.labels_test)
+        if self.task is None:
+            self.threshold, self.unknown = calibrate(y, ds.labels_test)
+        else:
+            x_cal, labels_cal = self.task.calib
+            self.threshold, _ = calibrate(net.forward(x_cal), labels_cal)
+            self.unknown = float(np.mean(y.max(1) < self.threshold))
         if self.probes is not None:
             self.train_probes()
 
@@ -323,20 +391,41 @@ class Anim(Commands):
 
     # -- the drawing pad -------------------------------------------------------------------
 
-    def stroke(self, p0, p1, erase=False, width=2.4):
-        """A pen stroke on the pad from p0 to p1 (pixels of the image, x right, y down):
-        ink added (erase: removed); the pad's image is then passed through the net."""
+    def stroke(self, p0, p1, erase=False):
+        """A pen stroke on the pad from p0 to p1 (pixels of the pad, x right, y down): ink
+        added (erase: removed, with a pen twice as wide); the pad's picture, normalised, is
+        then passed through the net. A stroke begun while an example shows starts a new
+        drawing."""
+        if self.example.source != "pad":
+            self.pad[...] = 0
         line = np.array([[p0, p1]], np.float64)
         if np.hypot(*(line[0, 1] - line[0, 0])) < 1e-3:
             line[0, 1] += 1e-3
-        ink = sketches.raster(line, np.array([width * (2.0 if erase else 1.0)]),
-                              self.image[0])[0].reshape(self.image)
+        width = self.task.pen * (2.0 if erase else 1.0)
+        ink = pointer.ink(line, self.task.pad, width)
         self.pad = self.pad * (1 - ink) if erase else np.maximum(self.pad, ink)
         self.show_pad()
 
     def show_pad(self):
-        self.example = self.pass_through(self.pad.ravel(), None, -1, "pad")
+        """The pad's picture as the example: normalised as the training images were."""
+        self.pad_version += 1
+        x = sketches.normalize(self.pad, self.task.side, self.task.box)
+        self.example = self.pass_through(x, None, -1, "pad")
         self.phase, self.progress = len(self.phases()) - 1, 1.0
+
+    @property
+    def drawing(self):
+        """True while the pad holds a drawing the net is shown."""
+        return self.example.source == "pad" and bool(self.example.x.any())
+
+    def ink_box(self):
+        """The drawing's bounding box on the pad (x, y, w, h in pad pixels), which normalize
+        crops to, or None on an empty pad."""
+        rows = np.flatnonzero((self.pad > sketches.INK).any(1))
+        cols = np.flatnonzero((self.pad > sketches.INK).any(0))
+        if not len(rows):
+            return None
+        return cols[0], rows[0], cols[-1] + 1 - cols[0], rows[-1] + 1 - rows[0]
 
     # -- commands --------------------------------------------------------------------------
 
@@ -370,10 +459,11 @@ class Anim(Commands):
         self.say(f"{self.speed:g} phases per second")
 
     def _clear(self, _):
+        """An empty pad, ready to draw on."""
         if self.pad is not None:
             self.pad[...] = 0
-            self.new_example()
-            self.say("pad cleared")
+            self.show_pad()
+            self.say(f"pad cleared: draw {self.task.what}")
 
     def _save(self, path):
         self.say(f"saved {save(self, path)}")
@@ -391,11 +481,16 @@ class Anim(Commands):
         return ("unknown" if p < self.threshold else self.class_names[k]), p
 
     def summary(self):
+        """The summary line's values; pad and pad_p (the net's answer and its probability)
+        when the pad holds a drawing."""
         last = self.curves.last
-        return {"task": self.cfg.data, "arch": "-".join(map(str, self.net.arch)),
-                "step": self.step, "epoch": self.epoch, "cost": last("train"),
-                "acc": last("train acc"), "test_acc": last("test acc"),
-                "unknown": self.unknown, "threshold": self.threshold}
+        out = {"task": self.cfg.data, "arch": "-".join(map(str, self.net.arch)),
+               "step": self.step, "epoch": self.epoch, "cost": last("train"),
+               "acc": last("train acc"), "test_acc": last("test acc"),
+               "unknown": self.unknown, "threshold": self.threshold}
+        if self.pad is not None and self.drawing:
+            out["pad"], out["pad_p"] = self.verdict()
+        return out
 
 
 Anim.COMMANDS = {
@@ -446,10 +541,70 @@ def save(anim, path):
     path = Path(path)
     anim.settle()
     cfg = anim.cfg
-    task = {"data": cfg.data, "pixels": cfg.pixels if anim.image else None,
-            "classes": list(anim.class_names), "format": "row-major, ink 1.0, paper 0.0"
-            if anim.image else "points of [-1, 1]^2", "seed": cfg.seed, "step": anim.step,
+    t = anim.task
+    task = {"data": cfg.data, "pixels": t.side if t else None,
+            "box": t.box if t else None, "pad": t.pad if t else None,
+            "classes": list(anim.class_names), "format": "row-major, ink 1.0, paper 0.0, "
+            "normalised by viz.sketches.normalize" if t else "points of [-1, 1]^2",
+            "seed": cfg.seed, "step": anim.step, "epoch": anim.epoch,
             "test_acc": anim.curves.last("test acc"), "threshold": anim.threshold,
-            "unknown": anim.unknown, "dropout": cfg.dropout, "lr": cfg.lr, "batch": cfg.batch}
+            "unknown": anim.unknown,
+            "n_train": cfg.n_train, "n_test": cfg.n_test, "noise": cfg.noise,
+            "dropout": cfg.dropout, "lr": cfg.lr, "batch": cfg.batch}
     session.save(path, anim.net, task, member=TASK_MEMBER)
     return path
+
+
+def load(path):
+    """(net, task) from a file `save` wrote; the task's settings go into the Config by the
+    caller (see reopen)."""
+    net, task = session.load(path, member=TASK_MEMBER)
+    if task is None:
+        raise ValueError(f"--load: {path} holds a net but no {TASK_MEMBER}: save it from "
+                         f"nn-gym anim (w or --save)")
+    return net, task
+
+
+def reopen(cfg, net, task):
+    """Set cfg to a loaded file's task settings (data, pixels, seed, sizes, noise, the net's
+    activation and dropout), so the Anim rebuilds that task."""
+    for name in ("data", "seed", "n_train", "n_test", "noise", "lr", "batch"):
+        if task.get(name) is not None:
+            setattr(cfg, name, task[name])
+    if task.get("pixels") and task.get("data") == "shapes":
+        cfg.pixels = int(task["pixels"])
+    cfg.act, cfg.dropout = net.acts[0], net.dropout
+
+
+def classify(cfg, read):
+    """nn-gym anim --load MODEL --classify PICTURE...: each picture (read(path) -> an array)
+    through the pad's normalisation and the net; one `PATH: CLASS P` line each ("unknown"
+    under the saved threshold). Returns the count classified."""
+    net, task = load(cfg.load)
+    side, box = task.get("pixels"), task.get("box")
+    if not side or not box:
+        raise ValueError(f"--classify: {cfg.load} is not an image task's net "
+                         f"(--data {task.get('data')})")
+    pictures = [read(path) for path in cfg.classify]           # every one read before any line
+    x = np.stack([sketches.normalize(sketches.ink(p), side, box) for p in pictures])
+    probs = net.forward(x)
+    for path, p in zip(cfg.classify, probs):
+        k = int(np.argmax(p))
+        name = task["classes"][k] if p[k] >= task.get("threshold", 0.0) else "unknown"
+        print(f"{path}: {name} {p[k]:.2f}", flush=True)
+    return net, len(pictures)
+
+
+def read_picture(path):
+    """A picture file (any format Pillow reads; transparency over white) as a grey array."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as img:
+            img = img.convert("RGBA")
+            white = Image.new("RGBA", img.size, (255, 255, 255, 255))
+            return np.asarray(Image.alpha_composite(white, img).convert("L"), np.float32)
+    except FileNotFoundError:
+        raise ValueError(f"--classify: no such file {path}") from None
+    except (UnidentifiedImageError, OSError) as e:
+        raise ValueError(f"--classify: {path} is not a picture Pillow reads ({e})") from None

@@ -1,7 +1,9 @@
 """nn-gym anim's window: the forward and backward pass of one example animated through the
-whole net, drawing a viz.anim_model.Anim. Beside the net: the input image, which is also the
-drawing pad (left draws, right erases, c clears), the class probabilities with "unknown", the
-cost and accuracy curves; for 2-D tasks the plane classified by each layer's probe.
+whole net, drawing a viz.anim_model.Anim. Beside the net: the example's image, which is also the
+drawing pad (left draws, right erases, c clears; the pad shows what was drawn and a frame round
+the ink, the diagram's input column what the net sees: the drawing normalised), the class
+probabilities with "unknown", the cost and accuracy curves; for 2-D tasks the plane classified
+by each layer's probe.
 
     view = AnimView(Anim(Config()))
     gl.run(view, 800, 600, headless=True, frames=300, record="anim.gif")
@@ -15,7 +17,7 @@ deltas on a diverging scale). Layers not reached yet are grey.
 import numpy as np
 
 from viz import activations, chrome, cli, files, gl, layout, maps, netgraph, plot, theme
-from viz.anim_model import Anim, Config
+from viz.anim_model import Anim, Config, classify, read_picture
 from viz.chrome import Key
 
 ARRIVE = 0.6               # the part of a phase the signal travels; then the layer lights
@@ -33,7 +35,7 @@ KEYS = chrome.Keys(
      Key("up", "faster", "animation faster", short="speed"),
      Key("down", "slower", "animation slower", short="speed"),
      Key("a", "scale", "colours: per-layer saturation / absolute values", short="scale"),
-     Key("c", "clear", "clear the drawing pad", short="clear"),
+     Key("c", "clear", "clear the drawing pad: an empty pad to draw on", short="clear"),
      Key("l", "log", "cost plot: log / linear scale"),
      Key("s", "png", "save a PNG screenshot", short="png"),
      Key("g", "gif", "start / stop recording a GIF", short="gif"),
@@ -49,14 +51,14 @@ MODEL_COMMANDS = ("pause", "next_phase", "previous_phase", "next", "faster", "sl
                   "clear")
 
 
-def panels(w, h):
-    """Panel boxes (x, y, w, h) for a w x h window."""
+def panels(w, h, classes=4):
+    """Panel boxes (x, y, w, h) for a w x h window; the bars hold `classes` rows."""
     status, title, main, keys = layout.rows((0, 0, w, h), [26, 24, None, 20])
     left, right = layout.cols(layout.inset(main, 8, 4, 8, 6), [0.64, None], gap=16)
     graph, curves = layout.rows(layout.inset(left, 0, 18, 0, 0), [0.62, None], gap=6)
     side = int(max(min(right[2], right[3] * 0.5), 1))
     image, rest = layout.rows(layout.inset(right, 0, 16, 0, 0), [side, None], gap=22)
-    bars, strip = layout.rows(rest, [108, None], gap=8)
+    bars, strip = layout.rows(rest, [max(26 + 16 * classes, 108), None], gap=8)
     return {"status": status, "title": title, "graph": graph,
             "diagram": layout.inset(graph, 0, 0, 0, 36), "curves": curves,
             "image": layout.square(image), "bars": bars, "strip": strip, "help": keys}
@@ -163,7 +165,7 @@ class AnimView(gl.View):
         self.model = model
         self.saturation, self.show_help, self.log_scale = True, False, True
         self.time, self.message, self.message_until = 0.0, "", 0.0
-        self.boxes = panels(800, 600)
+        self.boxes = panels(800, 600, len(model.class_names))
         self.pen = None                    # the last pad point while a button is held
         self.maps_step = None              # the step the probe maps were made at
         self.shown = None
@@ -174,6 +176,7 @@ class AnimView(gl.View):
         self.colorbar = plot.Colorbar(ctx)
         self.graph = netgraph.NetGraph()
         self.input_tex, self.input_of = gl.StagedTexture(ctx), None
+        self.pad_tex, self.pad_of = gl.StagedTexture(ctx), None
         m = self.model
         if m.probes is not None:
             self.probe_maps = [maps.OutputMap(ctx) for _ in m.probes] + [maps.OutputMap(ctx)]
@@ -209,6 +212,10 @@ class AnimView(gl.View):
                 self.input_of = m.example
                 self.input_tex.set(m.example.x.reshape(m.image).astype(np.float32), "nearest")
                 self.input_tex.upload()
+            if m.example.source == "pad" and self.pad_of != m.pad_version:
+                self.pad_of = m.pad_version
+                self.pad_tex.set(m.pad, "linear")
+                self.pad_tex.upload()
         elif self.maps_step != m.step:
             self.maps_step = m.step
             probs = m.probe_maps()
@@ -220,8 +227,8 @@ class AnimView(gl.View):
                 om.upload()
 
     def draw(self, fbo, width, height):
-        self.boxes = b = panels(width, height)
         m = self.model
+        self.boxes = b = panels(width, height, len(m.class_names))
         self._prepare()
         if m.probes is not None:
             self.points.update(self.painter, m.ds, b["image"][2:], False,
@@ -231,8 +238,8 @@ class AnimView(gl.View):
         fbo.clear(*theme.BG)
         with self.painter.target(fbo) as p:
             chrome.status_bar(p, b["status"], self.status(live=False))
-            p.text(self.title(), b["title"][0] + 10, b["title"][1] + 4, size=15,
-                   color=theme.TEXT)
+            p.text(chrome.first_fit(p, self.titles(), b["title"][2] - 20, 15),
+                   b["title"][0] + 10, b["title"][1] + 4, size=15, color=theme.TEXT)
             kind, k = m.phase_name()
             head = {"input": "the input lights up",
                     "forward": f"forward: layer {k} lit, edges by a * w",
@@ -254,14 +261,21 @@ class AnimView(gl.View):
             if self.show_help:
                 chrome.help_overlay(p, width, height, KEYS.rows())
 
-    def title(self):
+    def titles(self):
+        """The title line, longest first (the first that fits is drawn): the example, and
+        what one can do now."""
         m = self.model
         ex = m.example
         if ex.source == "pad":
-            return f"step {m.step}, the drawing pad"
+            return [f"step {m.step}: training paused while you draw (space resumes)",
+                    "training paused while you draw (space resumes)", "paused: space resumes"]
         what = "example" if ex.source == "train" else "test example"
         mode = ", dropout on" if ex.source == "train" and m.net.dropout > 0 else ""
-        return f"step {m.step}, {what} {ex.index}: {m.class_names[ex.label]}{mode}"
+        head = f"step {m.step}, {what} {ex.index}: {m.class_names[ex.label]}{mode}"
+        if m.training:
+            return [head]
+        now = "draw on the pad or press n for the next" if m.image else "n: the next"
+        return [f"{head} - trained: {now}", f"{head} - trained", head]
 
     def status(self, live=True):
         """The status line's parts; REC only `live` (see draw_live)."""
@@ -314,13 +328,23 @@ class AnimView(gl.View):
         netgraph.draw_frame_legend(p, self.boxes["graph"], hues, bars, self.colorbar)
 
     def draw_pad(self, p):
+        """The pad: the drawing as drawn, framed where normalize crops it; or the example's
+        image (already normalised) until one draws."""
         m = self.model
         x, y, w, h = self.boxes["image"]
-        pad = "the drawing pad" if m.example.source == "pad" else "draw here with the mouse"
-        size = f"input {m.image[0]}x{m.image[1]}"
-        panel_title(p, (x, y, w, h), chrome.first_fit(p, [f"{size} - {pad}", pad, size], w))
+        drawn = m.example.source == "pad"
+        titles = (["your drawing; the net sees it cropped, scaled, centred",
+                   "your drawing (the net's: left)", "your drawing"] if drawn else
+                  [f"draw {m.task.what} here with the mouse", "draw here", "pad"])
+        panel_title(p, (x, y, w, h), chrome.first_fit(p, titles, w))
         p.rect(x - 1, y - 1, w + 2, h + 2, (0.45, 0.45, 0.5))
-        p.scalar_image(self.input_tex.tex, x, y, w, h, 0.0, 1.0, "sequential")
+        tex = self.pad_tex.tex if drawn else self.input_tex.tex
+        p.scalar_image(tex, x, y, w, h, 0.0, 1.0, "sequential")
+        box = m.ink_box() if drawn else None
+        if box is not None:
+            k = w / m.task.pad
+            p.frames([[x + box[0] * k, y + box[1] * k, box[2] * k, box[3] * k]],
+                     theme.ACCENT, 1.0)
 
     def draw_probes(self, p):
         """Granville's view: the plane classified by the probe of the layer being lit (the
@@ -359,9 +383,11 @@ class AnimView(gl.View):
         row = min(18.0, (h - 20) / max(len(names), 1))
         label_w = max(p.text_width(n, 11) for n in names) + 8
         bw = max(w - label_w - 44, 4.0)
-        p.text(f"net says: {verdict} ({top:.2f})" + (
-            f", top under {m.threshold:.2f}" if verdict == "unknown" else ""),
-            x, y, size=12, color=theme.ACCENT)
+        empty = m.example.source == "pad" and not m.drawing
+        p.text(f"draw {m.task.what} on the pad" if empty else
+               f"net says: {verdict} ({top:.2f})" + (
+                   f", top under {m.threshold:.2f}" if verdict == "unknown" else ""),
+               x, y, size=12, color=theme.ACCENT)
         best = int(np.argmax(probs))
         boxes, colors = [], []
         for c, (name, v) in enumerate(zip(names, probs)):
@@ -378,14 +404,14 @@ class AnimView(gl.View):
     # -- input -----------------------------------------------------------------------------
 
     def pad_point(self, x, y):
-        """Pixel (x, y) -> (column, row) of the pad's image, or None outside it."""
+        """Pixel (x, y) -> (column, row) of the pad, or None outside it."""
         m = self.model
         if m.image is None:
             return None
         bx, by, bw, bh = self.boxes["image"]
         if not (bx <= x < bx + bw and by <= y < by + bh):
             return None
-        return ((x - bx) / bw * m.image[1], (y - by) / bh * m.image[0])
+        return ((x - bx) / bw * m.task.pad, (y - by) / bh * m.task.pad)
 
     def on_mouse_press(self, x, y, button, modifiers):
         q = self.pad_point(x, y)
@@ -455,8 +481,13 @@ def panel_title(p, box, text):
 
 def run(cfg):
     """nn-gym anim: build the model (bad input exits with code 2), run the view, save the net
-    if asked, print the summary line."""
+    if asked, print the summary line; with --classify, classify the pictures instead."""
     try:
+        if cfg.classify:
+            net, n = classify(cfg, read_picture)
+            cli.summary(frames=0, fps=0, task=cfg.data, arch="-".join(map(str, net.arch)),
+                        classified=n)
+            return 0
         model = Anim(cfg)
     except (ValueError, TypeError, OSError, MemoryError) as e:
         raise cli.UsageError(str(e)) from None

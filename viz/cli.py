@@ -26,11 +26,12 @@ from dataclasses import dataclass, field
 import nn
 
 
-def opt(default, help, *, metavar=None, choices=None, flag=None, positional=False):
+def opt(default, help, *, metavar=None, choices=None, flag=None, positional=False,
+        nargs=None):
     """A Config field shown as an option: `--name` (underscores as dashes) unless `flag` gives
-    another spelling, or a positional argument."""
+    another spelling, or a positional argument; nargs as argparse's (a list of values)."""
     meta = {"help": help, "metavar": metavar, "choices": choices, "flag": flag,
-            "positional": positional}
+            "positional": positional, "nargs": nargs}
     return field(default=default, metadata=meta)
 
 
@@ -90,7 +91,7 @@ def parser(spec):
         meta = f.metadata
         if "help" not in meta:
             continue
-        kind = _kind(f)
+        kind = str if meta.get("nargs") else _kind(f)
         text = meta["help"]
         if f.default is not None and f.default is not False and f.default != "" \
                 and kind is not bool:
@@ -104,7 +105,7 @@ def parser(spec):
             p.add_argument(*names, dest=f.name, action="store_true", help=text)
             continue
         p.add_argument(*names, dest=f.name, type=kind, default=f.default, help=text,
-                       metavar=meta["metavar"], choices=meta["choices"])
+                       metavar=meta["metavar"], choices=meta["choices"], nargs=meta["nargs"])
     return p
 
 

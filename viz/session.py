@@ -32,10 +32,10 @@ def _bad(path, reason):
 FOREIGN = (".safetensors", ".pt", ".pth")
 
 
-def load(path, act=None, out_act=None):
+def load(path, act=None, out_act=None, member=MEMBER):
     """(net, settings dict or None) from a session file, a plain nn.MLP.save file, or a
     .safetensors / .pt (torch state_dict) file: act and out_act name the activations of one
-    that does not (nn.MLP.load)."""
+    that does not (nn.MLP.load). member: the settings' member (another app's)."""
     if str(path).endswith(FOREIGN):
         try:
             return nn.MLP.load(path, act=act, out_act=out_act), None
@@ -45,13 +45,13 @@ def load(path, act=None, out_act=None):
             raise ValueError(f"--load: {e}") from None
     try:
         with zipfile.ZipFile(path) as src:
-            settings = json.loads(src.read(MEMBER)) if MEMBER in src.namelist() else None
+            settings = json.loads(src.read(member)) if member in src.namelist() else None
     except FileNotFoundError:
         raise ValueError(f"--load: no such file {path}") from None
     except (zipfile.BadZipFile, OSError, json.JSONDecodeError, UnicodeDecodeError) as e:
         raise _bad(path, e) from None
     if settings is not None and not isinstance(settings, dict):
-        raise _bad(path, f"{MEMBER} holds a {type(settings).__name__}, not settings")
+        raise _bad(path, f"{member} holds a {type(settings).__name__}, not settings")
     try:
         return nn.MLP.load(path), settings              # nn leaves the .json member alone
     except (ValueError, TypeError) as e:

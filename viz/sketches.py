@@ -2,7 +2,9 @@
 crosses, zig-zags), drawn procedurally and antialiased. numpy only.
 
     x, labels = sketches.draw(2000, size=28, seed=0)   # (2000, 784) float32, (2000,) int
-    ds = sketches.dataset(n_train=2000, n_test=500)    # a viz.data.Dataset, classes=4
+    ds = sketches.dataset(n_train=2000, n_test=500)    # a viz.data.Dataset, classes=4, of
+                                                       # normalised images
+    x = sketches.normalize(pictures)                   # any (h, w) ink -> what the net sees
 
 The format is a contract: an image is its size x size pixels flattened row-major (row 0 is the
 top), ink = 1.0 and paper = 0.0; labels index CLASSES = (circle, square, triangle, other).
@@ -10,10 +12,16 @@ Classes are balanced (n // 4 each, the first n % 4 classes one more) and shuffle
 always gives the same images.
 
 Each shape is one or two strokes, each a polyline of POINTS points: an outline of random
-centre, size and rotation with a low-frequency wobble r(theta) = R (1 + sum_k a_k cos(k theta +
-phi_k)); polygons get jittered corners and slightly bowed sides; a closed outline starts
+centre, size (a radius of RADIUS of the image) and rotation with a low-frequency wobble
+r(theta) = R (1 + sum_k a_k cos(k theta + phi_k)); polygons get jittered corners and slightly bowed sides; a closed outline starts
 anywhere and ends short of or past its start. Pixels take ink by their distance to the nearest
-segment: coverage = clip(width / 2 + 0.5 - distance, 0, 1) with a stroke width of 1-3 px.
+segment: coverage = clip(width / 2 + 0.5 - distance, 0, 1) with a stroke width of WIDTH px.
+
+`normalize` makes every picture alike before a net sees it, as the MNIST set was made (crop to
+the ink, scale to a 20 px box, centre the mass): `dataset` applies it to the drawn shapes, the
+drawing pad and `nn-gym anim --classify` to theirs. Drawn at 28 px with radii of 20-48% and
+strokes of 0.7-3 px, then normalised, the shapes' sizes and stroke widths cover what the pad
+makes (the settings scored best on viz.pointer's pad-like drawings).
 """
 
 import numpy as np
@@ -23,10 +31,15 @@ from viz import data
 CLASSES = ("circle", "square", "triangle", "other")
 POINTS = 41                 # polyline points per stroke (40 segments)
 CHUNK = 64                  # images rasterised at once (bounds the distance array's memory)
+RADIUS = (0.2, 0.48)        # outline radius, a share of the image
+WIDTH = (0.7, 3.0)          # stroke width in pixels
+BOX = 20 / 28               # normalize's box, a share of the image's side
 
 
-def draw(n, size=28, seed=0):
-    """n shapes as (n, size * size) float32 images and (n,) int labels (balanced, shuffled)."""
+def draw(n, size=28, seed=0, radius=RADIUS, width=WIDTH):
+    """n shapes as (n, size * size) float32 images and (n,) int labels (balanced, shuffled):
+    outlines of a radius in the range `radius` (a share of the image) drawn with strokes of
+    `width` pixels."""
     if not isinstance(n, (int, np.integer)) or n < 0:
         raise ValueError(f"n must be a non-negative integer, got {n!r}")
     if not isinstance(size, (int, np.integer)) or not 8 <= size <= 256:
@@ -39,9 +52,9 @@ def draw(n, size=28, seed=0):
         idx = np.flatnonzero(labels == k)
         if len(idx):
             strokes[idx], used[idx] = make(len(idx), rng)
-    centre, scale = _placement(n, size, rng)
+    centre, scale = _placement(n, size, rng, radius)
     strokes = strokes * scale[:, None, None, None] + centre[:, None, None, :]
-    width = rng.uniform(1.0, 3.0, n)
+    width = rng.uniform(*width, n)
     images = np.empty((n, size * size), np.float32)
     for a in range(0, n, CHUNK):
         images[a:a + CHUNK] = raster(strokes[a:a + CHUNK, 0], width[a:a + CHUNK], size)
@@ -53,16 +66,23 @@ def draw(n, size=28, seed=0):
 
 
 def dataset(n_train=2000, n_test=500, size=28, seed=0):
-    """Training and test shapes as a viz.data.Dataset (4 classes; not a plane: images)."""
+    """Training and test shapes, normalised, as a viz.data.Dataset (4 classes; not a plane:
+    images)."""
     x, y = draw(n_train + n_test, size, seed)
+    x = normalize(x.reshape(-1, size, size), size, box_of(size))
     return data.Dataset("shapes", x[n_test:], y[n_test:], x[:n_test], y[:n_test],
                         classes=len(CLASSES), plane=False)
 
 
-def _placement(n, size, rng):
-    """Centre (n, 2) and scale (n,) in pixels of outlines drawn in the unit disc: the radius is
-    30-42% of the image and the shape stays about 1.5 px inside it."""
-    scale = rng.uniform(0.3, 0.42, n) * size
+def box_of(side):
+    """normalize's box for images of `side` pixels: 20 of 28."""
+    return max(int(round(side * BOX)), 1)
+
+
+def _placement(n, size, rng, radius):
+    """Centre (n, 2) and scale (n,) in pixels of outlines drawn in the unit disc: the radius a
+    share `radius` of the image, the shape about 1.5 px inside it where there is room."""
+    scale = rng.uniform(*radius, n) * size
     margin = np.minimum(scale * 1.1 + 1.5, size / 2)
     centre = rng.uniform(margin[:, None], size - margin[:, None], (n, 2))
     return centre, scale
@@ -188,3 +208,62 @@ def raster(lines, width, size):
     rel_x += rel_y
     dist = np.sqrt(rel_x.min(-1))                                         # (m, N)
     return np.clip(width[:, None] / 2 + 0.5 - dist, 0, 1)
+
+
+INK = 0.2                   # a pixel with more ink than this counts for the bounding box
+
+
+def normalize(pictures, side=28, box=20):
+    """Pictures of ink (h, w) or (n, h, w), any size, ink 1.0 on paper 0.0 -> what the net sees,
+    (side * side,) or (n, side * side) float32, made as the MNIST set was: cropped to the ink's
+    bounding box, scaled (smoothly, keeping the aspect ratio) so its longer side is `box` pixels,
+    and placed so its centre of mass is at the centre. A picture without ink stays empty."""
+    pictures = np.asarray(pictures, np.float32)
+    one = pictures.ndim == 2
+    batch = pictures[None] if one else pictures
+    out = np.zeros((len(batch), side, side), np.float32)
+    for picture, o in zip(batch, out):
+        rows, cols = np.flatnonzero((picture > INK).any(1)), np.flatnonzero((picture > INK).any(0))
+        if not len(rows):
+            continue
+        crop = picture[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+        scale = box / max(crop.shape)
+        h, w = (max(int(round(n * scale)), 1) for n in crop.shape)
+        patch = np.clip(_resampling(crop.shape[0], h) @ crop @ _resampling(crop.shape[1], w).T,
+                        0, 1)
+        mass = patch.sum()
+        cy = (patch.sum(1) @ (np.arange(h) + 0.5)) / mass
+        cx = (patch.sum(0) @ (np.arange(w) + 0.5)) / mass
+        y0 = int(np.clip(round(side / 2 - cy), 0, side - h))
+        x0 = int(np.clip(round(side / 2 - cx), 0, side - w))
+        o[y0:y0 + h, x0:x0 + w] = patch
+    out = out.reshape(len(batch), side * side)
+    return out[0] if one else out
+
+
+def _resampling(n_in, n_out):
+    """(n_out, n_in) weights that resample a row of n_in pixels to n_out: a triangle filter as
+    wide as the larger pixel (so shrinking averages, as an area filter does), rows summing to 1."""
+    scale = n_in / n_out
+    support = max(scale, 1.0)
+    centres = (np.arange(n_out) + 0.5) * scale                    # in input pixels
+    dist = np.abs((np.arange(n_in) + 0.5)[None] - centres[:, None]) / support
+    weights = np.clip(1 - dist, 0, None)
+    weights[weights.sum(1) == 0, np.clip(centres.astype(int), 0, n_in - 1)[
+        weights.sum(1) == 0]] = 1
+    return (weights / weights.sum(1, keepdims=True)).astype(np.float32)
+
+
+def ink(picture):
+    """A picture (h, w) or (h, w, channels) of any numeric type, dark ink on light paper or
+    the reverse -> ink (h, w) float32, 1.0 the darkest ink, 0.0 the paper. The paper is the
+    median of the border pixels; whichever side of it the rest lies on is the ink."""
+    p = np.asarray(picture, np.float32)
+    if p.ndim == 3:
+        p = p[..., :3].mean(-1)
+    border = np.concatenate([p[0], p[-1], p[:, 0], p[:, -1]])
+    paper = float(np.median(border))
+    lo, hi = float(p.min()), float(p.max())
+    ink = (paper - p) if paper - lo > hi - paper else (p - paper)
+    peak = float(np.percentile(ink, 99.9))
+    return np.clip(ink / peak, 0, 1).astype(np.float32) if peak > 0 else np.zeros_like(p)

@@ -13,9 +13,10 @@ always gives the same images.
 
 Each shape is one or two strokes, each a polyline of POINTS points: an outline of random
 centre, size (a radius of RADIUS of the image) and rotation with a low-frequency wobble
-r(theta) = R (1 + sum_k a_k cos(k theta + phi_k)); polygons get jittered corners and slightly bowed sides; a closed outline starts
-anywhere and ends short of or past its start. Pixels take ink by their distance to the nearest
-segment: coverage = clip(width / 2 + 0.5 - distance, 0, 1) with a stroke width of WIDTH px.
+r(theta) = R (1 + sum_k a_k cos(k theta + phi_k)); polygons get jittered corners and slightly
+bowed sides; a closed outline starts anywhere and ends short of or past its start. Pixels
+take ink by their distance to the nearest segment: coverage = clip(width / 2 + 0.5 - distance,
+0, 1) with a stroke width of WIDTH px.
 
 `normalize` makes every picture alike before a net sees it, as the MNIST set was made (crop to
 the ink, scale to a 20 px box, centre the mass): `dataset` applies it to the drawn shapes, the

@@ -262,3 +262,77 @@ def test_a_window_draws_the_live_layer_after_the_files_took_the_frame(display, t
     assert rec == "rec.png 0 255" and shot == "shot.png 0 255"          # green, no red
     n, in_order, seen = live.split()
     assert int(n) == 29 and in_order == "True" and int(seen) == 255
+
+
+@pytest.fixture(scope="module")
+def trained_anims(tmp_path_factory):
+    """The default shapes and digits anims trained to the end and saved, as `w` saves them."""
+    from viz.anim_model import Anim, Config
+
+    folder = tmp_path_factory.mktemp("anims")
+    paths = {}
+    for data in ("shapes", "digits"):
+        anim = Anim(Config(data=data))
+        anim.train_all()
+        paths[data] = folder / f"{data}.npz"
+        anim.command("save", str(paths[data]))
+    return paths
+
+
+def _outline(kind, centre, size):
+    """A pointer path (fractions of the pad, x right, y down) as a person draws: a circle, a
+    square, a triangle, or the digits 0, 1, 7, `size` of the pad across."""
+    cx, cy = centre
+    r = size / 2
+    if kind in ("circle", "0"):
+        t = np.linspace(0, 2 * np.pi, 49) - np.pi / 2
+        wide = 1.0 if kind == "circle" else 0.65
+        return np.stack([cx + wide * r * np.cos(t), cy + r * np.sin(t)], 1)
+    corners = {"square": [(-1, -1), (1, -1), (1, 1), (-1, 1), (-1, -1)],
+               "triangle": [(0, -1), (0.95, 0.75), (-0.95, 0.75), (0, -1)],
+               "1": [(0.1, -1), (0, 1)],
+               "7": [(-0.6, -1), (0.6, -1), (-0.15, 1)]}[kind]
+    pts = np.array(corners, float) * r + (cx, cy)
+    return np.concatenate([np.linspace(a, b, 12, endpoint=False) for a, b in
+                           zip(pts[:-1], pts[1:])] + [pts[-1:]])
+
+
+def _draw_on_the_pad(display, cwd, model, classes, kind, centre, size):
+    """Open `nn-gym anim --load model`, draw the path with the X pointer (button down, moves,
+    button up) on the pad where the layout puts it, close with Esc: the summary's pad=CLASS."""
+    from viz import anim_view
+
+    x, y, w, h = anim_view.panels(800, 600, classes)["image"]
+    path = _outline(kind, centre, size) * (w, h) + (x, y)
+    with GymWindow(display, cwd, "anim", "--load", str(model)) as win:
+        time.sleep(1.5)
+        cmd = ["mousemove", "--window", win.id, *map(str, path[0].astype(int)), "mousedown", "1"]
+        for px, py in path[1:].astype(int):
+            cmd += ["sleep", "0.01", "mousemove", "--window", win.id, str(px), str(py)]
+        win.xdo(*cmd, "mouseup", "1")
+        time.sleep(0.5)
+        got = summary(win.close())
+    return got.get("pad"), got
+
+
+def test_shapes_drawn_with_the_pointer_are_named(display, tmp_path, trained_anims):
+    """A circle, a square and a triangle drawn with the X pointer on the pad of a saved,
+    trained anim in a real window, at 35%, 55% and 80% of the pad's width, in several places:
+    at least 8 of the 9 named right."""
+    kinds = ("circle", "square", "triangle")
+    places = {0.35: [(0.3, 0.3), (0.68, 0.4), (0.4, 0.7)],
+              0.55: [(0.4, 0.45), (0.6, 0.6), (0.5, 0.4)],
+              0.8: [(0.5, 0.5), (0.48, 0.52), (0.52, 0.5)]}
+    hits = 0
+    for size, at in places.items():
+        said = [_draw_on_the_pad(display, tmp_path, trained_anims["shapes"], 4, kind, c,
+                                 size)[0] for kind, c in zip(kinds, at)]
+        print(f"pointer drawings at {size:.0%} of the pad: {said}")
+        hits += sum(s == k for s, k in zip(said, kinds))
+    assert hits >= 8
+
+
+def test_digits_drawn_with_the_pointer_are_named(display, tmp_path, trained_anims):
+    said = [_draw_on_the_pad(display, tmp_path, trained_anims["digits"], 10, kind, at, 0.7)[0]
+            for kind, at in (("0", (0.5, 0.5)), ("1", (0.45, 0.5)), ("7", (0.55, 0.48)))]
+    assert said == ["0", "1", "7"]

@@ -288,6 +288,8 @@ def test_load_reopens_the_task_trained_and_classify_reads_pictures(tmp_path, tra
     assert np.array_equal(again.net.ws[0], anim.net.ws[0])
     assert again.threshold == pytest.approx(anim.threshold)
     assert again.curves.last("test acc") == pytest.approx(anim.curves.last("test acc"))
+    assert np.array_equal(again.curves.steps, anim.curves.steps)
+    assert np.allclose(again.curves.values["train"], anim.curves.values["train"])
     pictures, labels = pillow_shapes.draw(8, seed=5)
     paths = []
     for k, p in enumerate(pictures):

@@ -201,6 +201,7 @@ class Anim(Commands):
         if task is not None:           # a loaded net is trained: its run ends where it did
             self.step, self.epoch = int(task.get("step", 0)), int(task.get("epoch", 0))
             cfg.steps = max(self.step, 1)
+            self._restore_curves(task.get("curves"))
         self.probes = None if self.image else [
             nn.MLP([n, arch[-1]], act="linear", out_act="softmax", seed=cfg.seed + l)
             for l, n in enumerate(arch[:-1])]
@@ -208,6 +209,16 @@ class Anim(Commands):
         self.probe_acc = None
         self.record_point()
         self.new_example()
+
+    def _restore_curves(self, saved):
+        """The curves a saved run drew (as `save` wrote them), if the file has them."""
+        if not isinstance(saved, dict) or not isinstance(saved.get("step"), list):
+            return
+        try:
+            for k, step in enumerate(saved["step"]):
+                self.curves.add(step, **{n: float(saved[n][k]) for n in self.curves.names})
+        except (KeyError, IndexError, TypeError, ValueError):
+            self.curves.clear()
 
     def _dataset(self):
         cfg = self.cfg
@@ -550,7 +561,9 @@ def save(anim, path):
             "test_acc": anim.curves.last("test acc"), "threshold": anim.threshold,
             "unknown": anim.unknown,
             "n_train": cfg.n_train, "n_test": cfg.n_test, "noise": cfg.noise,
-            "dropout": cfg.dropout, "lr": cfg.lr, "batch": cfg.batch}
+            "dropout": cfg.dropout, "lr": cfg.lr, "batch": cfg.batch,
+            "curves": {"step": anim.curves.steps.tolist(),
+                       **{k: v.tolist() for k, v in anim.curves.values.items()}}}
     session.save(path, anim.net, task, member=TASK_MEMBER)
     return path
 

@@ -316,6 +316,7 @@ def test_load_reopens_the_task_trained_and_classify_reads_pictures(tmp_path, tra
     ({"dropout": 1.0}, "--dropout must be in [0, 1)"),
     ({"act": "softmax"}, "--act must be a hidden activation"),
     ({"save": "net.txt"}, "--save must be a path ending in .npz"),
+    ({"classify": ("a.png",)}, "--classify must be given with --load MODEL.npz"),
 ])
 def test_bad_options_name_the_option(kw, message):
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace(")", r"\)")):

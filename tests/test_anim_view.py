@@ -225,3 +225,19 @@ def test_rec_and_the_message_are_drawn_live_only(view, tmp_path):
     ink = [int((np.abs(img[int(y):int(y + h)] - accent).max(axis=2) < 40).sum())
            for img in (taken, screen)]
     assert ink[0] == 0 and ink[1] > 30
+
+
+def test_the_title_says_what_one_can_do(view):
+    """While a drawing is on the pad: that training waits and space resumes it; after `c`: an
+    empty pad asking for a drawing; once trained: what to do now."""
+    m = view.model
+    m.command("clear")
+    assert "paused while you draw: space resumes" in view.titles()[0]
+    assert m.example.source == "pad" and not m.example.x.any()
+    steps = m.cfg.steps
+    m.command("next")
+    assert "trained" not in view.titles()[0]
+    m.cfg.steps = m.step                                # the run's training is over
+    m.command("next")
+    assert view.titles()[0].endswith("trained: draw on the pad or press n for the next")
+    m.cfg.steps = steps

@@ -124,3 +124,9 @@ def test_ink_tells_dark_on_light_from_light_on_dark():
     for picture in (dark_on_light, light_on_dark):
         got = sketches.ink(picture)
         assert np.abs(got - pad / pad.max()).max() < 0.02
+
+
+@pytest.mark.parametrize("module", ["viz.sketches", "viz.pointer", "viz.digits"])
+def test_the_image_datasets_import_no_gl_and_no_scikit_learn(loaded_by, module):
+    loaded = loaded_by(module)
+    assert not {"moderngl", "pyglet", "viz.gl", "sklearn", "PIL"} & loaded

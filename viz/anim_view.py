@@ -267,8 +267,8 @@ class AnimView(gl.View):
         m = self.model
         ex = m.example
         if ex.source == "pad":
-            return [f"step {m.step}: training paused while you draw (space resumes)",
-                    "training paused while you draw (space resumes)", "paused: space resumes"]
+            return [f"step {m.step}: training paused while you draw: space resumes",
+                    "paused while you draw: space resumes", "paused: space resumes"]
         what = "example" if ex.source == "train" else "test example"
         mode = ", dropout on" if ex.source == "train" and m.net.dropout > 0 else ""
         head = f"step {m.step}, {what} {ex.index}: {m.class_names[ex.label]}{mode}"

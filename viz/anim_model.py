@@ -432,11 +432,7 @@ class Anim(Commands):
     def ink_box(self):
         """The drawing's bounding box on the pad (x, y, w, h in pad pixels), which normalize
         crops to, or None on an empty pad."""
-        rows = np.flatnonzero((self.pad > sketches.INK).any(1))
-        cols = np.flatnonzero((self.pad > sketches.INK).any(0))
-        if not len(rows):
-            return None
-        return cols[0], rows[0], cols[-1] + 1 - cols[0], rows[-1] + 1 - rows[0]
+        return sketches.ink_box(self.pad)
 
     # -- commands --------------------------------------------------------------------------
 
@@ -487,9 +483,7 @@ class Anim(Commands):
     def verdict(self, probs=None):
         """(class name, probability) of the top class, or ("unknown", p) under threshold."""
         probs = self.example.probs if probs is None else probs
-        k = int(np.argmax(probs))
-        p = float(probs[k])
-        return ("unknown" if p < self.threshold else self.class_names[k]), p
+        return verdict(probs, self.threshold, self.class_names)
 
     def summary(self):
         """The summary line's values; pad and pad_p (the net's answer and its probability)
@@ -510,6 +504,13 @@ Anim.COMMANDS = {
     "next": Anim._next, "faster": lambda a, _: a._speed(1), "slower": lambda a, _: a._speed(-1),
     "clear": Anim._clear, "save": Anim._save,
 }
+
+
+def verdict(probs, threshold, names):
+    """(class name, probability) of the top class, or ("unknown", p) under threshold."""
+    k = int(np.argmax(probs))
+    p = float(probs[k])
+    return ("unknown" if p < threshold else names[k]), p
 
 
 def calibrate(y, labels, quantile=UNKNOWN_QUANTILE):
@@ -602,9 +603,8 @@ def classify(cfg, read):
     x = np.stack([sketches.normalize(sketches.ink(p), side, box) for p in pictures])
     probs = net.forward(x)
     for path, p in zip(cfg.classify, probs):
-        k = int(np.argmax(p))
-        name = task["classes"][k] if p[k] >= task.get("threshold", 0.0) else "unknown"
-        print(f"{path}: {name} {p[k]:.2f}", flush=True)
+        name, top = verdict(p, task.get("threshold", 0.0), task["classes"])
+        print(f"{path}: {name} {top:.2f}", flush=True)
     return net, len(pictures)
 
 

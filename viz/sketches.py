@@ -224,10 +224,11 @@ def normalize(pictures, side=28, box=20):
     batch = pictures[None] if one else pictures
     out = np.zeros((len(batch), side, side), np.float32)
     for picture, o in zip(batch, out):
-        rows, cols = np.flatnonzero((picture > INK).any(1)), np.flatnonzero((picture > INK).any(0))
-        if not len(rows):
+        found = ink_box(picture)
+        if found is None:
             continue
-        crop = picture[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+        x, y, w, h = found
+        crop = picture[y:y + h, x:x + w]
         scale = box / max(crop.shape)
         h, w = (max(int(round(n * scale)), 1) for n in crop.shape)
         patch = np.clip(_resampling(crop.shape[0], h) @ crop @ _resampling(crop.shape[1], w).T,
@@ -242,16 +243,25 @@ def normalize(pictures, side=28, box=20):
     return out[0] if one else out
 
 
+def ink_box(picture):
+    """The bounding box (x, y, w, h) in pixels of a picture's ink (pixels over INK), which
+    normalize crops to; None for a picture without ink."""
+    rows = np.flatnonzero((picture > INK).any(1))
+    cols = np.flatnonzero((picture > INK).any(0))
+    if not len(rows):
+        return None
+    return int(cols[0]), int(rows[0]), int(cols[-1] + 1 - cols[0]), int(rows[-1] + 1 - rows[0])
+
+
 def _resampling(n_in, n_out):
     """(n_out, n_in) weights that resample a row of n_in pixels to n_out: a triangle filter as
-    wide as the larger pixel (so shrinking averages, as an area filter does), rows summing to 1."""
+    wide as the larger pixel (so shrinking averages, as an area filter does), rows summing to 1.
+    Every row has weight: an output centre is at most half an input pixel from one's centre."""
     scale = n_in / n_out
     support = max(scale, 1.0)
     centres = (np.arange(n_out) + 0.5) * scale                    # in input pixels
     dist = np.abs((np.arange(n_in) + 0.5)[None] - centres[:, None]) / support
     weights = np.clip(1 - dist, 0, None)
-    weights[weights.sum(1) == 0, np.clip(centres.astype(int), 0, n_in - 1)[
-        weights.sum(1) == 0]] = 1
     return (weights / weights.sum(1, keepdims=True)).astype(np.float32)
 
 

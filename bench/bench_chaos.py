@@ -1,6 +1,6 @@
 """Benchmark of the chaos animation: compute + encode time, compression, PSNR, GPU decode speed.
 
-    python bench/bench_chaos.py                  # defaults of viz.chaos.Config, 3 repeats
+    python bench/bench_chaos.py                  # defaults of viz.chaos.model.Config, 3 repeats
     python bench/bench_chaos.py --repeats 1
 
 Prints (medians over repeats):
@@ -27,7 +27,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from viz import chaos, cli, dct, gl, player  # noqa: E402
+from viz import cli, gl  # noqa: E402
+from viz.chaos import dct
+from viz.chaos import model as chaos
+from viz.chaos import view as player
 
 
 def timed_animation(cfg):

@@ -20,9 +20,9 @@ import sys
 import time
 
 from viz import cli, gl
-from viz.gym_model import Gym
-from viz.gym_settings import Config
-from viz.gym_view import GymView
+from viz.gym.model import Gym
+from viz.gym.settings import Config
+from viz.gym.view import GymView
 
 WARMUP = 20
 TASKS = {"spiral 2-16-16-1": dict(data="spiral", arch="2,16,16,1"),

@@ -29,10 +29,11 @@ import time
 import numpy as np
 
 import nn
-from viz import cli, gl, march
-from viz.march_model import MarchModel, new_net
-from viz.march_view import MarchView
-from viz.sparks import Sparks
+from viz import cli, gl
+from viz.march import raymarch as march
+from viz.march.model import MarchModel, new_net
+from viz.march.sparks import Sparks
+from viz.march.view import MarchView
 
 ARCHS = ([3, 8, 1], [3, 16, 16, 1], [3, 32, 32, 1])
 

@@ -15,9 +15,9 @@ import sys
 import time
 
 from viz import cli, gl
-from viz.gym_model import Gym
-from viz.gym_settings import Config
-from viz.gym_view import GymView
+from viz.gym.model import Gym
+from viz.gym.settings import Config
+from viz.gym.view import GymView
 
 FRAMES, WARMUP, SIZE = 300, 20, (800, 600)
 

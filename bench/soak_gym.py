@@ -10,10 +10,10 @@ import resource
 import time
 
 from viz import cli, gl
-from viz.chrome import pyglet_symbol
-from viz.gym_model import Gym
-from viz.gym_settings import Config
-from viz.gym_view import KEYS, GymView
+from viz.gym.model import Gym
+from viz.gym.settings import Config
+from viz.gym.view import KEYS, GymView
+from viz.widgets.chrome import pyglet_symbol
 
 
 def rss_mib():

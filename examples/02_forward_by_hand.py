@@ -12,7 +12,8 @@ import numpy as np
 import tutorial
 
 import nn
-from viz import cli, pictures
+from viz import cli
+from viz.widgets import pictures
 
 out = tutorial.out_dir("02_forward_by_hand", __doc__)
 

@@ -13,8 +13,9 @@ import numpy as np
 import tutorial
 
 import nn
-from viz import cli, pictures
+from viz import cli
 from viz.data import make
+from viz.widgets import pictures
 
 out = tutorial.out_dir("03_losses", __doc__)
 ds = make("moons", n_train=300, noise=0.12, seed=0)

@@ -13,7 +13,8 @@ import numpy as np
 import tutorial
 
 import nn
-from viz import cli, pictures
+from viz import cli
+from viz.widgets import pictures
 
 out = tutorial.out_dir("04_backprop_by_hand", __doc__)
 

@@ -13,8 +13,9 @@ import numpy as np
 import tutorial
 
 import nn
-from viz import cli, pictures
+from viz import cli
 from viz.data import make
+from viz.widgets import pictures
 
 out = tutorial.out_dir("05_activations", __doc__)
 ds = make("circles", n_train=300, noise=0.08, seed=0)

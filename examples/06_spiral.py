@@ -12,7 +12,8 @@ import numpy as np
 import tutorial
 
 import nn
-from viz import cli, pictures
+from viz import cli
+from viz.widgets import pictures
 
 out = tutorial.out_dir("06_spiral", __doc__)
 K = 3

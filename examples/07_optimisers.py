@@ -12,8 +12,9 @@ the scale of its gradient.
 import tutorial
 
 import nn
-from viz import cli, pictures
+from viz import cli
 from viz.data import make
+from viz.widgets import pictures
 
 out = tutorial.out_dir("07_optimisers", __doc__)
 ds = make("spiral", n_train=400, noise=0.05, seed=0)

@@ -13,8 +13,9 @@ simpler and the test cost lower.
 import tutorial
 
 import nn
-from viz import cli, pictures
+from viz import cli
 from viz.data import make
+from viz.widgets import pictures
 
 out = tutorial.out_dir("08_overfitting", __doc__)
 ds = make("moons", n_train=40, noise=0.25, test_frac=0.8, seed=1)

@@ -20,7 +20,9 @@ import tutorial
 from numpy.polynomial.hermite_e import hermegauss
 
 import nn
-from viz import chaos, cli, pictures
+from viz import cli
+from viz.chaos import model as chaos
+from viz.widgets import pictures
 
 out = tutorial.out_dir("09_init_depth", __doc__)
 z, w = hermegauss(201)

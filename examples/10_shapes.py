@@ -21,7 +21,8 @@ import numpy as np
 import tutorial
 
 import nn
-from viz import cli, pictures, pointer, sketches
+from viz import cli, pointer, sketches
+from viz.widgets import pictures
 
 out = tutorial.out_dir("10_shapes", __doc__)
 ds = sketches.dataset(n_train=2000, n_test=500, seed=0)        # drawn, then normalised

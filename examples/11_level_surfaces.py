@@ -14,9 +14,10 @@ import numpy as np
 import tutorial
 
 import nn
-from viz import cli, gl, shapes
-from viz.march_model import MarchModel
-from viz.march_view import MarchView
+from viz import cli, gl
+from viz.march import shapes
+from viz.march.model import MarchModel
+from viz.march.view import MarchView
 
 out = tutorial.out_dir("11_level_surfaces", __doc__)
 

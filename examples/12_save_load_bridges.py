@@ -14,8 +14,9 @@ import numpy as np
 import tutorial
 
 import nn
-from viz import cli, pictures
+from viz import cli
 from viz.data import make
+from viz.widgets import pictures
 
 out = tutorial.out_dir("12_save_load_bridges", __doc__)
 ds = make("moons", n_train=300, noise=0.1, seed=0)

@@ -11,12 +11,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import gym  # noqa: E402
+from viz.main import main as nn_gym  # noqa: E402
 
 
 def main(path=None):
     path = path or str(ROOT / "docs" / "anim.gif")
-    return gym.main(["anim", "--headless", "--size", "480x360", "--frames", "150",
+    return nn_gym(["anim", "--headless", "--size", "480x360", "--frames", "150",
                      "--speed", "12", "--steps", "600", "--record", path])
 
 

@@ -10,7 +10,10 @@ modes per channel; the player inverts the DCT in two shader passes. The same fro
 line: `nn-gym chaos --out chaos.npz`, then `nn-gym play chaos.npz`.
 """
 
-from viz import chaos, dct, gl, player
+from viz import gl
+from viz.chaos import dct
+from viz.chaos import model as chaos
+from viz.chaos import view as player
 
 cfg = chaos.Config()
 q, chi = chaos.q_star(cfg.sigma_w, cfg.sigma_b), chaos.chi_1(cfg.sigma_w, cfg.sigma_b)

@@ -13,9 +13,11 @@ import sys
 from pathlib import Path
 
 import nn
-from viz import gl, march, shapes
-from viz.march_model import MarchModel, fit_error, new_net
-from viz.march_view import MarchView
+from viz import gl
+from viz.march import raymarch as march
+from viz.march import shapes
+from viz.march.model import MarchModel, fit_error, new_net
+from viz.march.view import MarchView
 
 out = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
 out.mkdir(parents=True, exist_ok=True)

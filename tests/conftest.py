@@ -50,7 +50,7 @@ def fake_app():
 
 @pytest.fixture(scope="session")
 def loaded_by():
-    """loaded_by("viz.shapes") -> the names in sys.modules after importing that module alone,
+    """loaded_by("viz.march.shapes") -> the names in sys.modules after importing that module alone,
     in a fresh interpreter."""
     def loaded(module):
         code = f"import sys, {module}; print(' '.join(sys.modules))"

@@ -12,8 +12,9 @@ import pillow_shapes
 import pytest
 
 import nn
-from viz import anim_model, pointer, sketches
-from viz.anim_model import Anim, Config, calibrate, dropout_masks, forward_masked
+from viz import pointer, sketches
+from viz.anim import model as anim_model
+from viz.anim.model import Anim, Config, calibrate, dropout_masks, forward_masked
 
 
 @pytest.fixture(scope="module")

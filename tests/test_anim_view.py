@@ -8,8 +8,10 @@ from helpers import ROOT, run_cli, summary
 from PIL import Image
 
 import nn
-from viz import anim_view, gl, netgraph, sketches, theme
-from viz.anim_model import Anim, Config
+from viz import gl, sketches, theme
+from viz.anim import view as anim_view
+from viz.anim.model import Anim, Config
+from viz.widgets import netgraph
 
 W, H = 800, 600
 
@@ -204,7 +206,7 @@ def test_cli_errors_are_one_line(tmp_path):
 
 def test_rec_and_the_message_are_drawn_live_only(view, tmp_path):
     """The frame the files take has no REC and no message; draw_live puts both on the screen."""
-    from viz import chrome
+    from viz.widgets import chrome
 
     gl.run(view, W, H, headless=True, frames=1)
     view.say("a message for the window")

@@ -1,189 +1,164 @@
-"""nn-gym chaos and nn-gym play from the command line: the files they write, what they play,
-their one-line errors and their summary lines."""
+"""The player (viz/player.py): the GPU inverse DCT against the CPU decoder, the frame in its box,
+scrubbing, playing, a layers animation that holds still, and its keys."""
 
-import re
-import subprocess
-import sys
-from pathlib import Path
-
-import badinput
 import numpy as np
 import pytest
-from PIL import Image
 
-import gym
-from viz import chaos, chaos_view, dct, gl, player
+from viz import gl
+from viz.chaos import dct
+from viz.chaos import view as player
+from viz.widgets import chrome
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def smooth_frames(t=2, h=24, w=20):
-    y, x = np.mgrid[0:h, 0:w] / 16.0
-    return np.stack([np.stack([np.sin(x + i), np.cos(y - i), x * y / 2], -1)
-                     for i in range(t)]).astype(np.float32)
+key = chrome._pyglet_keys()           # pyglet.window.key, without a display
 
 
-SMALL = ["--depth", "4", "--width", "10", "--layer", "3", "--res", "32", "--steps", "8",
-         "--loop", "3", "-k", "8"]
+def smooth_frames(t=4, h=48, w=64, seed=0):
+    """Smooth RGB frames that overshoot [0, 1] a little (the decoder must clamp)."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:h, 0:w] / 32.0
+    out = np.empty((t, h, w, 3), np.float32)
+    for i in range(t):
+        for c in range(3):
+            a, b, p, q = rng.uniform(1, 7, 4)
+            out[i, :, :, c] = 0.5 + 0.6 * np.sin(a * x + p) * np.cos(b * y * x + q)
+    return out
 
 
-def summary_of(out):
-    lines = out.strip().splitlines()
-    assert lines[-1].startswith("summary: ")
-    return dict(re.findall(r"(\w+)=(\S+)", lines[-1]))
+def cpu_reference(coded, frame, size):
+    return np.clip(dct.decode(coded, size=size, frames=[frame])[0], 0, 1) * 255
 
 
-def test_chaos_then_play_headless(tmp_path, capsys):
-    out, shot = str(tmp_path / "a.npz"), str(tmp_path / "c.png")
-    assert gym.main(["chaos", "--out", out, *SMALL, "--headless", "--frames", "3",
-                     "--screenshot", shot, "--size", "320x420"]) == 0
-    captured = capsys.readouterr()
-    assert "chi_1=" in captured.err and "render 11/11" in captured.err
-    assert f"wrote {out}" in captured.out
-    coded, meta = dct.load(out)
-    assert coded.coef.shape == (11, 3, 8, 8) and meta["kind"] == "chaos"
-    s = summary_of(captured.out)
-    assert list(s) == ["frames", "fps", "anim_frames", "psnr", "chi_1"]
-    assert (s["frames"], s["anim_frames"]) == ("3", "11")
-    assert float(s["psnr"]) == pytest.approx(meta["psnr"], rel=1e-3)
-    assert float(s["chi_1"]) == pytest.approx(meta["chi_1"], rel=1e-3) and float(s["fps"]) > 0
-    png, gif = str(tmp_path / "p.png"), str(tmp_path / "p.gif")
-    assert gym.main(["play", out, "--headless", "--frames", "5", "--screenshot", png,
-                     "--record", gif, "--size", "320x420"]) == 0
-    s = summary_of(capsys.readouterr().out)
-    assert list(s) == ["frames", "fps", "anim_frames", "psnr"]
-    assert (s["frames"], s["anim_frames"]) == ("5", "11")
-    img = np.asarray(Image.open(png).convert("RGB"))
-    assert img.shape == (420, 320, 3)
-    assert len(np.unique(img.reshape(-1, 3), axis=0)) > 100     # a picture, not a flat fill
-    with Image.open(gif) as anim:
-        assert anim.n_frames == 3        # 5 frames at 60 fps: the GIF keeps every 2nd (gl.Recorder)
+@pytest.mark.parametrize("mode,k", [("block", 16), ("block", 13), ("largest", 10)])
+@pytest.mark.parametrize("size", [None, (96, 128), (50, 30)])
+def test_gpu_decode_equals_cpu_decode_within_one_level(ctx, mode, k, size):
+    coded = dct.encode(smooth_frames(), k=k, mode=mode)
+    dec = player.Decoder(ctx, coded, size)
+    try:
+        for frame in (0, 3):
+            gpu = dec.read(frame).astype(np.float64)
+            ref = cpu_reference(coded, frame, size or coded.shape)
+            assert gpu.shape == ref.shape
+            assert np.abs(gpu - ref).max() <= 1.0
+    finally:
+        dec.release()
 
 
-def test_chaos_layers_mode(tmp_path, capsys):
-    out, shot = str(tmp_path / "l.npz"), str(tmp_path / "l.png")
-    assert gym.main(["chaos", "--out", out, "--layers", *SMALL, "--headless", "--frames", "45",
-                     "--screenshot", shot, "--size", "320x420"]) == 0
-    coded, meta = dct.load(out)
-    assert coded.frames == 4 and meta["kind"] == "chaos-layers"
-    chi = chaos.chi_1(chaos.Config.sigma_w, chaos.Config.sigma_b)
-    assert meta["labels"][-1] == (f"layer 4/4: chi_1^(l/2) predicts detail {chi ** 2:.3g}x "
-                                  f"finer than the input's")
-    assert summary_of(capsys.readouterr().out)["frames"] == "45"
-    # 45 frames at 60 fps with the mouse never moving: still the first layer (playing on at
-    # 30 layers a second it would show layer 3)
-    first = player.Player(coded, meta)
-    gl.run(first, 320, 420, headless=True, frames=1, screenshot=str(tmp_path / "ref.png"))
-    np.testing.assert_array_equal(np.asarray(Image.open(shot)),
-                                  np.asarray(Image.open(tmp_path / "ref.png")))
+def test_decoder_rejects_a_frame_out_of_range_and_non_rgb(ctx):
+    coded = dct.encode(smooth_frames(t=2), k=8)
+    dec = player.Decoder(ctx, coded)
+    with pytest.raises(ValueError, match="frame must be in 0..1, got 2"):
+        dec.decode(2)
+    dec.release()
+    grey = dct.encode(smooth_frames(t=2)[..., 0], k=8)
+    with pytest.raises(ValueError, match="3 channels"):
+        player.Player(grey)
 
 
-def test_chaos_help_shows_the_animation_defaults(capsys):
-    with pytest.raises(SystemExit):
-        gym.main(["chaos", "--help"])
-    text = " ".join(capsys.readouterr().out.split())
-    for flag, value in (("--depth", 20), ("--sigma-w", 2.5), ("-k", 32), ("--extent", 0.07)):
-        assert f"{flag} " in text and f"(default {value})" in text
-    cfg = chaos_view.ChaosConfig()
-    assert (cfg.depth, cfg.sigma_w, cfg.k, cfg.steps) == (chaos.Config.depth,
-                                                          chaos.Config.sigma_w, chaos.Config.k,
-                                                          chaos.Config.steps)
+def make_player(ctx, t=12, speed=30.0, kind="chaos"):
+    frames = smooth_frames(t=t, h=32, w=32)
+    coded = dct.encode(frames, k=8)
+    meta = {"title": "test", "labels": [f"step {i}" for i in range(t)], "legend": "a\nb",
+            "kind": kind}
+    view = player.Player(coded, meta, speed=speed, idle=0.5)
+    gl.run(view, 320, 400, headless=True, frames=1, ctx=ctx)
+    return view, coded
 
 
-# every bad value: one error line naming it, exit code 2, before a window opens or work starts
-CHAOS_BAD = [
-    *[([f"--sigma-w={v}"], "sigma_w must be a positive number") for v in ("inf", "nan", "0", "-1")],
-    *[([f"--sigma-b={v}"], "sigma_b must be a number >= 0") for v in ("inf", "nan", "-1")],
-    *[([f"--extent={v}"], "extent must be a positive number") for v in ("inf", "nan", "0")],
-    *[([f"--lr={v}"], "lr must be a positive number") for v in ("inf", "nan", "0")],
-    *[([f"--weight-decay={v}"], "weight_decay must be a number >= 0")
-      for v in ("inf", "nan", "-1")],
-    *[([f"--speed={v}"], "--speed must be > 0") for v in ("nan", "inf", "0", "-1")],
-    (["--sigma-w", "1e300"], "sigma_w must be at most"),
-    (["--res", "4096"], "res=4096 with 220 frames of a 50-wide, 20-deep net needs"),
-    (["--res", "1"], "res must be an integer >= 2, got 1"),
-    (["--steps", "100000000"], "needs"),
-    (["--width", "1000000"], "needs"),
-    (["--depth", "0"], "depth must be an integer >= 1, got 0"),
-    (["--degree", "-1"], "degree must be an integer >= 0"),
-    (["--degree", "100000"], "degree must be at most"),
-    (["--loop", "0"], "loop must be an integer >= 1"),
-    (["-k", "0"], "k must be an integer >= 1"),
-    (["-k", "200"], "k must be <= res=128, got 200"),
-    (["--mode", "small"], "argument --mode: invalid choice: 'small'"),
-    (["--seed", "-1"], "seed must be an integer >= 0, got -1"),
-    (["--layer", "30"], "layer must be in 1..depth=20, got 30"),
-    (["--neurons", "1,2"], "neurons must be 3 indices"),
-    (["--neurons", "a,b,c"], "--neurons must be three integers"),
-    (["--neurons", "0,1,99"], "neurons must be 3 indices in 0..49"),
-    (["--out", "nowhere/a.npz"], "does not exist"),
-    (["--out", "a.txt"], "--out must be a path ending in .npz"),
-    (["--size", "10x10"], "--size must be between 64x64 and 8192x8192"),
-    (["--record", "a.avi"], "--record must end in"),
-]
-PLAY_BAD = [
-    (["missing.npz"], "missing.npz: not a readable .npz file"),
-    (["truncated.npz"], "truncated.npz: not a readable .npz file"),
-    (["array.npy"], "array.npy: an .npy array, not an .npz animation"),
-    (["noframes.npz"], "noframes.npz: no frames"),
-    (["huge.npz"], "huge.npz: shape must be within 8192x8192"),
-    (["k0.npz"], "k0.npz: no modes kept"),
-    (["metalist.npz"], "metalist.npz: meta must be a JSON object"),
-    (["version.npz"], "version.npz: format version"),
-    (["float32.npz"], "float32.npz: coef must be finite float16"),
-    (["bigcoef.npz"], "bigcoef.npz: coef of shape (100000000, 3, 32, 32) (float16) needs"),
-    (["twochannels.npz"], "twochannels.npz: coded frames must have 3 channels"),
-    *[(["good.npz", f"--speed={v}"], "--speed must be > 0") for v in ("inf", "nan", "0")],
-]
+def test_player_shows_the_decoded_frame_in_its_image_box(ctx):
+    view, coded = make_player(ctx)
+    fbo = gl.offscreen(ctx, 320, 400)
+    try:
+        view.position = 7.2
+        view.draw(fbo, 320, 400)
+        shot = gl.read_rgb(fbo).astype(int)
+        (x, y, w, h), *_ = view.layout(320, 400)
+        ref = cpu_reference(coded, 7, (h, w))
+        assert np.abs(shot[y:y + h, x:x + w] - ref).max() <= 1
+        assert np.abs(shot[y:y + h, x:x + w] - cpu_reference(coded, 6, (h, w))).max() > 10
+    finally:
+        gl.release_offscreen(fbo)
 
 
-def write_npz(path, **members):
-    """An animation file with the given members over a valid one's (None drops a member)."""
-    good = {"version": np.array(dct.FORMAT_VERSION), "mode": np.array("block"),
-            "shape": np.array([24, 20]), "coef": np.zeros((2, 3, 4, 4), np.float16),
-            "meta": np.array("{}")}
-    good.update(members)
-    np.savez(path, **{k: v for k, v in good.items() if v is not None})
+def test_mouse_scrubs_and_the_player_runs_on_when_the_mouse_rests(ctx):
+    view, _ = make_player(ctx, t=12, speed=30.0)
+    view.on_resize(320, 400)
+    view.on_mouse_motion(160.0, 100.0, 3.0, 0.0)          # the middle of the window
+    assert view.frame == 6
+    view.on_mouse_motion(319.0, 100.0, 3.0, 0.0)          # the right edge: the last frame
+    assert view.frame == 11
+    view.on_mouse_motion(0.0, 100.0, -3.0, 0.0)
+    assert view.frame == 0
+    view.update(0.1)                                      # still scrubbing: stays put
+    assert view.frame == 0
+    view.update(0.5)                                      # the mouse rested 0.6 s: plays on
+    assert view.frame == int(0.5 * 30) % 12
+    view.on_mouse_motion(80.0, 100.0, 1.0, 0.0)
+    assert view.frame == 3
 
 
-@pytest.fixture(scope="module")
-def bad_runs(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("bad")
-    dct.save(folder / "good.npz", dct.encode(smooth_frames(t=2), k=4))
-    (folder / "truncated.npz").write_bytes((folder / "good.npz").read_bytes()[:200])
-    np.save(folder / "array.npy", np.zeros((3, 3)))
-    write_npz(folder / "noframes.npz", coef=np.zeros((0, 3, 4, 4), np.float16))
-    write_npz(folder / "huge.npz", shape=np.array([100000, 100000]))
-    write_npz(folder / "k0.npz", coef=np.zeros((2, 3, 0, 0), np.float16))
-    write_npz(folder / "metalist.npz", meta=np.array("[1, 2]"))
-    write_npz(folder / "version.npz", version=np.array(99))
-    write_npz(folder / "float32.npz", coef=np.zeros((2, 3, 4, 4), np.float32))
-    write_npz(folder / "twochannels.npz", coef=np.zeros((2, 2, 4, 4), np.float16))
-    with open(folder / "bigcoef.npy", "wb") as f:      # a header for 100 GB of coefficients
-        np.lib.format.write_array_header_2_0(
-            f, {"descr": "<f2", "fortran_order": False, "shape": (10 ** 8, 3, 32, 32)})
-    write_npz(folder / "bigcoef.npz", coef=None, shape=np.array([128, 128]))
-    import zipfile
-    with zipfile.ZipFile(folder / "bigcoef.npz", "a") as z:
-        z.write(folder / "bigcoef.npy", "coef.npy")
-    argvs = [("chaos", "--headless", "--frames", "2", *a) for a, _ in CHAOS_BAD]
-    argvs += [("play", "--headless", "--frames", "2", *a) for a, _ in PLAY_BAD]
-    return badinput.run_all(argvs, folder)
+def test_player_plays_in_a_loop_on_its_own(ctx):
+    view, _ = make_player(ctx, t=12, speed=30.0)
+    seen = []
+    for _ in range(30):
+        view.update(1 / 30)
+        seen.append(view.frame)
+    assert seen[:3] == [1, 2, 3] and seen[10:14] == [11, 0, 1, 2]
 
 
-@pytest.mark.parametrize("argv, fragment", CHAOS_BAD, ids=[" ".join(a) for a, _ in CHAOS_BAD])
-def test_bad_chaos_command_lines_are_one_line_and_exit_2(bad_runs, argv, fragment):
-    badinput.check(bad_runs[("chaos", "--headless", "--frames", "2", *argv)], fragment)
 
 
-@pytest.mark.parametrize("argv, fragment", PLAY_BAD, ids=[" ".join(a) for a, _ in PLAY_BAD])
-def test_bad_play_command_lines_are_one_line_and_exit_2(bad_runs, argv, fragment):
-    badinput.check(bad_runs[("play", "--headless", "--frames", "2", *argv)], fragment)
+def test_a_layers_animation_holds_its_layer_while_the_mouse_rests(ctx):
+    view, _ = make_player(ctx, t=12, kind="chaos-layers")
+    view.on_resize(320, 400)
+    assert view.paused
+    view.on_mouse_motion(160.0, 100.0, 3.0, 0.0)          # scrub to layer 7 (frame 6)
+    for _ in range(90):                                   # 3 s with the mouse at rest
+        view.update(1 / 30)
+    assert view.frame == 6
+    view.on_key_press(key.RIGHT, 0)
+    assert view.frame == 7
+    view.on_key_press(key.SPACE, 0)                       # space plays it
+    view.update(0.1)
+    assert not view.paused and view.frame == (7 + 3) % 12
 
 
-def test_play_without_display_asks_for_headless(tmp_path):
-    dct.save(tmp_path / "a.npz", dct.encode(smooth_frames(t=2), k=4))
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    r = subprocess.run([sys.executable, str(ROOT / "gym.py"), "play", "a.npz"],
-                       capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
-    assert r.returncode == 2 and "--headless" in r.stderr
+def test_keys_step_play_and_save_numbered(ctx, tmp_path, monkeypatch, fake_app):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "anim.png").write_bytes(b"old")
+    view, _ = make_player(ctx, t=12)
+    view.name, view.app = "anim", fake_app
+    view.position = 5.0
+    presses = [(key.LEFT, 4, True), (key.LEFT, 3, True), (key.RIGHT, 4, True),
+               (key.SPACE, 4, False), (key.SPACE, 4, True)]
+    for symbol, frame, paused in presses:
+        assert view.on_key_press(symbol, 0) is True
+        assert (view.frame, view.paused) == (frame, paused)
+    assert view.app.shots == [] and view.app.records == []
+    view.on_key_press(key.S, 0)
+    assert view.app.shots == [tmp_path / "anim-2.png"] and view.app.records == []
+    view.on_key_press(key.G, 0)
+    assert view.app.records == [tmp_path / "anim.gif"] and view.app.recording
+    assert "recording to" in view.state()
+    view.message_until = view.clock                         # the message over: REC, live only
+    assert view.state().endswith("  REC") and "REC" not in view.state(live=False)
+    view.on_key_press(key.G, 0)
+    assert view.app.records == [tmp_path / "anim.gif", None] and not view.app.recording
+    assert view.on_key_press(key.Q, 0) is False and view.frame == 4
+
+
+def test_a_message_is_drawn_live_only(ctx):
+    """The frame the files take shows the frame number where draw_live shows the message."""
+    view, _ = make_player(ctx)
+    view.say("saved anim.gif")
+    fbo = gl.offscreen(ctx, 320, 400)
+    view.draw(fbo, 320, 400)
+    taken = gl.read_rgb(fbo).astype(int)
+    view.draw_live(fbo, 320, 400)
+    screen = gl.read_rgb(fbo).astype(int)
+    gl.release_offscreen(fbo)
+    _, (_, by, _, bh), _, _ = view.layout(320, 400)
+    top = int(by + bh + player.MARGIN)
+    rows = slice(top, top + int(view.painter.line_height(player.TEXT)))
+    accent = np.round(np.array(chrome.ACCENT) * 255)
+    ink = [int((np.abs(img[rows] - accent).max(axis=2) < 40).sum()) for img in (taken, screen)]
+    assert ink[0] == 0 and ink[1] > 30

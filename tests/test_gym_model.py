@@ -5,8 +5,8 @@ import pytest
 
 import nn
 from viz import data, session
-from viz.gym_model import EXPLODED, SOLVED, Gym
-from viz.gym_settings import FEATURES, Config, default_lr
+from viz.gym.model import EXPLODED, SOLVED, Gym
+from viz.gym.settings import FEATURES, Config, default_lr
 
 
 def test_the_image_task_learns_the_face_within_ten_seconds_of_its_pace():
@@ -154,7 +154,7 @@ def test_points_clicked_where_the_net_is_sure_and_wrong_are_learned_and_history_
 
 
 def test_an_edge_is_named_counting_from_one_as_the_diagram_labels():
-    from viz.gym_model import edge_name
+    from viz.gym.model import edge_name
 
     assert edge_name(0, 1, 4) == "w from x2 to neuron 5 of layer 1"
     assert edge_name(1, 2, 0) == "w from h3 to neuron 1 of layer 2"

@@ -7,9 +7,10 @@ from helpers import ROOT, run_cli, summary
 from PIL import Image
 
 import nn
-from viz import data, gl, gym_view, session
-from viz.gym_model import Gym
-from viz.gym_settings import Config
+from viz import data, gl, session
+from viz.gym import view as gym_view
+from viz.gym.model import Gym
+from viz.gym.settings import Config
 
 
 def test_headless_cli_writes_a_real_picture_for_every_dataset(tmp_path):
@@ -142,7 +143,7 @@ def test_without_display_the_window_asks_for_headless(tmp_path):
     assert r.returncode == 2 and "--headless" in r.stderr
 
 def press(view, name, shift=False):
-    from viz.chrome import _pyglet_keys, pyglet_symbol
+    from viz.widgets.chrome import _pyglet_keys, pyglet_symbol
 
     return view.on_key_press(pyglet_symbol(name), _pyglet_keys().MOD_SHIFT if shift else 0)
 
@@ -338,10 +339,10 @@ def test_a_one_bit_adder_is_drawn_as_a_table_not_a_plane():
     img = gl.run(view, 800, 600, headless=True, frames=20).astype(int)
     assert not view.model.ds.plane and view.model.net.arch[0] == 2
     x, y, w, _ = view.boxes["output"]
-    pred, wrong = gym_view.adder.sums(view.model.net.forward(view.model.ds.x), view.model.t, 1)
+    pred, wrong = gym_view.adder_table.sums(view.model.net.forward(view.model.ds.x), view.model.t, 1)
     for k in range(4):                    # each cell in its table colour, after the headers
         cx, cy = int(x + (k % 2 + 1.15) * w / 3), int(y + (k // 2 + 1.15) * w / 3)
-        want = gym_view.adder.cell_colors(wrong[k:k + 1], 1)[0] * 255
+        want = gym_view.adder_table.cell_colors(wrong[k:k + 1], 1)[0] * 255
         assert np.abs(img[cy, cx] - want).max() <= 3, k
 
 
@@ -371,7 +372,7 @@ def test_the_wheel_over_an_edge_edits_that_weight_and_its_tip_says_so():
 
 def test_hovering_a_map_explains_its_label(monkeypatch):
     """The tooltip over map 3 says what h3 and its number are, with the probe's value."""
-    from viz import chrome
+    from viz.widgets import chrome
 
     said = []
     monkeypatch.setattr(chrome, "tooltip", lambda p, at, text, size=11: said.append(text))
@@ -400,7 +401,7 @@ def test_first_layer_maps_stay_over_the_plane_with_more_features(features):
     """With features beyond x and y the net has more inputs, but each first-layer map is
     still that neuron's activation over the plane (features of each grid point), not its
     input weights."""
-    from viz import maps
+    from viz.widgets import maps
 
     view = gym(data="spiral", features=features, steps_per_frame=3, seed=2)
     gl.run(view, 800, 600, headless=True, frames=4)
@@ -460,7 +461,7 @@ def test_the_diagrams_title_keeps_its_wording_while_the_samples_take_turns():
 
 def test_tooltips_give_way_to_the_help(monkeypatch):
     """Over a neuron the tooltip shows; with the help open over the panels, none does."""
-    from viz import chrome
+    from viz.widgets import chrome
 
     view = gym(data="spiral", arch="2,6,1", seed=3)
     gl.run(view, 800, 600, headless=True, frames=1)
@@ -478,7 +479,8 @@ def test_tooltips_give_way_to_the_help(monkeypatch):
 def test_the_adders_maps_are_weights_from_a_on_top_and_b_below_bit_0_at_the_left(monkeypatch):
     """What the maps' title and tooltip say, checked on the pixels: in map k, the cell of row r
     and column c has the colour of the weight from input r * bits + c (a's bits, then b's)."""
-    from viz import chrome, theme
+    from viz import theme
+    from viz.widgets import chrome
 
     view = gym(data="adder", seed=0, steps_per_frame=0)
     img = gl.run(view, 800, 600, headless=True, frames=1).astype(int)
@@ -501,7 +503,7 @@ def test_the_adders_maps_are_weights_from_a_on_top_and_b_below_bit_0_at_the_left
 def test_rec_and_messages_are_for_the_window_only_so_gifs_stay_clean(tmp_path, monkeypatch):
     """In a window's order (draw, the files take the frame, draw_live): the recording's frames
     have neither REC nor the key bar's message, the screen has both."""
-    from viz import chrome
+    from viz.widgets import chrome
 
     monkeypatch.chdir(tmp_path)
     view = gym(data="spiral", steps_per_frame=1, seed=0)

@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from viz import layout
-from viz.gym_view import panels
+from viz.gym.view import panels
 
 
 def test_rows_and_cols_share_the_space():

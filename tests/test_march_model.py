@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 import nn
-from viz import march_model, shapes, weights
-from viz.march_model import EDIT_LIMIT, STEP, MarchModel
+from viz.march import model as march_model
+from viz.march import shapes, weights
+from viz.march.model import EDIT_LIMIT, STEP, MarchModel
 
 
 def uniform_net(arch, seed=0):
@@ -20,8 +21,8 @@ def flat(net):
 
 
 def test_the_model_imports_no_gl(loaded_by):
-    assert not loaded_by("viz.march_model") & {"moderngl", "pyglet", "viz.gl", "viz.march",
-                                               "viz.sparks"}
+    assert not loaded_by("viz.march.model") & {"moderngl", "pyglet", "viz.gl", "viz.march.raymarch",
+                                               "viz.march.sparks"}
 
 
 def test_nudge_changes_exactly_that_parameter_and_clamps():

@@ -10,11 +10,15 @@ import numpy as np
 import pytest
 from conftest import FakeApp
 
-import gym
 import nn
-from viz import chrome, gl, march, march_view, shapes, theme, weights
-from viz.march_model import STEP, MarchModel
-from viz.march_view import KEYS, MarchView
+from viz import gl, theme
+from viz.main import main
+from viz.march import raymarch as march
+from viz.march import shapes, weights
+from viz.march import view as march_view
+from viz.march.model import STEP, MarchModel
+from viz.march.view import KEYS, MarchView
+from viz.widgets import chrome
 
 key = chrome._pyglet_keys()           # pyglet.window.key, without a display
 
@@ -180,12 +184,12 @@ def summary_of(out):
 
 
 def test_summary_line_of_a_headless_run(capsys):
-    assert gym.main(["march", "--headless", "--frames", "3", "--arch", "3,5,4,1",
+    assert main(["march", "--headless", "--frames", "3", "--arch", "3,5,4,1",
                      "--sparks", "8", "--size", "320x240"]) == 0
     s = summary_of(capsys.readouterr().out)
     assert set(s) == {"frames", "fps", "arch"}
     assert s["frames"] == "3" and s["arch"] == "3-5-4-1" and float(s["fps"]) > 0
-    assert gym.main(["march", "--headless", "--frames", "3", "--train", "knot", "--sparks", "8",
+    assert main(["march", "--headless", "--frames", "3", "--train", "knot", "--sparks", "8",
                      "--steps-per-frame", "5", "--batch", "512", "--size", "320x240"]) == 0
     s = summary_of(capsys.readouterr().out)
     assert list(s) == ["frames", "fps", "arch", "task", "step", "epoch", "cost", "fit_error"]
@@ -260,7 +264,7 @@ def test_an_activation_without_glsl_is_refused_before_a_window_opens(capsys, mon
     monkeypatch.setitem(nn.ACTIVATIONS, "softplus", (lambda z: np.logaddexp(0.0, z),
                                                      lambda z, y: 1.0 / (1.0 + np.exp(-z))))
     with pytest.raises(SystemExit) as e:
-        gym.main(["march", "--headless", "--act", "softplus"])
+        main(["march", "--headless", "--act", "softplus"])
     assert e.value.code == 2
     err = capsys.readouterr().err
     assert "'softplus', which the march cannot draw" in err
@@ -269,7 +273,7 @@ def test_an_activation_without_glsl_is_refused_before_a_window_opens(capsys, mon
 
 def test_help_says_the_real_default_size(capsys):
     with pytest.raises(SystemExit):
-        gym.main(["march", "--help"])
+        main(["march", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "window size WxH (default 1000x620)" in text
     assert march_view.Config().size == "x".join(map(str, march_view.SIZE)) == "1000x620"
@@ -410,7 +414,7 @@ def test_a_soak_of_training_views_and_keys_does_not_grow(ctx):
 
 def test_rec_and_the_message_are_drawn_live_only(ctx):
     """The frame the files take has no REC and no message; draw_live puts both on the screen."""
-    from viz import chrome
+    from viz.widgets import chrome
 
     view = make_view()
     app = view.app

@@ -132,9 +132,10 @@ def test_windows_survive_tiny_sizes_while_recording(display, tmp_path, app):
 def test_a_click_on_the_panel_changes_the_net(display, tmp_path):
     """The X server's pointer (xdotool) clicks the panel's "+" of the hidden layers, where the
     headless layout of the same window size puts it: the net gets a third hidden layer."""
-    from viz import gl, gym_view
-    from viz.gym_model import Gym
-    from viz.gym_settings import Config
+    from viz import gl
+    from viz.gym import view as gym_view
+    from viz.gym.model import Gym
+    from viz.gym.settings import Config
 
     view = gym_view.GymView(Gym(Config(data="spiral")), controls=True)
     gl.run(view, 800, 600, headless=True, frames=2)
@@ -267,7 +268,7 @@ def test_a_window_draws_the_live_layer_after_the_files_took_the_frame(display, t
 @pytest.fixture(scope="module")
 def trained_anims(tmp_path_factory):
     """The default shapes and digits anims trained to the end and saved, as `w` saves them."""
-    from viz.anim_model import Anim, Config
+    from viz.anim.model import Anim, Config
 
     folder = tmp_path_factory.mktemp("anims")
     paths = {}
@@ -300,7 +301,7 @@ def _outline(kind, centre, size):
 def _draw_on_the_pad(display, cwd, model, classes, kind, centre, size):
     """Open `nn-gym anim --load model`, draw the path with the X pointer (button down, moves,
     button up) on the pad where the layout puts it, close with Esc: the summary's pad=CLASS."""
-    from viz import anim_view
+    from viz.anim import view as anim_view
 
     x, y, w, h = anim_view.panels(800, 600, classes)["image"]
     path = _outline(kind, centre, size) * (w, h) + (x, y)

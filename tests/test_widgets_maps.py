@@ -5,7 +5,8 @@ import pytest
 from helpers import render
 
 import nn
-from viz import data, gl, maps, theme
+from viz import data, gl, theme
+from viz.widgets import maps
 
 
 def test_layer_maps_hold_the_first_layer_activations_over_the_grid(ctx):

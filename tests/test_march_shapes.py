@@ -5,11 +5,11 @@ import math
 import numpy as np
 import pytest
 
-from viz import shapes
+from viz.march import shapes
 
 
 def test_import_builds_nothing_heavy_and_loads_no_gl(loaded_by):
-    assert not loaded_by("viz.shapes") & {"moderngl", "pyglet", "scipy.spatial"}
+    assert not loaded_by("viz.march.shapes") & {"moderngl", "pyglet", "scipy.spatial"}
 
 
 def test_closed_form_distances_at_known_points():

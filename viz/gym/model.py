@@ -19,9 +19,10 @@ import time
 import numpy as np
 
 import nn
-from viz import cli, data, plot, session
+from viz import cli, data, session
 from viz.commands import Commands
-from viz.gym_settings import DATA_SETTINGS, FEATURES, MAX_LAYERS, MAX_NEURONS, Settings
+from viz.gym.settings import DATA_SETTINGS, FEATURES, MAX_LAYERS, MAX_NEURONS, Settings
+from viz.widgets import plot
 
 EXPLODED = 1e6        # a cost this many times the best since the start counts as diverged
 SOLVED = 1e-3         # the best, for that test, is at least this: a solved task's spike from

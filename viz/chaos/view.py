@@ -30,7 +30,9 @@ after space.
 import moderngl
 import numpy as np
 
-from viz import chrome, dct, files, gl
+from viz import files, gl
+from viz.chaos import dct
+from viz.widgets import chrome
 
 
 def _pad4(n):

@@ -1,6 +1,6 @@
 """The chaos animation: three neurons of a deep tanh net, started in the chaotic regime, as RGB.
 
-    import viz.chaos as chaos
+    import viz.chaos.model as chaos
     cfg = chaos.Config()                        # the defaults below
     anim = chaos.animation(cfg)                 # train, render, normalise: anim.frames (T, H, W, 3)
     chaos.q_star(2.5, 0.3), chaos.chi_1(2.5, 0.3)   # 4.08, 1.59: chaotic (chi_1 > 1)
@@ -77,7 +77,7 @@ from numpy.polynomial import hermite_e
 from threadpoolctl import threadpool_limits
 
 import nn
-from viz import dct
+from viz.chaos import dct
 from viz.cli import require_memory
 
 # ---------------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ import moderngl
 import numpy as np
 
 from viz import activations, gl
-from viz.shapes import ball_points
+from viz.march.shapes import ball_points
 
 MAX_LAYERS = 8
 # Layers are unrolled up to UNROLL_BLOCKS 4x4 weight blocks when the whole net has at most

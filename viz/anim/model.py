@@ -38,8 +38,9 @@ from pathlib import Path
 import numpy as np
 
 import nn
-from viz import cli, data, digits, plot, pointer, session, sketches
+from viz import cli, data, digits, pointer, session, sketches
 from viz.commands import Commands
+from viz.widgets import plot
 
 UNKNOWN_QUANTILE = 0.05
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)     # phases per second, up / down

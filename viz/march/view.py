@@ -23,9 +23,9 @@ import math
 
 import numpy as np
 
-from viz import chrome, cli, files, gl, plot, shapes, weights
-from viz.march import Camera, Marcher, check_net
-from viz.march_model import (  # noqa: F401  (Config: the command line, part of this app)
+from viz import cli, files, gl
+from viz.march import shapes, weights
+from viz.march.model import (  # noqa: F401  (Config: the command line, part of this app)
     EDIT_LIMIT,
     LEVEL_STEP,
     MODES,
@@ -36,9 +36,11 @@ from viz.march_model import (  # noqa: F401  (Config: the command line, part of 
     MarchModel,
     fit_words,
 )
-from viz.sparks import Dots, Sparks
+from viz.march.raymarch import Camera, Marcher, check_net
+from viz.march.sparks import Dots, Sparks
+from viz.march.weights import WeightDiagram
 from viz.theme import ACCENT, DIM, TEXT
-from viz.weights import WeightDiagram
+from viz.widgets import chrome, plot
 
 BG = (0.05, 0.055, 0.07)
 AXIS_COLORS = ((0.95, 0.35, 0.35), (0.4, 0.9, 0.4), (0.4, 0.6, 1.0))

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 import nn
-from viz import gl, theme, weights
+from viz import gl, theme
+from viz.march import weights
 
 
 def numbered_net(arch):

@@ -4,7 +4,7 @@ format and its atomic write."""
 import numpy as np
 import pytest
 
-from viz import dct
+from viz.chaos import dct
 
 
 def smooth_frames(t=3, h=24, w=20, c=3, seed=0):
@@ -170,4 +170,4 @@ def test_a_failed_save_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monk
 
 
 def test_the_codec_imports_no_gl(loaded_by):
-    assert not loaded_by("viz.dct") & {"moderngl", "pyglet", "viz.gl"}
+    assert not loaded_by("viz.chaos.dct") & {"moderngl", "pyglet", "viz.gl"}

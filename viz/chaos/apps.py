@@ -1,6 +1,6 @@
-"""nn-gym chaos and nn-gym play: compute, DCT-code and play the chaos animation (viz/chaos.py,
-viz/dct.py, the player view in viz/player.py). Each has a Config (its options, generated into
-argparse by viz/cli.py) and a run function; CHAOS_APP and PLAY_APP are what gym.py runs.
+"""nn-gym chaos and nn-gym play: compute, DCT-code and play the chaos animation (model.py,
+dct.py, the player view in view.py). Each has a Config (its options, generated into argparse
+by viz/cli.py) and a run function; CHAOS_APP and PLAY_APP are what viz/main.py runs.
 
     nn-gym chaos --out a.npz          # train, render, encode; then play it if there is a screen
     nn-gym chaos --layers             # one frame per layer instead of one per training step
@@ -16,14 +16,15 @@ import time
 from dataclasses import dataclass
 
 import nn
-from viz import chaos, cli, dct
+from viz import cli
+from viz.chaos import dct, model
 
-D = chaos.Config()          # the animation's defaults
+D = model.Config()          # the animation's defaults
 
 
 @dataclass
 class ChaosConfig(cli.Output):
-    """nn-gym chaos's options: the animation's (viz/chaos.Config), where to write it, how to
+    """nn-gym chaos's options: the animation's (model.Config), where to write it, how to
     play it."""
 
     out: str = cli.opt("chaos.npz", "coded animation to write (.npz)", metavar="PATH.npz")
@@ -54,7 +55,7 @@ class ChaosConfig(cli.Output):
         except ValueError:
             raise ValueError(f"--neurons must be three integers like 0,1,2, got "
                              f"{self.neurons!r}") from None
-        self.animation = chaos.Config(
+        self.animation = model.Config(
             depth=self.depth, width=self.width, sigma_w=self.sigma_w, sigma_b=self.sigma_b,
             seed=self.seed, layer=self.layer, neurons=neurons, extent=self.extent, res=self.res,
             degree=self.degree, steps=self.steps, lr=self.lr, weight_decay=self.weight_decay,
@@ -78,14 +79,14 @@ class ChaosConfig(cli.Output):
 def play(cfg, coded, meta, title, name, source=None):
     """Run the player on a coded animation as cfg's output options say; (frames, fps). A bad
     animation is a UsageError (naming `source`, the file it came from)."""
-    from viz import player
+    from viz.chaos.view import Player
 
     try:
-        view = player.Player(coded, meta, speed=cfg.speed, name=name)
+        player = Player(coded, meta, speed=cfg.speed, name=name)
     except ValueError as e:
         raise cli.UsageError(f"{source}: {e}" if source else str(e)) from None
-    cfg.run(view, title)
-    return view.app.frame, view.app.run_fps()
+    cfg.run(player, title)
+    return player.app.frame, player.app.run_fps()
 
 
 def stem(path):
@@ -98,19 +99,19 @@ def run_chaos(cfg):
     from viz import gl
 
     anim_cfg = cfg.animation
-    q, chi = chaos.q_star(anim_cfg.sigma_w, anim_cfg.sigma_b), chaos.chi_1(anim_cfg.sigma_w,
+    q, chi = model.q_star(anim_cfg.sigma_w, anim_cfg.sigma_b), model.chi_1(anim_cfg.sigma_w,
                                                                           anim_cfg.sigma_b)
     print(f"sigma_w={anim_cfg.sigma_w:g} sigma_b={anim_cfg.sigma_b:g}: q*={q:.3g}, "
           f"chi_1={chi:.3f} ({'chaotic' if chi > 1 else 'ordered'})", file=sys.stderr)
     start = time.perf_counter()
     try:
-        make = chaos.layer_animation if cfg.layers else chaos.animation
+        make = model.layer_animation if cfg.layers else model.animation
         anim = make(anim_cfg, cli.progress)
     except nn.DivergedError as e:
         print(f"nn-gym chaos: {e}", file=sys.stderr)
         cli.summary(frames=0, fps=0.0, anim_frames=0, chi_1=chi)
         return 1
-    coded, meta = chaos.encode(anim, layers=cfg.layers)
+    coded, meta = model.encode(anim, layers=cfg.layers)
     try:
         dct.save(cfg.out, coded, meta)
     except OSError as e:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from viz import chrome
-from viz.chrome import Key, Keys
+from viz.widgets import chrome
+from viz.widgets.chrome import Key, Keys
 
 
 def test_lookup_finds_the_command_of_each_key_and_shift():

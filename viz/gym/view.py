@@ -1,5 +1,5 @@
 """The gym's window: the network diagram, first-layer maps, output map, cost curves, status line
-and key bar, drawing a viz.gym_model.Gym. Input events become the model's commands; the view
+and key bar, drawing a viz.gym.model.Gym. Input events become the model's commands; the view
 trains nothing itself, it only tells the model how much of a frame it may use.
 
     view = GymView(Gym(Config()))
@@ -9,11 +9,13 @@ trains nothing itself, it only tells the model how much of a frame it may use.
 import sys
 import time
 
-from viz import adder, chrome, cli, data, files, gl, layout, maps, netgraph, panel, plot, theme
-from viz.chrome import Key
+from viz import cli, data, files, gl, layout, theme
 from viz.gl.gui import Gui
-from viz.gym_model import Gym, edge_name
-from viz.gym_settings import Config
+from viz.gym import adder_table, panel
+from viz.gym.model import Gym, edge_name
+from viz.gym.settings import Config
+from viz.widgets import chrome, maps, netgraph, plot
+from viz.widgets.chrome import Key
 
 SLACK = 0.05 / 60              # what training leaves of each frame: a frame that runs long
                                # is made up by the next ones
@@ -349,8 +351,8 @@ class GymView(gl.View):
         panel_title(p, b["output"], chrome.first_fit(p, [
             f"a + b for every pair of {bits}-bit numbers (green: all bits right)",
             f"a + b for every pair of {bits}-bit numbers", "a + b"], b["output"][2] + 80))
-        pred, wrong = adder.sums(m.net.forward(m.ds.x), m.t, bits)
-        adder.draw(p, b["output"], pred, wrong, bits, b["legend"])
+        pred, wrong = adder_table.sums(m.net.forward(m.ds.x), m.t, bits)
+        adder_table.draw(p, b["output"], pred, wrong, bits, b["legend"])
 
     # -- input -----------------------------------------------------------------------------
 

@@ -9,7 +9,8 @@ import scipy.integrate
 from numpy.polynomial import hermite_e
 
 import nn
-from viz import chaos, cli
+from viz import cli
+from viz.chaos import model as chaos
 
 SW, SB = chaos.Config.sigma_w, chaos.Config.sigma_b
 
@@ -232,7 +233,7 @@ def test_config_errors_name_the_field(field, value, message):
 
 
 def test_the_animation_imports_no_gl(loaded_by):
-    assert not loaded_by("viz.chaos") & {"moderngl", "pyglet", "viz.gl"}
+    assert not loaded_by("viz.chaos.model") & {"moderngl", "pyglet", "viz.gl"}
 
 
 def test_a_layer_label_says_what_chi_1_predicts():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from viz import plot
+from viz.widgets import plot
 
 
 def test_curves_keep_every_other_sample_past_max_points():

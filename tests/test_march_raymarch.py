@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 import nn
-from viz import activations, gl, march, shapes
+from viz import activations, gl
+from viz.march import raymarch as march
+from viz.march import shapes
 
 
 def uniform_net(arch, seed=0, act="tanh"):

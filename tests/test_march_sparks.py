@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 import nn
-from viz import gl, march, shapes, sparks, theme
+from viz import gl, theme
+from viz.march import raymarch as march
+from viz.march import shapes, sparks
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,8 @@ import math
 
 import numpy as np
 
-from viz import gl, layout, maps, netgraph, plot, theme
+from viz import gl, layout, theme
+from viz.widgets import maps, netgraph, plot
 
 TITLE_SIZE = 13
 PAD = 10

@@ -5,7 +5,8 @@ import pytest
 from helpers import H, Recording, W, hand_net, render
 
 import nn
-from viz import netgraph, theme
+from viz import theme
+from viz.widgets import netgraph
 
 
 def test_neuron_discs_have_the_colormap_color_of_their_activation(ctx, painter):

@@ -17,7 +17,7 @@ import moderngl
 import numpy as np
 
 from viz import gl
-from viz.shapes import ball_points
+from viz.march.shapes import ball_points
 
 
 def _unit_grad(net, p):

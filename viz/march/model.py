@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 import nn
-from viz import activations, cli, shapes, weights
+from viz import activations, cli
+from viz.march import shapes, weights
 
 STEP = 0.15                   # change of a weight per nudge (a wheel notch)
 WEIGHT_RANGE = (-1.0, 1.0)    # randomised weights are uniform in here

@@ -1,5 +1,5 @@
 """nn-gym anim's window: the forward and backward pass of one example animated through the
-whole net, drawing a viz.anim_model.Anim. Beside the net: the example's image, which is also the
+whole net, drawing a viz.anim.model.Anim. Beside the net: the example's image, which is also the
 drawing pad (left draws, right erases, c clears; the pad shows what was drawn and a frame round
 the ink, the diagram's input column what the net sees: the drawing normalised), the class
 probabilities with "unknown", the cost and accuracy curves; for 2-D tasks the plane classified
@@ -16,9 +16,10 @@ deltas on a diverging scale). Layers not reached yet are grey.
 
 import numpy as np
 
-from viz import activations, chrome, cli, files, gl, layout, maps, netgraph, plot, theme
-from viz.anim_model import Anim, Config, classify, read_picture
-from viz.chrome import Key
+from viz import activations, cli, files, gl, layout, theme
+from viz.anim.model import Anim, Config, classify, read_picture
+from viz.widgets import chrome, maps, netgraph, plot
+from viz.widgets.chrome import Key
 
 ARRIVE = 0.6               # the part of a phase the signal travels; then the layer lights
 FAINT_GLOW = 0.3           # edges not reached yet: grey, by |w|

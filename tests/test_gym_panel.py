@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 import nn
-from viz import gl, gym_view
-from viz.gym_model import Gym
-from viz.gym_settings import Config
+from viz import gl
+from viz.gym import view as gym_view
+from viz.gym.model import Gym
+from viz.gym.settings import Config
 
 SIZE = (900, 700)
 

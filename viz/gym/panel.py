@@ -11,7 +11,7 @@ from imgui_bundle import imgui
 
 import nn
 from viz import data
-from viz.gym_settings import FEATURES, INITS, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS
+from viz.gym.settings import FEATURES, INITS, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS
 
 WIDTH = 236
 HIDDEN_ACTS = tuple(a for a in nn.ACTIVATIONS if a != "softmax")

@@ -1760,26 +1760,27 @@ def _check_size(arch, dtype):
     not fit in the memory available, before asking numpy for it."""
     sizes = [i * o for i, o in zip(arch[:-1], arch[1:], strict=True)]
     need = (sum(sizes) + sum(arch[1:])) * np.dtype(dtype).itemsize + 8 * max(sizes)
-    avail = _memory_available()
+    avail = memory_available()
     if avail is not None and need > avail:
         raise ValueError(_size_message(arch, dtype, avail))
 
 
 def _size_message(arch, dtype, avail):
     n = sum(i * o + o for i, o in zip(arch[:-1], arch[1:], strict=True))
-    have = "" if avail is None else f", {_bytes(avail)} are available"
-    return (f"arch {list(arch)} has {n} parameters ({_bytes(n * np.dtype(dtype).itemsize)} as "
+    have = "" if avail is None else f", {size_text(avail)} are available"
+    return (f"arch {list(arch)} has {n} parameters ({size_text(n * np.dtype(dtype).itemsize)} as "
             f"{np.dtype(dtype).name}): more memory than this machine can give{have}")
 
 
-def _bytes(n):
+def size_text(n):
+    """A byte count for people: '512 bytes', '3.2 MiB'."""
     for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
         if n < 1024 or unit == "TiB":
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
         n /= 1024
 
 
-def _memory_available():
+def memory_available():
     """Bytes of memory available (MemAvailable in /proc/meminfo), or None where unknown."""
     try:
         with open("/proc/meminfo") as f:

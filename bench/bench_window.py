@@ -73,7 +73,7 @@ def main():
         run, headless = CASES[args.case]
         print(run(headless))
         return
-    kinds = ["headless"] + (["window"] if gl.has_display() else [])
+    kinds = ["headless"] + (["window"] if cli.has_display() else [])
     out = {}
     for kind in kinds:
         for who in ("ours", "mglw"):                     # every run in a process of its own

@@ -60,11 +60,6 @@ def test_app_close_stops_headless_loop():
     assert len(view.updates) == 2
 
 
-def test_has_display_false_without_display(monkeypatch):
-    monkeypatch.delenv("DISPLAY", raising=False)
-    assert gl.has_display() is False
-
-
 def frame_times(pace, seconds, late, stall_at=None, stall=0.0):
     """When a loop that sleeps pace.wait() and wakes `late` seconds after each deadline draws
     its frames; one frame at time `stall_at` takes `stall` seconds."""

@@ -339,7 +339,8 @@ def test_a_one_bit_adder_is_drawn_as_a_table_not_a_plane():
     img = gl.run(view, 800, 600, headless=True, frames=20).astype(int)
     assert not view.model.ds.plane and view.model.net.arch[0] == 2
     x, y, w, _ = view.boxes["output"]
-    pred, wrong = gym_view.adder_table.sums(view.model.net.forward(view.model.ds.x), view.model.t, 1)
+    m = view.model
+    pred, wrong = gym_view.adder_table.sums(m.net.forward(m.ds.x), m.t, 1)
     for k in range(4):                    # each cell in its table colour, after the headers
         cx, cy = int(x + (k % 2 + 1.15) * w / 3), int(y + (k // 2 + 1.15) * w / 3)
         want = gym_view.adder_table.cell_colors(wrong[k:k + 1], 1)[0] * 255

@@ -8,7 +8,7 @@ import pytest
 
 import nn
 from viz.march import model as march_model
-from viz.march import shapes, weights
+from viz.march import shapes
 from viz.march.model import EDIT_LIMIT, STEP, MarchModel
 
 
@@ -30,7 +30,7 @@ def test_nudge_changes_exactly_that_parameter_and_clamps():
     model = MarchModel(net)
     for ref in [(0, 0, 0), (0, 3, 2), (1, 5, 3), (2, 2, 0)]:
         before, version = flat(net), model.version
-        old = weights.get(net, ref)
+        old = march_model.param(net, ref)
         assert model.nudge(ref, 1) == pytest.approx(old + STEP, abs=1e-6)
         changed = np.flatnonzero(flat(net) != before)
         assert len(changed) == 1 and model.version == version + 1

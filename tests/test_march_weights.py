@@ -5,7 +5,7 @@ import pytest
 
 import nn
 from viz import gl, theme
-from viz.march import weights
+from viz.march import model, weights
 
 
 def numbered_net(arch):
@@ -25,10 +25,10 @@ def test_refs_name_every_parameter_once_and_get_put_reach_it():
     d = weights.WeightDiagram(net.arch)
     values = sorted(d.value(net, n) for n in range(len(d.refs)))
     assert values == list(range(1, net.n_params + 1))
-    weights.put(net, (1, 5, 2), -7.0)                  # i = fan-in 5: the bias of output 2
+    model.set_param(net, (1, 5, 2), -7.0)                  # i = fan-in 5: the bias of output 2
     assert net.bs[1][2] == -7.0
-    weights.put(net, (1, 4, 2), -8.0)
-    assert net.ws[1][4, 2] == -8.0 and weights.get(net, (1, 4, 2)) == -8.0
+    model.set_param(net, (1, 4, 2), -8.0)
+    assert net.ws[1][4, 2] == -8.0 and model.param(net, (1, 4, 2)) == -8.0
 
 
 def test_blocks_form_a_staircase_sharing_the_neurons_between_layers():

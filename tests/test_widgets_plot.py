@@ -1,23 +1,11 @@
-"""viz/plot.py: curves, ticks and the cost panel."""
+"""viz/widgets/plot.py: curves, ticks and the cost panel."""
 
 import numpy as np
 import pytest
 
+from viz.curves import Curves
 from viz.widgets import plot
 
-
-def test_curves_keep_every_other_sample_past_max_points():
-    curves, steps, train = plot.Curves(("train", "test")), [], []
-    for step in range(3 * plot.MAX_POINTS + 7):                     # a list model of the rule
-        curves.add(step, train=1.0 / (step + 1))
-        steps.append(step)
-        train.append(1.0 / (step + 1))
-        if len(steps) > plot.MAX_POINTS:
-            steps, train = steps[::2], train[::2]
-    np.testing.assert_array_equal(curves.steps, steps)
-    np.testing.assert_array_equal(curves.values["train"], train)
-    assert np.isnan(curves.values["test"]).all() and np.isnan(curves.last("test"))
-    assert curves.last("train") == train[-1] and len(steps) <= plot.MAX_POINTS
 
 @pytest.mark.parametrize("lo,hi", [(3e-9, 0.15), (1e-4, 2.0), (0.03, 0.35), (0.2, 0.9),
                                    (0.031, 0.034), (0.5, 700.0)])
@@ -49,7 +37,7 @@ class Lines:
 
 @pytest.mark.parametrize("log", [False, True])
 def test_a_falling_cost_is_drawn_going_down_and_to_the_right(log):
-    curves = plot.Curves(("train", "test"))
+    curves = Curves(("train", "test"))
     for step in range(0, 200, 10):
         curves.add(step, train=1.0 / (step + 1), test=2.0 / (step + 1))
     p = Lines()
@@ -64,7 +52,7 @@ def test_a_falling_cost_is_drawn_going_down_and_to_the_right(log):
 
 
 def test_a_classifier_gets_an_accuracy_plot_below_its_cost():
-    curves = plot.Curves(("train", "test", "train acc", "test acc"))
+    curves = Curves(("train", "test", "train acc", "test acc"))
     for step in range(5):
         curves.add(step, train=1.0 - 0.1 * step, **{"train acc": 0.5 + 0.1 * step})
     p = Lines()
@@ -73,12 +61,3 @@ def test_a_classifier_gets_an_accuracy_plot_below_its_cost():
     assert c_acc == plot.SERIES_COLORS["train acc"]
     assert acc[:, 1].min() > cost[:, 1].max() - 1e-6 or acc[:, 1].min() > 120
     assert (np.diff(acc[:, 1]) < 0).all()                # accuracy rises: drawn going up
-
-
-def test_a_point_at_the_last_points_step_replaces_it():
-    c = plot.Curves(("train",))
-    c.add(10, train=0.5)
-    c.add(20, train=0.4)
-    c.add(20, train=0.7)                         # the data changed at step 20
-    assert c.steps.tolist() == [10, 20] and c.values["train"].tolist() == [0.5, 0.7]
-    assert c.last("train") == 0.7

@@ -17,6 +17,8 @@ Every run ends by printing one `summary: key=value ...` line (see `summary`).
 """
 
 import argparse
+import ctypes
+import ctypes.util
 import dataclasses
 import math
 import os
@@ -24,6 +26,7 @@ import sys
 from dataclasses import dataclass, field
 
 import nn
+from viz.files import RECORDINGS
 
 
 def opt(default, help, *, metavar=None, choices=None, flag=None, positional=False,
@@ -51,8 +54,8 @@ def finite(value):
 
 
 # the library's own measures of memory, so the gym and nn refuse sizes alike
-memory_available = nn._memory_available
-size_text = nn._bytes
+memory_available = nn.memory_available
+size_text = nn.size_text
 
 
 def require_memory(need, what, share=0.5):
@@ -169,13 +172,11 @@ class Output:
 
     def check(self):
         """The output options, checked; a window also needs a display."""
-        from viz.gl.media import Recorder
-
         self.window_size = parse_size(self.size)
         if self.frames is not None and self.frames < 1:
             raise ValueError(f"--frames must be >= 1, got {self.frames}")
         for name, path, suffixes in (("--screenshot", self.screenshot, (".png",)),
-                                     ("--record", self.record, Recorder.SUFFIXES)):
+                                     ("--record", self.record, RECORDINGS)):
             if path is None:
                 continue
             if not path.lower().endswith(suffixes):
@@ -183,24 +184,39 @@ class Output:
             folder = os.path.dirname(os.path.abspath(path))
             if not os.path.isdir(folder):
                 raise ValueError(f"{name}: folder {folder} does not exist")
-        if self.wants_window():
-            from viz.gl import has_display
-
-            if not has_display():
-                raise ValueError("no display to open a window on (DISPLAY is unset or "
-                                 "unreachable); use --headless (with --frames N --screenshot "
-                                 "out.png or --record out.gif)")
+        if self.wants_window() and not has_display():
+            raise ValueError("no display to open a window on (DISPLAY is unset or "
+                             "unreachable); use --headless (with --frames N --screenshot "
+                             "out.png or --record out.gif)")
 
     def wants_window(self):
         return not self.headless
 
-    def run(self, view, title):
-        """Run a view as these options say: a window, or headless frames (default 120)."""
-        from viz import gl
-
+    def run_options(self):
+        """gl.run's keyword arguments for these options: a window, or headless frames
+        (default 120): `gl.run(view, title=..., **cfg.run_options())`."""
         frames = self.frames if self.frames or not self.headless else 120
-        return gl.run(view, *self.window_size, title=title, headless=self.headless,
-                      frames=frames, screenshot=self.screenshot, record=self.record)
+        width, height = self.window_size
+        return dict(width=width, height=height, headless=self.headless, frames=frames,
+                    screenshot=self.screenshot, record=self.record)
+
+
+def has_display():
+    """Whether a real window can be opened: DISPLAY is set and its X server answers."""
+    if not os.environ.get("DISPLAY"):
+        return False
+    name = ctypes.util.find_library("X11")
+    if name is None:
+        return False
+    xlib = ctypes.CDLL(name)
+    xlib.XOpenDisplay.restype = ctypes.c_void_p
+    xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    xlib.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    display = xlib.XOpenDisplay(None)
+    if not display:
+        return False
+    xlib.XCloseDisplay(display)
+    return True
 
 
 def _value(v):

@@ -12,6 +12,8 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+RECORDINGS = (".gif", ".mp4", ".png")      # what a recording may be written as
+
 
 @contextmanager
 def atomic_path(path):

@@ -40,7 +40,7 @@ import numpy as np
 import nn
 from viz import cli, data, digits, pointer, session, sketches
 from viz.commands import Commands
-from viz.widgets import plot
+from viz.curves import Curves
 
 UNKNOWN_QUANTILE = 0.05
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)     # phases per second, up / down
@@ -192,7 +192,7 @@ class Anim(Commands):
         self.owed = 0                 # steps still to train before the next example (-1: just
         self.ended = None             # a point to record), after the pass of `ended`
         self.rng = np.random.default_rng(cfg.seed + 1)        # examples and their masks
-        self.curves = plot.Curves(("train", "test", "train acc", "test acc"))
+        self.curves = Curves(("train", "test", "train acc", "test acc"))
         self.threshold, self.unknown = 1.0 / arch[-1], math.nan
         self.speed = cfg.speed
         self.paused = False

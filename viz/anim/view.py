@@ -493,7 +493,7 @@ def run(cfg):
     except (ValueError, TypeError, OSError, MemoryError) as e:
         raise cli.UsageError(str(e)) from None
     view = AnimView(model)
-    cfg.run(view, "nn-gym anim")
+    gl.run(view, title="nn-gym anim", **cfg.run_options())
     model.settle()
     if cfg.save:
         model.command("save", cfg.save)

@@ -79,13 +79,14 @@ class ChaosConfig(cli.Output):
 def play(cfg, coded, meta, title, name, source=None):
     """Run the player on a coded animation as cfg's output options say; (frames, fps). A bad
     animation is a UsageError (naming `source`, the file it came from)."""
+    from viz import gl
     from viz.chaos.view import Player
 
     try:
         player = Player(coded, meta, speed=cfg.speed, name=name)
     except ValueError as e:
         raise cli.UsageError(f"{source}: {e}" if source else str(e)) from None
-    cfg.run(player, title)
+    gl.run(player, title=title, **cfg.run_options())
     return player.app.frame, player.app.run_fps()
 
 
@@ -96,7 +97,6 @@ def stem(path):
 def run_chaos(cfg):
     """Train, render and encode the animation into cfg.out, then play it when an output was
     asked for or a display is there; print the summary line."""
-    from viz import gl
 
     anim_cfg = cfg.animation
     q, chi = model.q_star(anim_cfg.sigma_w, anim_cfg.sigma_b), model.chi_1(anim_cfg.sigma_w,
@@ -121,7 +121,7 @@ def run_chaos(cfg):
           f"{dct.compression_ratio(coded):.1f}x smaller than the 8-bit frames, "
           f"PSNR {meta['psnr']:.1f} dB, {time.perf_counter() - start:.1f} s")
     frames, fps = 0, 0.0
-    if cfg.asked() or gl.has_display():
+    if cfg.asked() or cli.has_display():
         frames, fps = play(cfg, coded, meta, "nn-gym chaos", stem(cfg.out))
     cli.summary(frames=frames, fps=fps, anim_frames=coded.frames, psnr=meta["psnr"], chi_1=chi)
     return 0

@@ -7,7 +7,7 @@ apps start without imgui.
     gl.run(MyView(), headless=True, frames=60, record="out.gif")
 """
 
-from viz.gl.context import App, Pace, View, flush, has_display, headless_context, run
+from viz.gl.context import App, Pace, View, flush, headless_context, run
 from viz.gl.media import Recorder, atomic_path, numbered, save_png
 from viz.gl.painter import MAX_ATLASES, Painter
 from viz.gl.shaders import ShaderError, compute, program, shader_source
@@ -22,7 +22,7 @@ from viz.gl.textures import (
                              update_texture,
 )
 
-__all__ = ["App", "Pace", "View", "flush", "has_display", "headless_context", "run", "Recorder",
+__all__ = ["App", "Pace", "View", "flush", "headless_context", "run", "Recorder",
            "atomic_path", "numbered", "save_png", "MAX_ATLASES", "Painter", "ShaderError",
            "compute", "program", "shader_source", "StagedTexture", "lut_texture", "offscreen",
            "read_rgb", "read_texture", "release_offscreen", "texture", "update_texture"]

@@ -31,7 +31,6 @@ time); a key handler returns True when it used the key, and Escape closes otherw
 
 import ctypes
 import ctypes.util
-import os
 import time
 
 import moderngl
@@ -69,23 +68,6 @@ def flush():
         _gl_flush = ctypes.CFUNCTYPE(None)(address) if address else (lambda: None)
     _gl_flush()
 
-
-def has_display():
-    """Whether a real window can be opened: DISPLAY is set and its X server answers."""
-    if not os.environ.get("DISPLAY"):
-        return False
-    name = ctypes.util.find_library("X11")
-    if name is None:
-        return False
-    xlib = ctypes.CDLL(name)
-    xlib.XOpenDisplay.restype = ctypes.c_void_p
-    xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
-    xlib.XCloseDisplay.argtypes = [ctypes.c_void_p]
-    display = xlib.XOpenDisplay(None)
-    if not display:
-        return False
-    xlib.XCloseDisplay(display)
-    return True
 
 # the app loop
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from viz.files import atomic_path, numbered
+from viz.files import RECORDINGS, atomic_path, numbered
 
 
 def _check_rgb(rgb, name="rgb"):
@@ -92,7 +92,7 @@ class Recorder:
 
     GIF_MAX_FPS = 30
     QUEUE = 16
-    SUFFIXES = (".gif", ".mp4", ".png")
+    SUFFIXES = RECORDINGS
 
     def __init__(self, path, fps=30, quality=7, palette="each"):
         self.path = Path(path).absolute()

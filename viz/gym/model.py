@@ -21,8 +21,8 @@ import numpy as np
 import nn
 from viz import cli, data, session
 from viz.commands import Commands
+from viz.curves import Curves
 from viz.gym.settings import DATA_SETTINGS, FEATURES, MAX_LAYERS, MAX_NEURONS, Settings
-from viz.widgets import plot
 
 EXPLODED = 1e6        # a cost this many times the best since the start counts as diverged
 SOLVED = 1e-3         # the best, for that test, is at least this: a solved task's spike from
@@ -158,7 +158,7 @@ class Gym(Commands):
         self.step = self.epoch = 0
         self.best = math.inf
         self.steps = self.trainer()
-        self.curves = plot.Curves(("train", "test", "train acc", "test acc"))
+        self.curves = Curves(("train", "test", "train acc", "test acc"))
         self.record_point()
 
     def reinit(self):

@@ -463,7 +463,7 @@ def run(cfg):
     except (ValueError, TypeError, OSError, MemoryError) as e:
         raise cli.UsageError(str(e)) from None
     view = GymView(model, controls=not cfg.no_panel)
-    cfg.run(view, "nn-gym")
+    gl.run(view, title="nn-gym", **cfg.run_options())
     if cfg.save is not None:
         model.command("save", cfg.save)
         print(model.notice[0], file=sys.stderr)

@@ -24,7 +24,7 @@ import numpy as np
 
 import nn
 from viz import activations, cli
-from viz.march import shapes, weights
+from viz.march import shapes
 
 STEP = 0.15                   # change of a weight per nudge (a wheel notch)
 WEIGHT_RANGE = (-1.0, 1.0)    # randomised weights are uniform in here
@@ -190,13 +190,13 @@ class MarchModel:
         return f"weights randomised (uniform in [{lo:g}, {hi:g}])"
 
     def nudge(self, ref, notches):
-        """Move parameter ref = (layer, i, j) (see weights.get) by STEP in the direction of
+        """Move parameter ref = (layer, i, j) (see param) by STEP in the direction of
         `notches`, no further out than +-EDIT_LIMIT (a value already beyond it may only move
         back); returns its new value."""
-        old = weights.get(self.net, ref)
+        old = param(self.net, ref)
         v = float(np.clip(old + STEP * np.sign(notches), min(-EDIT_LIMIT, old),
                           max(EDIT_LIMIT, old)))
-        weights.put(self.net, ref, v)
+        set_param(self.net, ref, v)
         self.weights_changed()
         return v
 
@@ -220,6 +220,22 @@ class MarchModel:
             out.update(task=shapes.target_name(self.target), step=self.step, epoch=self.epoch,
                        cost=self.cost, fit_error=self.measure_fit())
         return out
+
+
+def param(net, ref):
+    """The parameter ref = (layer, i, j) of net: ws[layer][i, j], or the bias bs[layer][j] when
+    i is the layer's fan-in (the row a bias takes in nn.h's augmented matrices)."""
+    l, i, j = ref
+    return float(net.bs[l][j] if i == net.arch[l] else net.ws[l][i, j])
+
+
+def set_param(net, ref, value):
+    """Set the parameter ref = (layer, i, j) of net (see param)."""
+    l, i, j = ref
+    if i == net.arch[l]:
+        net.bs[l][j] = value
+    else:
+        net.ws[l][i, j] = value
 
 
 # ---------------------------------------------------------------------------------------------

@@ -482,7 +482,7 @@ def run(cfg):
                          shells=cfg.shells)
     except (ValueError, TypeError, OSError) as e:
         raise cli.UsageError(str(e)) from None
-    cfg.run(view, "nn-gym march")
+    gl.run(view, title="nn-gym march", **cfg.run_options())
     cli.summary(frames=view.app.frame, fps=view.app.run_fps(), **model.summary())
     return 0
 

@@ -7,7 +7,7 @@ gl.Painter; it changes nothing.
     diagram.place((x, y, w, h))                # cell size and circle centres in that box
     n = diagram.at(mx, my)                     # the circle under the mouse, or None
     diagram.refs[n]                            # (layer, i, j): ws[layer][i, j] or a bias
-    put(net, diagram.refs[n], get(net, diagram.refs[n]) + 0.1)
+    model.set_param(net, diagram.refs[n], model.param(net, diagram.refs[n]) + 0.1)
     diagram.draw(painter, net, hover=n, limit=color_limit(net))   # colours over +-limit
 """
 
@@ -16,24 +16,9 @@ import math
 import numpy as np
 
 from viz import theme
+from viz.march.model import param
 
 GAP = 1.6                   # space between blocks, in cells (room for labels)
-
-
-def get(net, ref):
-    """The parameter ref = (layer, i, j) of net: ws[layer][i, j], or the bias bs[layer][j] when
-    i is the layer's fan-in."""
-    l, i, j = ref
-    return float(net.bs[l][j] if i == net.arch[l] else net.ws[l][i, j])
-
-
-def put(net, ref, value):
-    """Set the parameter ref = (layer, i, j) of net (see get)."""
-    l, i, j = ref
-    if i == net.arch[l]:
-        net.bs[l][j] = value
-    else:
-        net.ws[l][i, j] = value
 
 
 def color_limit(net):
@@ -100,7 +85,7 @@ class WeightDiagram:
         return n if d[n] <= max(self.radius, 2.0) * 1.15 else None
 
     def value(self, net, n):
-        return get(net, self.refs[n])
+        return param(net, self.refs[n])
 
     def describe(self, net, n):
         l, i, j = self.refs[n]

@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from viz import gl, layout, theme
+from viz.curves import Curves
 from viz.widgets import maps, netgraph, plot
 
 TITLE_SIZE = 13
@@ -115,10 +116,10 @@ def curves(series, title="", log=False, steps=None, lo=None, hi=None):
     steps = np.arange(n) if steps is None else np.asarray(steps)
 
     def panel(ctx, painter, box):
-        c = plot.Curves(names)
+        c = Curves(names)
         for i in range(n):
             c.add(float(steps[i]), **{k: v[i] for k, v in values.items() if i < len(v)})
-        return lambda p: c.draw(p, box, title, log=log, lo=lo, hi=hi)
+        return lambda p: plot.curves(p, box, c, title, log=log, lo=lo, hi=hi)
     return panel
 
 

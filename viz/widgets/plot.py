@@ -1,12 +1,9 @@
-"""Small plots drawn with a gl.Painter: the cost curve and colormap legends.
+"""Small plots drawn with a gl.Painter: curves (a viz.curves.Curves) and colormap legends.
 
-    curve = Curves(("train", "test"))
-    curve.add(step, train=0.3, test=0.35)
-    curve.draw(painter, (x, y, w, h), log=True, title="cost")
+    series = Curves(("train", "test"))
+    series.add(step, train=0.3, test=0.35)
+    curves(painter, (x, y, w, h), series, "cost", log=True)
     Colorbar(ctx).draw(painter, "diverging", -1, 1, (x, y, w, h), label="tanh")
-
-History is bounded: past MAX_POINTS samples every other one is dropped, so a long session keeps
-its whole shape at a coarser step.
 """
 
 import math
@@ -15,7 +12,6 @@ import numpy as np
 
 from viz import gl
 
-MAX_POINTS = 2000
 PX_PER_POINT = 3               # polyline vertices: about one per 3 pixels of plot width
 AXIS = (0.55, 0.55, 0.6)
 TEXT = (0.8, 0.8, 0.85)
@@ -59,98 +55,65 @@ def fmt(v):
     return f"{v:.3g}"
 
 
-class Curves:
-    """Named series over a shared step axis."""
+def curves(painter, box, series, title, log=False, names=None, lo=None, hi=None):
+    """Plot `names` (default all) of `series` (a viz.curves.Curves) in box; y range from the
+    data unless lo / hi given. Shapes go first and labels last, so the whole plot is a few draw
+    calls."""
+    x, y, w, h = box
+    names = series.names if names is None else names
+    legend_x, labels = x + w - 6, []
+    for name in reversed(names):
+        labels.append((name, legend_x, y + 4, 11, SERIES_COLORS.get(name, TEXT), "right",
+                       "top"))
+        legend_x -= painter.text_width(name, 11) + 12
+    room = legend_x - x - 6                         # the title keeps clear of the legend
+    long = title + ("  (log scale)" if log else "")
+    labels.append((long if painter.text_width(long, 12) <= room else title, x + 6, y + 4,
+                   12, TEXT, "left", "top"))
+    painter.rect(x, y, w, h, (0.09, 0.09, 0.11))
+    _plot(painter, (x + 46, y + 22, w - 56, h - 40), series, names, log, lo, hi, labels)
+    for s, lx, ly, size, color, anchor, valign in sorted(labels, key=lambda t: t[3]):
+        painter.text(s, lx, ly, size=size, color=color, anchor=anchor, valign=valign)
 
-    def __init__(self, names):
-        self.names = tuple(names)
-        self.clear()
 
-    def clear(self):
-        self._rows = np.empty((MAX_POINTS + 1, 1 + len(self.names)))   # step, then each name
-        self._n = 0
-
-    @property
-    def steps(self):
-        return self._rows[:self._n, 0]
-
-    @property
-    def values(self):
-        """{name: (n,) array} over self.steps (views: valid until the next add)."""
-        return {name: self._rows[:self._n, 1 + k] for k, name in enumerate(self.names)}
-
-    def add(self, step, **values):
-        """A point at `step`; one at the last point's step replaces it (what it measured
-        changed without a step: points added to the data, say)."""
-        if self._n and self._rows[self._n - 1, 0] == step:
-            self._n -= 1
-        self._rows[self._n] = [step] + [values.get(name, math.nan) for name in self.names]
-        self._n += 1
-        if self._n > MAX_POINTS:
-            kept = self._rows[:self._n:2]
-            self._n = len(kept)
-            self._rows[:self._n] = kept.copy()
-
-    def last(self, name):
-        return float(self._rows[self._n - 1, 1 + self.names.index(name)]) if self._n else math.nan
-
-    def draw(self, painter, box, title, log=False, names=None, lo=None, hi=None):
-        """Plot `names` (default all) in box; y range from the data unless lo / hi given.
-        Shapes go first and labels last, so the whole plot is a few draw calls."""
-        x, y, w, h = box
-        names = self.names if names is None else names
-        legend_x, labels = x + w - 6, []
-        for name in reversed(names):
-            labels.append((name, legend_x, y + 4, 11, SERIES_COLORS.get(name, TEXT), "right",
-                           "top"))
-            legend_x -= painter.text_width(name, 11) + 12
-        room = legend_x - x - 6                         # the title keeps clear of the legend
-        long = title + ("  (log scale)" if log else "")
-        labels.append((long if painter.text_width(long, 12) <= room else title, x + 6, y + 4,
-                       12, TEXT, "left", "top"))
-        painter.rect(x, y, w, h, (0.09, 0.09, 0.11))
-        self._plot(painter, (x + 46, y + 22, w - 56, h - 40), names, log, lo, hi, labels)
-        for s, lx, ly, size, color, anchor, valign in sorted(labels, key=lambda t: t[3]):
-            painter.text(s, lx, ly, size=size, color=color, anchor=anchor, valign=valign)
-
-    def _plot(self, painter, box, names, log, lo, hi, labels):
-        px, py, pw, ph = box
-        steps, values = self.steps, self.values
-        data = {n: values[n] for n in names}
-        ok = np.concatenate([v[np.isfinite(v) & ((v > 0) if log else True)]
-                             for v in data.values()] or [np.zeros(0)])
-        if len(steps) < 2 or ok.size == 0:
-            labels.append(("waiting for data", px + pw / 2, py + ph / 2, 11, AXIS, "center",
-                           "middle"))
-            return
-        t = (lambda v: np.log10(v)) if log else (lambda v: v)
-        ylo = t(ok.min()) if lo is None else t(lo)
-        yhi = t(ok.max()) if hi is None else t(hi)
-        if yhi - ylo < 1e-12:
-            ylo, yhi = ylo - 0.5, yhi + 0.5
-        x0, x1 = steps[0], max(steps[-1], steps[0] + 1)
-        sx = lambda s: px + (s - x0) / (x1 - x0) * pw                     # noqa: E731
-        sy = lambda v: py + ph - (v - ylo) / (yhi - ylo) * ph             # noqa: E731
-        ticks = log_ticks(ylo, yhi) if log else nice_ticks(ylo, yhi)
-        ticks = [v for v in ticks if ylo - 1e-9 <= v <= yhi + 1e-9]
-        grid = np.array([[px - 4, sy(v), px + pw, sy(v)] for v in ticks]).reshape(-1, 4)
-        painter.lines(grid[:, :2], grid[:, 2:], 1.0, (0.3, 0.3, 0.34, 0.6))
-        painter.lines([[px, py], [px, py + ph]], [[px, py + ph], [px + pw, py + ph]], 1.0, AXIS)
-        for v in ticks:
-            labels.append((fmt(10 ** v if log else v), px - 6, sy(v), 10, AXIS, "right",
-                           "middle"))
-        for s in nice_ticks(x0, x1, 4):
-            labels.append((fmt(s), sx(s), py + ph + 3, 10, AXIS, "center", "top"))
-        labels.append(("step", px - 6, py + ph + 3, 10, AXIS, "right", "top"))
-        every = max(1, PX_PER_POINT * len(steps) // max(int(pw), 1))   # a vertex per ~3 px
-        for name, v in data.items():
-            good = np.isfinite(v) & ((v > 0) if log else True)
-            keep = np.arange(len(good)) % every == 0
-            keep[-1] = True                                    # always the latest point
-            good &= keep
-            if good.sum() >= 2:
-                pts = np.stack([sx(steps[good]), sy(t(v[good]))], 1)
-                painter.polyline(pts, 1.6, SERIES_COLORS.get(name, TEXT))
+def _plot(painter, box, series, names, log, lo, hi, labels):
+    px, py, pw, ph = box
+    steps, values = series.steps, series.values
+    data = {n: values[n] for n in names}
+    ok = np.concatenate([v[np.isfinite(v) & ((v > 0) if log else True)]
+                         for v in data.values()] or [np.zeros(0)])
+    if len(steps) < 2 or ok.size == 0:
+        labels.append(("waiting for data", px + pw / 2, py + ph / 2, 11, AXIS, "center",
+                       "middle"))
+        return
+    t = (lambda v: np.log10(v)) if log else (lambda v: v)
+    ylo = t(ok.min()) if lo is None else t(lo)
+    yhi = t(ok.max()) if hi is None else t(hi)
+    if yhi - ylo < 1e-12:
+        ylo, yhi = ylo - 0.5, yhi + 0.5
+    x0, x1 = steps[0], max(steps[-1], steps[0] + 1)
+    sx = lambda s: px + (s - x0) / (x1 - x0) * pw                     # noqa: E731
+    sy = lambda v: py + ph - (v - ylo) / (yhi - ylo) * ph             # noqa: E731
+    ticks = log_ticks(ylo, yhi) if log else nice_ticks(ylo, yhi)
+    ticks = [v for v in ticks if ylo - 1e-9 <= v <= yhi + 1e-9]
+    grid = np.array([[px - 4, sy(v), px + pw, sy(v)] for v in ticks]).reshape(-1, 4)
+    painter.lines(grid[:, :2], grid[:, 2:], 1.0, (0.3, 0.3, 0.34, 0.6))
+    painter.lines([[px, py], [px, py + ph]], [[px, py + ph], [px + pw, py + ph]], 1.0, AXIS)
+    for v in ticks:
+        labels.append((fmt(10 ** v if log else v), px - 6, sy(v), 10, AXIS, "right",
+                       "middle"))
+    for s in nice_ticks(x0, x1, 4):
+        labels.append((fmt(s), sx(s), py + ph + 3, 10, AXIS, "center", "top"))
+    labels.append(("step", px - 6, py + ph + 3, 10, AXIS, "right", "top"))
+    every = max(1, PX_PER_POINT * len(steps) // max(int(pw), 1))   # a vertex per ~3 px
+    for name, v in data.items():
+        good = np.isfinite(v) & ((v > 0) if log else True)
+        keep = np.arange(len(good)) % every == 0
+        keep[-1] = True                                    # always the latest point
+        good &= keep
+        if good.sum() >= 2:
+            pts = np.stack([sx(steps[good]), sy(t(v[good]))], 1)
+            painter.polyline(pts, 1.6, SERIES_COLORS.get(name, TEXT))
 
 
 class Colorbar:
@@ -171,14 +134,14 @@ class Colorbar:
                          valign="bottom")
 
 
-def cost_panel(painter, box, curves, loss, classes, test, log):
+def cost_panel(painter, box, series, loss, classes, test, log):
     """Train (and test) cost over steps in box, with accuracy below it for a classifier."""
     names = ("train", "test") if test else ("train",)
     x, y, w, h = box
     if not classes:
-        curves.draw(painter, box, f"cost ({loss})", log=log, names=names)
+        curves(painter, box, series, f"cost ({loss})", log=log, names=names)
         return
     top = h * 0.6
-    curves.draw(painter, (x, y, w, top), f"cost ({loss})", log=log, names=names)
-    curves.draw(painter, (x, y + top + 4, w, h - top - 4), "accuracy",
+    curves(painter, (x, y, w, top), series, f"cost ({loss})", log=log, names=names)
+    curves(painter, (x, y + top + 4, w, h - top - 4), series, "accuracy",
                 names=tuple(n + " acc" for n in names), lo=0.0, hi=1.0)

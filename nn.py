@@ -20,25 +20,30 @@ Conventions
     mse = mean over samples of sum over outputs of (y - t)**2        (nn.h's cost)
     ce  = mean over samples of -sum(t * log softmax(z_L))            (needs out_act="softmax")
 
-Contents, in reading order (one file by design, to be copied whole; hence its length)
+Contents, in reading order, as nn.h reads
     activations   ACTIVATIONS: name -> (f(z, out), df(z, y), df_needs_z), value and derivative
-                  side by side; looked up at every call, so an entry added later works
+                  side by side; looked up at every call, so an entry added later works.
+                  BRIDGES: each activation's name in torch, ONNX and scikit-learn
     the net       MLP: __init__, arch / dtype / ws / bs / dropout, from_arrays, copy; forward,
                   cost, accuracy, evaluate and the one forward pass they share (_layers);
-                  backprop, input_grad; save, load (.npz, .safetensors, torch .pt); the
-                  bridges' entry points: from_torch, state_dict, to_torch, from_sklearn,
-                  to_sklearn, to_onnx, from_onnx
+                  backprop (into new arrays, or into out=), input_grad; save, load (.npz;
+                  .safetensors and torch .pt through the bridges); the bridges' entry points:
+                  from_torch, state_dict, to_torch, from_sklearn, to_sklearn, to_onnx, from_onnx
     checks        finite_diff
-    optimizers    SGD, Adam: step(net, gws, gbs), state kept per net; weight decay on weights only
+    optimizers    SGD, Adam: step(net, gws, gbs), state kept per net; weight decay (L2) and
+                  l1 on weights only
     training      train (a generator: one Step per optimizer step), fit (the loop, with history),
                   and the loop they share (_steps)
     files         the format (np.savez members), load's checks of members and .npy headers
                   before any data is read, save's atomic write (temporary file, mode, SIGTERM)
-    bridges       BRIDGES: nn activation -> torch module, ONNX op, scikit-learn name; torch
-                  (Sequential and state_dict), scikit-learn (MLPClassifier / MLPRegressor),
-                  safetensors, ONNX; each package imported inside the call that needs it
     arguments     the checks: one clear ValueError / TypeError naming the argument, the
                   expectation and the value
+
+The bridges to torch, scikit-learn, safetensors and ONNX are in nn_bridges.py beside this file,
+imported by the calls that need them; without it the rest works.
+
+Why so long: one file by design, to be copied whole, and most of its lines are the checks that
+give every bad argument one clear message.
 
 All parameters of a net live in one flat array (weights first, then biases); `net.ws[l]` and
 `net.bs[l]` are views into it, so optimizers update every layer in a few numpy calls.
@@ -46,20 +51,16 @@ Assigning `net.ws[l] = array` copies the array into place (its shape must match)
 """
 
 import contextlib
-import importlib
 import math
 import os
-import re
 import secrets
 import signal
 import stat
-import sys
 import threading
 import time
 import weakref
 import zipfile
 from collections import namedtuple
-from collections.abc import Mapping
 
 import numpy as np
 
@@ -145,6 +146,18 @@ ACTIVATIONS = {
     "softmax":    (_softmax,       None,                                             False),
 }
 
+# each activation in the other libraries the bridges (nn_bridges.py) speak to
+#   nn name       torch.nn module  ONNX op       scikit-learn   (None: that side has none)
+BRIDGES = {
+    "sigmoid":    ("Sigmoid",      "Sigmoid",    "logistic"),
+    "tanh":       ("Tanh",         "Tanh",       "tanh"),
+    "relu":       ("ReLU",         "Relu",       "relu"),
+    "leaky_relu": ("LeakyReLU",    "LeakyRelu",  None),
+    "sin":        (None,           "Sin",        None),
+    "linear":     ("Identity",     "Identity",   "identity"),
+    "softmax":    ("Softmax",      "Softmax",    "softmax"),
+}
+
 
 _LOOKED_UP = {}     # name -> (its ACTIVATIONS entry, what _activation made of it)
 
@@ -182,22 +195,6 @@ CE_OUTPUTS = ("softmax", "sigmoid")      # loss "ce": categorical, or binary per
 
 
 _Work = namedtuple("_Work", "n z h d ones tiles one_over_n two_over_n")
-
-# Reference counts tell backprop which of its gradient sets nobody holds any more; without
-# them (another Python, or CPython without the GIL) every call makes a new set.
-_REF_COUNTS = hasattr(sys, "getrefcount") and getattr(sys, "_is_gil_enabled", lambda: True)()
-
-
-def _ref_objects(grads):
-    """What of a gradient set (gws, gbs) a caller may hold: the pair, both lists, the flat
-    array (every view refers to it) and each view."""
-    gws, gbs = grads
-    return (grads, gws, gbs, gws.flat, *gws, *gbs)
-
-
-def _ref_counts(objects):
-    return tuple(map(sys.getrefcount, objects))
-
 
 _TILE = 1024      # elements of a bias repeated over rows, so adding it runs in long loops
 
@@ -342,7 +339,7 @@ class MLP:
             raise ValueError(_size_message(self._arch, self._dtype, None)) from None
         self._n_weights, self._layout = n_w, None
         self._ws, self._bs = self._views(self._flat)
-        self._works, self._grads_kept = {}, []
+        self._works = {}
 
     def _views(self, flat):
         if self._layout is None:                 # per layer: weight slice and shape, bias slice
@@ -478,14 +475,16 @@ class MLP:
 
     # --- backprop ---------------------------------------------------------------------------
 
-    def backprop(self, x, t, loss="mse", rng=None):
-        """Gradients (gws, gbs) of cost(x, t, loss), shaped like (ws, bs): arrays of their
-        own, which no later call writes into. With rng (a numpy Generator) and dropout > 0,
-        dropout masks are drawn from it."""
+    def backprop(self, x, t, loss="mse", rng=None, out=None):
+        """Gradients (gws, gbs) of cost(x, t, loss), shaped like (ws, bs). They are new arrays,
+        or, with out=(gws, gbs) (a previous call's result, say), written into those and
+        returned: a loop that passes its last gradients back allocates nothing (numpy's out=
+        convention). With rng (a numpy Generator) and dropout > 0, dropout masks are drawn
+        from it."""
         xt = self._plain_xt(x, t, loss)
         x, t, loss = self._check_xt(x, t, loss) if xt is None else (*xt, loss)
         rng = _check_rng(rng)
-        grads = self._free_grads()
+        grads = self._views(np.empty_like(self._flat)) if out is None else self._check_out(out)
         work = self._take_work(len(x))
         try:
             self._grads(x, t, loss, rng, grads, work)
@@ -493,35 +492,26 @@ class MLP:
             self._give_work(work)
         return grads
 
-    def _free_grads(self):
-        """Gradient arrays for backprop to fill: one of the net's last two sets when nothing
-        outside the net refers to it or to any of its arrays (by CPython's reference counts,
-        against the counts the set had when new), else a new set. So a caller's gradients are
-        never overwritten by a later call, and a loop that drops each call's gradients before
-        the next but one reuses two sets. A set is taken out of the list while it is checked,
-        so two threads never take the same one."""
-        kept = self._grads_kept
-        for _ in range(len(kept)):
-            try:
-                entry = kept.pop(0)
-            except IndexError:
-                break
-            objects, counts = entry
-            free = _ref_counts(objects) == counts
-            kept.append(entry)
-            if free:
-                return objects[0]
-        grads = self._views(np.empty_like(self._flat))
-        if not _REF_COUNTS:
-            return grads
-        objects = _ref_objects(grads)
-        del grads                                # counted as held by the set alone
-        entry = [objects, _ref_counts(objects)]
-        kept.append(entry)
-        while len(kept) > 2:
-            with contextlib.suppress(IndexError):
-                kept.pop(0)
-        return objects[0]
+    def _check_out(self, out):
+        """backprop's out: a pair (gws, gbs) of lists of C-contiguous writable arrays in the
+        net's shapes and dtype."""
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            raise TypeError(f"out must be a pair (gws, gbs) such as backprop returns, got "
+                            f"{type(out).__name__}")
+        for name, gs, ps in (("gws", out[0], self.ws), ("gbs", out[1], self.bs)):
+            if not isinstance(gs, (tuple, list)) or len(gs) != len(ps):
+                got = f"{len(gs)} items" if isinstance(gs, (tuple, list)) else type(gs).__name__
+                raise ValueError(f"out's {name} must be a list of {len(ps)} arrays, got {got}")
+            for k, (g, p) in enumerate(zip(gs, ps, strict=True)):
+                if not (isinstance(g, np.ndarray) and g.shape == p.shape and g.dtype == p.dtype
+                        and g.flags.c_contiguous and g.flags.writeable):
+                    got = (f"{g.dtype} {g.shape}" if isinstance(g, np.ndarray)
+                           else type(g).__name__)
+                    raise ValueError(f"out's {name}[{k}] must be a writable C-contiguous "
+                                     f"{p.dtype} array of shape {p.shape}, got {got}")
+                if np.may_share_memory(g, self._flat):
+                    raise ValueError(f"out's {name}[{k}] must not be the net's own parameters")
+        return out
 
     def _take_work(self, n):
         """Work arrays for a batch of n samples: per layer the pre-activations z, the outputs h
@@ -690,7 +680,7 @@ class MLP:
                     raise ValueError(f"{group}[{k}] holds NaN or inf: a file load would refuse "
                                      f"is not written to {name}")
         if name.endswith(".safetensors"):
-            _save_atomic(name, _safetensors_writer(self))
+            _save_atomic(name, _bridges().safetensors_writer(self))
             return
         arrays = {"format": np.array(_FORMAT), "arch": np.array(self.arch, np.int64),
                   "acts": np.array(self.acts), "dropout": np.array(self.dropout)}
@@ -708,7 +698,7 @@ class MLP:
         out_act name the activations of files that do not (see from_torch)."""
         name = _path_name(path)
         if name.endswith((".safetensors", ".pt", ".pth")) and not hasattr(path, "read"):
-            return _load_foreign(cls, name, act, out_act)
+            return _bridges().load_foreign(cls, name, act, out_act)
         if act is not None or out_act is not None:
             raise ValueError(f"act and out_act apply to .safetensors and .pt files without "
                              f"activations; {name} names its own")
@@ -728,7 +718,7 @@ class MLP:
         state_dict ("0.weight" (out, in), "0.bias", "2.weight", ...: each "<name>.weight" a
         layer, in the dict's order), which needs act (out_act defaults to "linear").
         Tensors are read through .detach().cpu().numpy(); torch is not imported."""
-        ws, bs, hidden, out = _torch_arrays(obj, act, out_act)
+        ws, bs, hidden, out = _bridges().torch_arrays(obj, act, out_act)
         return cls.from_arrays(ws, bs, act=hidden, out_act=out)
 
     def state_dict(self):
@@ -745,7 +735,7 @@ class MLP:
         """A torch.nn.Sequential computing forward: per layer a Linear, then the activation's
         module (Identity for a linear hidden layer, nothing after a linear output), in the
         net's dtype. ValueError for an activation torch has no module for (sin)."""
-        return _to_torch(self)
+        return _bridges().to_torch(self)
 
     @classmethod
     def from_sklearn(cls, est):
@@ -753,7 +743,7 @@ class MLP:
         intercepts_, activation (identity, logistic, tanh, relu) and out_activation_
         (identity, logistic, softmax); a binary classifier has one sigmoid output, the
         probability of classes_[1]."""
-        ws, bs, hidden, out = _sklearn_arrays(est)
+        ws, bs, hidden, out = _bridges().sklearn_arrays(est)
         return cls.from_arrays(ws, bs, act=hidden, out_act=out)
 
     def to_sklearn(self, classes=None):
@@ -762,21 +752,21 @@ class MLP:
         2-output softmax becomes scikit-learn's one logistic output) with `classes` as its
         classes_ (default 0, 1, ...). Hidden layers must share one of linear, sigmoid, tanh,
         relu. Its attributes are the ones fit sets (checked against scikit-learn 1.9)."""
-        return _to_sklearn(self, classes)
+        return _bridges().to_sklearn(self, classes)
 
     def to_onnx(self, path):
         """Write the net as an ONNX model (opset 17) to `path` atomically through the onnx
         package: input "x" (n, in), output "y" (n, out), per layer a Gemm and the activation's
         node; for onnxruntime, Netron and other runtimes."""
         name = _path_name(path, files=False)
-        _save_atomic(name, _onnx_writer(self))
+        _save_atomic(name, _bridges().onnx_writer(self))
 
     @classmethod
     def from_onnx(cls, path):
         """A net read from an ONNX model that is a chain of Gemm (or MatMul + Add) and
         activation nodes over initializers, such as to_onnx writes."""
         name = _path_name(path, files=False)
-        ws, bs, hidden, out = _onnx_arrays(name)
+        ws, bs, hidden, out = _bridges().onnx_arrays(name)
         try:
             return cls.from_arrays(ws, bs, act=hidden, out_act=out)
         except (TypeError, ValueError) as e:
@@ -811,7 +801,9 @@ def finite_diff(net, x, t, loss="mse", eps=1e-6):
 
 # ---------------------------------------------------------------------------------------------
 # Optimizers: step(net, gws, gbs) updates net in place. Weight decay adds wd * W to the
-# weights' gradients (L2, as torch's SGD and Adam do), never to the biases.
+# weights' gradients (L2, as torch's SGD and Adam do); l1 then shrinks every weight towards 0
+# by lr * l1 (L1's proximal step: a weight that would cross 0 stops at 0). Neither touches the
+# biases. lr, weight_decay and l1 may be changed between steps.
 # ---------------------------------------------------------------------------------------------
 
 
@@ -819,9 +811,10 @@ class _Optimizer:
     """step(net, gws, gbs) for any number of nets: each net has its own moments and buffers,
     kept as long as the net lives."""
 
-    def __init__(self, lr, weight_decay):
+    def __init__(self, lr, weight_decay, l1):
         self.lr = lr
         self.weight_decay = _check_nonneg(weight_decay, "weight_decay")
+        self.l1 = l1
         self._state = weakref.WeakKeyDictionary()        # net -> its buffers and moments
 
     @property
@@ -833,6 +826,15 @@ class _Optimizer:
     def lr(self, lr):
         self._lr = _check_positive(lr, "lr")
 
+    @property
+    def l1(self):
+        """The L1 rate, settable (a finite number >= 0)."""
+        return self._l1
+
+    @l1.setter
+    def l1(self, l1):
+        self._l1 = _check_nonneg(l1, "l1")
+
     def step(self, net, gws, gbs):
         if not isinstance(net, MLP):
             raise TypeError(f"net must be an nn.MLP, got {type(net).__name__}")
@@ -843,22 +845,29 @@ class _Optimizer:
         state = self._state.get(net)
         if state is None:
             state = self._state[net] = self._new_state(g)
+        nw = net._n_weights
         if self.weight_decay:                    # g + wd * W, in a buffer of the net's state
             if "decayed" not in state:
                 state["decayed"] = np.empty_like(g)
-            d, nw = state["decayed"], net._n_weights
+            d = state["decayed"]
             np.multiply(net._flat[:nw], self.weight_decay, out=d[:nw])
             d[:nw] += g[:nw]
             d[nw:] = g[nw:]
             g = d
         self._update(net._flat, g, state)
+        if self.l1:                              # w = sign(w) max(|w| - lr l1, 0)
+            w = net._flat[:nw]
+            shrunk = np.abs(w, out=state["tmp"][:nw])
+            shrunk -= self.lr * self.l1
+            np.maximum(shrunk, 0, out=shrunk)
+            np.copysign(shrunk, w, out=w)
 
 
 class SGD(_Optimizer):
     """p -= lr * v, with v = momentum * v + g (plain gradient descent when momentum=0)."""
 
-    def __init__(self, lr, momentum=0.0, weight_decay=0.0):
-        super().__init__(lr, weight_decay)
+    def __init__(self, lr, momentum=0.0, weight_decay=0.0, l1=0.0):
+        super().__init__(lr, weight_decay, l1)
         self.momentum = _check_nonneg(momentum, "momentum")
 
     def _new_state(self, g):
@@ -876,11 +885,12 @@ class SGD(_Optimizer):
 
 
 class Adam(_Optimizer):
-    """Adam (Kingma & Ba 2015): m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
-    p -= lr * mhat / (sqrt(vhat) + eps) with mhat = m / (1 - b1^t), vhat = v / (1 - b2^t)."""
+    """Adam (Kingma & Ba 2015), as the paper writes it: m = b1 m + (1 - b1) g,
+    v = b2 v + (1 - b2) g^2, p -= lr * mhat / (sqrt(vhat) + eps) with mhat = m / (1 - b1^t),
+    vhat = v / (1 - b2^t); t counts the net's steps."""
 
-    def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
-        super().__init__(lr, weight_decay)
+    def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, l1=0.0):
+        super().__init__(lr, weight_decay, l1)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2 or not all(
                 _is_real(b) and 0.0 <= b < 1.0 for b in betas):
             raise ValueError(f"betas must be two numbers in [0, 1), got {betas!r}")
@@ -891,25 +901,20 @@ class Adam(_Optimizer):
         return {"m": np.zeros_like(g), "v": np.zeros_like(g), "tmp": np.empty_like(g), "t": 0}
 
     def _update(self, p, g, state):
-        # Kept as m / (1 - b1) and v / (1 - b2), so each moment takes two passes (scale, add);
-        # the constants go into the step's scale and eps. Ten passes over the parameters.
         b1, b2 = self.betas
         state["t"] += 1
         t, m, v, tmp = state["t"], state["m"], state["v"], state["tmp"]
-        o1, o2 = state.get("betas", (b1, b2))            # betas changed since the last step
-        if (o1, o2) != (b1, b2):
-            m *= (1.0 - o1) / (1.0 - b1)
-            v *= (1.0 - o2) / (1.0 - b2)
-        state["betas"] = b1, b2
-        m *= b1                                          # m / (1 - b1) = b1 (...) + g
-        m += g
-        v *= b2                                          # v / (1 - b2) = b2 (...) + g^2
-        v += np.multiply(g, g, out=tmp)
-        c2 = math.sqrt((1.0 - b2) / (1.0 - b2 ** t))     # sqrt(vhat) = c2 sqrt(v / (1 - b2))
-        den = np.sqrt(v, out=tmp)
-        den += self.eps / c2
+        m *= b1                                          # m = b1 m + (1 - b1) g
+        m += np.multiply(g, 1.0 - b1, out=tmp)
+        v *= b2                                          # v = b2 v + (1 - b2) g^2
+        np.multiply(g, g, out=tmp)
+        tmp *= 1.0 - b2
+        v += tmp
+        den = np.sqrt(v, out=tmp)                        # sqrt(vhat) + eps
+        den *= 1.0 / math.sqrt(1.0 - b2 ** t)
+        den += self.eps
         step = np.divide(m, den, out=den)                # lr mhat / (sqrt(vhat) + eps)
-        step *= self.lr * (1.0 - b1) / ((1.0 - b1 ** t) * c2)
+        step *= self.lr / (1.0 - b1 ** t)
         p -= step
 
 
@@ -1312,363 +1317,17 @@ def _sigterm_raises():
     return signal.SIG_DFL
 
 
-# ---------------------------------------------------------------------------------------------
-# Bridges: torch, scikit-learn, safetensors, ONNX. Each package is imported inside the call
-# that needs it (a clear ModuleNotFoundError names what to install); torch tensors and
-# scikit-learn arrays are read as they come, without importing either.
-# ---------------------------------------------------------------------------------------------
-
-#   nn name       torch.nn module  ONNX op       scikit-learn   (None: that side has none)
-BRIDGES = {
-    "sigmoid":    ("Sigmoid",      "Sigmoid",    "logistic"),
-    "tanh":       ("Tanh",         "Tanh",       "tanh"),
-    "relu":       ("ReLU",         "Relu",       "relu"),
-    "leaky_relu": ("LeakyReLU",    "LeakyRelu",  None),
-    "sin":        (None,           "Sin",        None),
-    "linear":     ("Identity",     "Identity",   "identity"),
-    "softmax":    ("Softmax",      "Softmax",    "softmax"),
-}
-_TORCH, _ONNX, _SKLEARN = 0, 1, 2
-_SIDES = ("torch module", "ONNX op", "scikit-learn activation")
-# the arguments that make the other side compute exactly nn's activation
-_BRIDGE_ARGS = {("leaky_relu", _TORCH): {"negative_slope": LEAKY_SLOPE},
-                ("softmax", _TORCH): {"dim": -1},
-                ("leaky_relu", _ONNX): {"alpha": LEAKY_SLOPE},
-                ("softmax", _ONNX): {"axis": -1}}
-_ONNX_OPSET = 17
-
-
-def _optional(module, package, what):
-    """The module, or a ModuleNotFoundError saying which package to install."""
+def _bridges():
+    """nn_bridges.py, nn's other file: the torch / scikit-learn / safetensors / ONNX bridges."""
     try:
-        return importlib.import_module(module)
-    except ImportError as e:
-        raise ModuleNotFoundError(f"{what} needs the {package} package ({e}): pip install "
-                                  f"{package}, or the project's interop extra") from None
-
-
-def _bridge_name(act, side, where):
-    """The other side's name for nn's activation `act`."""
-    other = BRIDGES.get(act, (None, None, None))[side]
-    if other is None:
-        has = ", ".join(a for a, names in BRIDGES.items() if names[side])
-        raise ValueError(f"{where} is {act!r}, which has no {_SIDES[side]} (those that do: "
-                         f"{has})")
-    return other
-
-
-def _nn_act(other, side, where):
-    """nn's activation for the other side's name."""
-    for act, names in BRIDGES.items():
-        if names[side] == other:
-            return act
-    known = ", ".join(names[side] for names in BRIDGES.values() if names[side])
-    raise ValueError(f"{where} is {other!r}, which nn does not compute (it reads {known})")
-
-
-def _check_args(got, act, side, where):
-    """The other side's attributes of an activation must be the ones nn computes."""
-    for key, want in _BRIDGE_ARGS.get((act, side), {}).items():
-        value = got.get(key, want)
-        same = value == 1 if key in ("dim", "axis") else math.isclose(value, want, rel_tol=1e-6)
-        if value != want and not same:
-            raise ValueError(f"{where} has {key}={value!r}; nn's {act} is {key}={want!r}")
-
-
-# --- torch ----------------------------------------------------------------------------------
-
-def _tensor(t, name):
-    """A torch tensor (or array) as a numpy array, through .detach().cpu().numpy()."""
-    try:
-        return t.detach().cpu().numpy() if hasattr(t, "detach") else np.asarray(t)
-    except (TypeError, RuntimeError) as e:
-        raise TypeError(f"{name} cannot be read as a numpy array ({e}); convert it with "
-                        f".float() first") from None
-
-
-def _torch_arrays(obj, act, out_act):
-    """(ws, bs, hidden acts, out_act) of a torch Sequential or a state_dict."""
-    if isinstance(obj, Mapping):
-        if act is None:
-            raise ValueError("act is needed with a state_dict, whose tensors do not say the "
-                             "activations (e.g. act='tanh', out_act='sigmoid')")
-        ws, bs = _state_layers(obj, "obj")
-        return ws, bs, act, out_act or "linear"
-    if type(obj).__name__ != "Sequential" or not hasattr(obj, "__iter__"):
-        raise TypeError(f"obj must be a torch.nn.Sequential or a state_dict, got "
-                        f"{type(obj).__name__} (for another module pass model.state_dict() "
-                        f"and act=...)")
-    if act is not None or out_act is not None:
-        raise ValueError("act and out_act apply to a state_dict; a Sequential's activations "
-                         "are read from its modules")
-    ws, bs, acts = [], [], []
-    for i, m in enumerate(obj):
-        kind, where = type(m).__name__, f"obj[{i}]"
-        if kind == "Linear":
-            ws.append(_tensor(m.weight, f"{where}.weight").T)          # (out, in) -> (in, out)
-            bias = getattr(m, "bias", None)
-            bs.append(np.zeros(ws[-1].shape[1], ws[-1].dtype) if bias is None
-                      else _tensor(bias, f"{where}.bias"))
-            acts.append(None)
-        elif kind != "Dropout":                   # dropout does nothing at inference
-            name = _nn_act(kind, _TORCH, f"the module {where}")
-            if not acts or acts[-1] is not None:
-                raise ValueError(f"{where} ({kind}) must follow a Linear module")
-            _check_args(vars(m), name, _TORCH, f"{where} ({kind})")
-            acts[-1] = name
-    if not ws:
-        raise ValueError("obj holds no Linear module")
-    acts = [a or "linear" for a in acts]
-    return ws, bs, acts[:-1], acts[-1]
-
-
-def _state_layers(sd, name, natural=False):
-    """(ws, bs) of a state_dict: each "<layer>.weight" (out, in) with its "<layer>.bias" (zeros
-    if absent), in the dict's order, or in natural order of the names ("2" before "10")."""
-    bad = [k for k in sd if not (isinstance(k, str) and k.endswith((".weight", ".bias")))]
-    if bad:
-        raise ValueError(f"{name} holds {bad[:4]}: a state_dict of Linear layers has only "
-                         f"'<layer>.weight' and '<layer>.bias' keys")
-    layers = [k[:-len(".weight")] for k in sd if k.endswith(".weight")]
-    if natural:
-        layers.sort(key=lambda k: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", k)])
-    lone = [k for k in sd if k.endswith(".bias") and k[:-len(".bias")] not in layers]
-    if not layers or lone:
-        raise ValueError(f"{name} has no weight for {lone}" if lone else f"{name} is empty")
-    ws, bs = [], []
-    for layer in layers:
-        w = _tensor(sd[f"{layer}.weight"], f"{name}[{layer + '.weight'!r}]")
-        if w.ndim != 2:
-            raise ValueError(f"{name}[{layer + '.weight'!r}] must be 2-D (out, in), got "
-                             f"shape {w.shape}")
-        ws.append(w.T)
-        b = sd.get(f"{layer}.bias")
-        bs.append(np.zeros(w.shape[0], w.dtype) if b is None
-                  else _tensor(b, f"{name}[{layer + '.bias'!r}]"))
-    return ws, bs
-
-
-def _to_torch(net):
-    torch = _optional("torch", "torch", "net.to_torch()")
-    dtype = torch.float64 if net.dtype == np.float64 else torch.float32
-    modules, last = [], len(net.ws) - 1
-    for k, act in enumerate(net.acts):
-        name = _bridge_name(act, _TORCH, f"net.acts[{k}]")
-        modules.append(torch.nn.Linear(*net.ws[k].shape, dtype=dtype))
-        if not (act == "linear" and k == last):
-            modules.append(getattr(torch.nn, name)(**_BRIDGE_ARGS.get((act, _TORCH), {})))
-    model = torch.nn.Sequential(*modules)
-    model.load_state_dict({k: torch.from_numpy(v) for k, v in net.state_dict().items()})
-    return model
-
-
-def _read_torch_file(name):
-    """The state_dict in a torch.save file, read with weights_only=True (no pickled code)."""
-    torch = _optional("torch", "torch", f"reading {name}")
-    try:
-        sd = torch.load(name, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise
-    except Exception as e:          # torch.load's errors depend on what the file holds
-        raise ValueError(f"not a torch state_dict file ({type(e).__name__}: {e})") from None
-    if not isinstance(sd, Mapping):
-        raise ValueError(f"holds a {type(sd).__name__}, not a state_dict: save "
-                         f"model.state_dict()")
-    return sd
-
-
-# --- scikit-learn ---------------------------------------------------------------------------
-
-def _sklearn_arrays(est):
-    """(ws, bs, hidden act, out_act) of a fitted MLPClassifier / MLPRegressor."""
-    if not hasattr(est, "hidden_layer_sizes") or not hasattr(est, "activation"):
-        raise TypeError(f"est must be a fitted scikit-learn MLPClassifier or MLPRegressor, "
-                        f"got {type(est).__name__}")
-    if not hasattr(est, "coefs_"):
-        raise ValueError(f"est ({type(est).__name__}) is not fitted: call est.fit(x, y) first")
-    hidden = _nn_act(est.activation, _SKLEARN, "est.activation")
-    out = _nn_act(est.out_activation_, _SKLEARN, "est.out_activation_")
-    ws = [np.asarray(w) for w in est.coefs_]
-    return ws, [np.asarray(b) for b in est.intercepts_], hidden, out
-
-
-def _to_sklearn(net, classes):
-    mlp = _optional("sklearn.neural_network", "scikit-learn", "net.to_sklearn()")
-    hidden = sorted(set(net.acts[:-1])) or ["relu"]
-    if len(hidden) > 1:
-        raise ValueError(f"scikit-learn gives all hidden layers one activation; net.acts has "
-                         f"{hidden}")
-    activation = _bridge_name(hidden[0], _SKLEARN, "the net's hidden activation")
-    ws, bs, out = [w.copy() for w in net.ws], [b.copy() for b in net.bs], net.acts[-1]
-    if out == "softmax" and net.arch[-1] == 2:        # softmax(z)[1] = sigmoid(z1 - z0)
-        ws[-1], bs[-1], out = ws[-1][:, 1:] - ws[-1][:, :1], bs[-1][1:] - bs[-1][:1], "sigmoid"
-    out_activation = _bridge_name(out, _SKLEARN, "out_act")
-    if out_activation not in ("identity", "logistic", "softmax"):
-        raise ValueError(f"out_act is {out!r}: scikit-learn's outputs are linear (a regressor), "
-                         f"sigmoid or softmax (a classifier)")
-    kind = mlp.MLPRegressor if out_activation == "identity" else mlp.MLPClassifier
-    est = kind(hidden_layer_sizes=net.arch[1:-1], activation=activation)
-    est.coefs_, est.intercepts_, est.out_activation_ = ws, bs, out_activation
-    est.n_layers_, est.n_outputs_, est.n_features_in_ = len(net.arch), ws[-1].shape[1], net.arch[0]
-    est.n_iter_ = est.t_ = 0
-    if kind is mlp.MLPClassifier:
-        est._label_binarizer = _label_binarizer(est.n_outputs_, out_activation, classes)
-        est.classes_ = est._label_binarizer.classes_
-    elif classes is not None:
-        raise ValueError("classes apply to a classifier; a linear output makes a regressor")
-    return est
-
-
-def _label_binarizer(n_out, out_activation, classes):
-    """The LabelBinarizer fit would make: binary (one logistic output), multiclass (softmax)
-    or multi-label (several logistic outputs)."""
-    from sklearn.preprocessing import LabelBinarizer
-
-    if out_activation == "logistic" and n_out > 1:
-        if classes is not None:
-            raise ValueError(f"classes: a multi-label net's {n_out} sigmoid outputs are labels "
-                             f"0..{n_out - 1}")
-        return LabelBinarizer().fit(np.eye(n_out, dtype=int))
-    want = 2 if n_out == 1 else n_out
-    classes = np.arange(want) if classes is None else np.asarray(classes)
-    if classes.ndim != 1 or len(np.unique(classes)) != want:
-        raise ValueError(f"classes must be {want} distinct labels, one per output class, got "
-                         f"{classes.tolist()!r}")
-    return LabelBinarizer().fit(classes)
-
-
-# --- safetensors ----------------------------------------------------------------------------
-
-def _safetensors_writer(net):
-    """write(f) for save(".safetensors"): the state_dict's arrays, with arch, acts and dropout
-    in the metadata."""
-    st = _optional("safetensors.numpy", "safetensors", "saving a .safetensors file")
-    meta = {"format": _FORMAT, "arch": ",".join(map(str, net.arch)), "acts": ",".join(net.acts),
-            "dropout": repr(net.dropout)}
-    data = st.save(net.state_dict(), metadata=meta)
-    return lambda f: f.write(data)
-
-
-def _read_safetensors(name):
-    st = _optional("safetensors", "safetensors", f"reading {name}")
-    try:
-        with st.safe_open(name, framework="numpy") as f:
-            return {k: f.get_tensor(k) for k in f.keys()}, f.metadata() or {}
-    except FileNotFoundError:
-        raise
-    except (getattr(st, "SafetensorError", OSError), OSError, TypeError, ValueError) as e:
-        raise ValueError(f"not a readable .safetensors file ({e})") from None
-
-
-def _load_foreign(cls, name, act, out_act):
-    """load() of a .safetensors file or a torch state_dict file (.pt, .pth)."""
-    try:
-        if name.endswith(".safetensors"):
-            (sd, meta), natural = _read_safetensors(name), True
-        else:
-            sd, meta, natural = _read_torch_file(name), {}, False
-        ws, bs = _state_layers(sd, "the file", natural)
-        dropout = 0.0
-        if meta.get("format") == _FORMAT:
-            if act is not None or out_act is not None:
-                raise ValueError(f"the file names its activations ({meta.get('acts')}); leave "
-                                 f"act and out_act out")
-            *act, out_act = meta.get("acts", "").split(",")
-            dropout = float(meta.get("dropout", "0"))
-        elif act is None:
-            raise ValueError("act is needed: the file does not name its activations (e.g. "
-                             "act='tanh', out_act='sigmoid')")
-        net = cls.from_arrays(ws, bs, act=act, out_act=out_act or "linear", dropout=dropout)
-        arch = ",".join(map(str, net.arch))
-        if meta.get("arch", arch) != arch:
-            raise ValueError(f"its metadata says arch {meta['arch']}, its tensors {arch}")
-        return net
-    except (TypeError, ValueError) as e:
-        raise ValueError(f"{name}: {e}") from None
-
-
-# --- ONNX -----------------------------------------------------------------------------------
-
-def _onnx_writer(net):
-    """write(f) for to_onnx: x (n, in) -> per layer Gemm(a, W, b) and the activation -> y."""
-    helper = _optional("onnx.helper", "onnx", "net.to_onnx()")
-    onnx, numpy_helper = sys.modules["onnx"], importlib.import_module("onnx.numpy_helper")
-    nodes, weights, a, last = [], [], "x", len(net.ws) - 1
-    for k, (w, b, act) in enumerate(zip(net.ws, net.bs, net.acts, strict=True)):
-        op = _bridge_name(act, _ONNX, f"net.acts[{k}]")
-        weights += [numpy_helper.from_array(np.ascontiguousarray(w), f"W{k}"),
-                    numpy_helper.from_array(b.copy(), f"b{k}")]
-        z = "y" if k == last and act == "linear" else f"z{k}"
-        nodes.append(helper.make_node("Gemm", [a, f"W{k}", f"b{k}"], [z], name=f"layer{k}"))
-        a = z                                    # (n, in) @ (in, out) + (out,) -> (n, out)
-        if act != "linear":
-            a = "y" if k == last else f"a{k}"
-            nodes.append(helper.make_node(op, [z], [a], name=f"{act}{k}",
-                                          **_BRIDGE_ARGS.get((act, _ONNX), {})))
-    elem = helper.np_dtype_to_tensor_dtype(np.dtype(net.dtype))
-    graph = helper.make_graph(nodes, "nn.MLP", [helper.make_tensor_value_info(
-        "x", elem, ["n", net.arch[0]])], [helper.make_tensor_value_info(
-            "y", elem, ["n", net.arch[-1]])], weights)
-    model = helper.make_model(graph, producer_name="nn", doc_string=repr(net), ir_version=8,
-                              opset_imports=[helper.make_opsetid("", _ONNX_OPSET)])
-    onnx.checker.check_model(model)
-    data = model.SerializeToString()
-    return lambda f: f.write(data)
-
-
-def _onnx_arrays(name):
-    """(ws, bs, hidden acts, out_act) of an ONNX chain of Gemm / MatMul + Add / activations."""
-    onnx = _optional("onnx", "onnx", f"reading {name}")
-    numpy_helper = importlib.import_module("onnx.numpy_helper")
-    try:
-        graph = onnx.load(name).graph
-    except FileNotFoundError:
-        raise
-    except Exception as e:           # protobuf's DecodeError and onnx's own
-        raise ValueError(f"{name}: not an ONNX model ({type(e).__name__}: {e})") from None
-    consts = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
-    inputs = [i.name for i in graph.input if i.name not in consts]
-    if len(inputs) != 1 or len(graph.output) != 1:
-        raise ValueError(f"{name}: an MLP has one input and one output, this graph has "
-                         f"{inputs} and {[o.name for o in graph.output]}")
-    a, layers = inputs[0], []                     # layers: [w, b, act] each
-    for node in graph.node:
-        a = _onnx_node(node, a, consts, layers, f"{name}: node {node.name or node.op_type}")
-    if a != graph.output[0].name or not layers:
-        raise ValueError(f"{name}: the chain of layers does not end in the output "
-                         f"{graph.output[0].name!r}")
-    acts = [act or "linear" for _, _, act in layers]
-    return [w for w, _, _ in layers], [b for _, b, _ in layers], acts[:-1], acts[-1]
-
-
-def _onnx_node(node, a, consts, layers, where):
-    """Add one node to layers ([w, b, act] each); the name of its output."""
-    from onnx import helper
-
-    attrs = {x.name: helper.get_attribute_value(x) for x in node.attribute}
-    data = [i for i in node.input if i not in consts]
-    if data != [a]:
-        raise ValueError(f"{where} ({node.op_type}) takes {list(node.input)}; each node of an "
-                         f"MLP takes the one before it ({a!r}) and initializers")
-    const = [consts[i] for i in node.input if i in consts]
-    if node.op_type == "Gemm" and 1 <= len(const) <= 2 and not attrs.get("transA", 0):
-        w = const[0].T if attrs.get("transB", 0) else const[0]
-        b = const[1].reshape(-1) if len(const) == 2 else np.zeros(w.shape[1], w.dtype)
-        layers.append([attrs.get("alpha", 1.0) * w, attrs.get("beta", 1.0) * b, None])
-    elif node.op_type == "MatMul" and len(const) == 1 and node.input[0] == a:
-        layers.append([const[0], np.zeros(const[0].shape[-1], const[0].dtype), None])
-    elif node.op_type == "Add" and len(const) == 1 and layers and layers[-1][2] is None:
-        layers[-1][1] = layers[-1][1] + const[0].reshape(-1)
-    elif node.op_type in ("Gemm", "MatMul", "Add"):
-        raise ValueError(f"{where} ({node.op_type} with attributes {attrs}) is not a layer "
-                         f"x @ W + b of initializers")
-    else:
-        act = _nn_act(node.op_type, _ONNX, where)
-        if not layers or layers[-1][2] is not None:
-            raise ValueError(f"{where} ({node.op_type}) must follow a Gemm or MatMul + Add")
-        _check_args(attrs, act, _ONNX, where)
-        layers[-1][2] = act
-    return node.output[0]
+        import nn_bridges
+    except ModuleNotFoundError as e:
+        if e.name != "nn_bridges":
+            raise
+        raise ModuleNotFoundError("the bridges to torch, scikit-learn, safetensors and ONNX are "
+                                  "in nn_bridges.py: put it beside nn.py (pip install installs "
+                                  "both)") from None
+    return nn_bridges
 
 
 # ---------------------------------------------------------------------------------------------

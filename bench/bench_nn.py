@@ -8,7 +8,8 @@ against scikit-learn's MLPClassifier on load_digits.
 
 A step is forward + backprop + optimizer update on one fixed batch of random float32 data
 (one-hot targets for ce). nn's step is one iteration of nn.train (what nn.fit runs); the
-"backprop+step" column is the public pair net.backprop + opt.step, which also checks its inputs.
+"backprop+step" column is the public pair net.backprop(..., out=grads) + opt.step, which also
+checks its inputs.
 torch's step is zero_grad, forward, loss, backward, opt.step with torch.set_num_threads(2).
 Every figure is the median over repeats of timing many steps, after a warm-up; each library
 runs in its own subprocess (in one process their thread pools fight over the cores and timings
@@ -201,9 +202,11 @@ def nn_case(clock, case, profile):
 
     net, opt = make()
 
+    grads = net.backprop(x, t, loss)
+
     def api_step():
-        gws, gbs = net.backprop(x, t, loss)
-        opt.step(net, gws, gbs)
+        net.backprop(x, t, loss, out=grads)
+        opt.step(net, *grads)
 
     res["api"] = clock.per_call(api_step)
     res["matmul"] = clock.per_call(bare_matmuls(arch, batch, np.random.default_rng(1)))

@@ -1,8 +1,10 @@
 """The bridges: nets moved to and from torch, scikit-learn, safetensors and ONNX compute what the
 other library computes (to 1e-5 in float32), and gradients agree with torch's autograd."""
 
+import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
@@ -14,6 +16,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 import nn
+
+ROOT = Path(__file__).resolve().parents[1]
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(64, 3)).astype(np.float32)
@@ -269,7 +273,25 @@ def test_from_onnx_reads_matmul_add_and_refuses_other_graphs(tmp_path):
 
 def test_import_nn_loads_no_optional_package(loaded_by):
     loaded = loaded_by("nn")
-    assert not loaded & {"torch", "sklearn", "safetensors", "onnx", "onnxruntime"}
+    assert not loaded & {"torch", "sklearn", "safetensors", "onnx", "onnxruntime", "nn_bridges"}
+
+
+def test_nn_py_copied_alone_trains_and_names_the_file_its_bridges_need(tmp_path):
+    """nn.py without nn_bridges.py beside it: the core works, a bridge says what is missing."""
+    (tmp_path / "nn.py").write_text((ROOT / "nn.py").read_text())
+    site = str(Path(np.__file__).parents[1])       # numpy's folder, without site's .pth files
+    code = (f"import sys; sys.path[:] = ['', *sys.path, {site!r}]\n"
+            "import numpy as np, nn\n"
+            "net = nn.MLP([2, 3, 1], seed=0)\n"
+            "nn.fit(net, np.zeros((4, 2)), np.zeros((4, 1)), epochs=2)\n"
+            "print('trained')\n"
+            "net.to_torch()\n")
+    r = subprocess.run([sys.executable, "-S", "-c", code], cwd=tmp_path, capture_output=True,
+                       text=True)
+    assert r.stdout.strip() == "trained"
+    assert r.stderr.strip().splitlines()[-1] == (
+        "ModuleNotFoundError: the bridges to torch, scikit-learn, safetensors and ONNX are in "
+        "nn_bridges.py: put it beside nn.py (pip install installs both)")
 
 
 @pytest.mark.parametrize("module, call", [

@@ -2,6 +2,7 @@
 
 import os
 import pickle
+import re
 import zipfile
 
 import numpy as np
@@ -266,6 +267,34 @@ def test_adam_follows_the_rule_when_its_betas_change():
         np.testing.assert_allclose(flat(net.ws, net.bs), p, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("make", [lambda: nn.SGD(0.1, momentum=0.5, l1=0.3),
+                                  lambda: nn.Adam(0.1, l1=0.3)])
+def test_l1_shrinks_the_weights_after_the_update_and_stops_them_at_zero(make):
+    """L1's proximal step: after the optimizer's own update, every weight moves lr * l1 towards
+    0 and one that would cross it is 0; the biases take the plain update. Compared with the same
+    optimizer without l1 followed by the soft threshold, step by step."""
+    net, x, t = random_problem([3, 5, 2], "tanh", "linear", seed=3)
+    plain, opt, ref = net.copy(), make(), make()
+    ref.l1 = 0.0
+    nw = sum(w.size for w in net.ws)
+    for _ in range(4):
+        opt.step(net, *net.backprop(x, t))
+        ref.step(plain, *plain.backprop(x, t))
+        w = plain._flat[:nw]
+        w[...] = np.sign(w) * np.maximum(np.abs(w) - 0.1 * 0.3, 0.0)
+        np.testing.assert_allclose(net._flat, plain._flat, rtol=1e-10, atol=1e-12)
+    zeros = np.count_nonzero(net._flat[:nw] == 0)
+    assert zeros > 0 and np.count_nonzero(net._flat[nw:] == 0) == 0
+
+
+def test_l1_refuses_a_negative_rate():
+    with pytest.raises(ValueError, match="l1 must be"):
+        nn.SGD(0.1, l1=-1.0)
+    opt = nn.Adam()
+    with pytest.raises(ValueError, match="l1 must be"):
+        opt.l1 = float("nan")
+
+
 def test_optimizer_accepts_plain_gradient_lists():
     net, x, t = random_problem([2, 3, 1], "tanh", "linear", seed=4)
     other = net.copy()
@@ -328,37 +357,46 @@ def test_inverted_dropout_keeps_the_expected_output():
     assert not np.allclose(a, b)
 
 
-def test_backprop_never_writes_into_gradients_a_caller_holds():
-    """Whatever part of a call's result is kept (the pair, a list, one array, a view of one,
-    the flat array), later calls leave it as it was; a loop that drops its gradients reuses
-    two sets, and the reused ones are right."""
+def test_backprop_writes_into_out_and_only_there():
+    """Without out every call gives new arrays (a held result stays as it was); with out=g the
+    gradients land in g's own arrays, equal to a fresh call's, and g is what is returned."""
     net = nn.MLP([2, 3, 1], seed=0)
     rng = np.random.default_rng(0)
     batches = [(rng.normal(size=(4, 2)).astype(np.float32),
                 rng.normal(size=(4, 1)).astype(np.float32)) for _ in range(3)]
-    keeps = [lambda g: g, lambda g: g[0], lambda g: g[1], lambda g: g[0][1], lambda g: g[1][0],
-             lambda g: g[0][0][1:], lambda g: g[0][0].T, lambda g: g[0].flat,
-             lambda g: memoryview(g[1][1])]
-    def values(held):
-        if isinstance(held, tuple):
-            return flat(*held)
-        if isinstance(held, list):
-            return np.concatenate([g.ravel() for g in held])
-        return np.array(held, copy=True)
-
-    for keep in keeps:
-        held = keep(net.backprop(*batches[0]))
-        want = values(held)
-        for xb, tb in batches[1:] * 2:
-            net.backprop(xb, tb)
-        assert np.array_equal(values(held), want)
-    flats = set()
+    held = net.backprop(*batches[0])
+    want = flat(*held).copy()
+    g = net.backprop(*batches[1])
+    assert not np.shares_memory(g[0].flat, held[0].flat)
+    arrays = [*g[0], *g[1]]
     for xb, tb in batches * 2:
-        gws, gbs = net.backprop(xb, tb)
-        flats.add(id(gws.flat))
+        got = net.backprop(xb, tb, out=g)
+        assert got is g and all(a is b for a, b in zip([*got[0], *got[1]], arrays))
         fresh = nn.MLP([2, 3, 1], seed=0).backprop(xb.astype(np.float64), tb.tolist())
-        assert np.array_equal(flat(gws, gbs), flat(*fresh))
-    assert len(flats) == 2
+        assert np.array_equal(flat(*got), flat(*fresh).astype(np.float32))
+    assert np.array_equal(flat(*held), want)
+    mine = ([np.zeros_like(w) for w in net.ws], [np.zeros_like(b) for b in net.bs])
+    net.backprop(*batches[2], out=mine)
+    assert np.array_equal(flat(*mine), flat(*net.backprop(*batches[2])))
+
+
+@pytest.mark.parametrize("out,words", [
+    ("g", "out must be a pair"),
+    ((["a"], []), "out's gws must be a list of 2 arrays, got 1 items"),
+    (([np.zeros((2, 3))], None), "out's gws must be a list of 2 arrays"),
+    (("f64", None), "out's gws[0] must be a writable C-contiguous float32 array of shape (2, 3), "
+                    "got float64 (2, 3)"),
+    (("own", None), "out's gws[0] must not be the net's own parameters"),
+])
+def test_backprop_refuses_an_out_it_cannot_fill(out, words):
+    net = nn.MLP([2, 3, 1], seed=0)
+    x, t = np.zeros((4, 2), np.float32), np.zeros((4, 1), np.float32)
+    if out[0] == "f64":
+        out = ([w.astype(np.float64) for w in net.ws], [b.copy() for b in net.bs])
+    elif out[0] == "own":
+        out = (net.ws, net.bs)
+    with pytest.raises((TypeError, ValueError), match=re.escape(words)):
+        net.backprop(x, t, out=out)
 
 
 def test_large_batches_give_the_gradients_of_their_parts():

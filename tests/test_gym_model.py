@@ -1,4 +1,4 @@
-"""viz/gym_model.py: the gym's training state and commands, without a window."""
+"""viz/gym/model.py: the gym's training state and commands, without a window."""
 
 import numpy as np
 import pytest
@@ -67,6 +67,9 @@ def test_l1_is_a_soft_threshold_after_each_step():
     m.train(steps=3)
     for a, b in zip(m.net.ws, ref.ws):
         np.testing.assert_allclose(a, b, atol=1e-6)
+    before = m.opt
+    m.command("optimizer", ("l1", 0.0))                # the panel's slider, live
+    assert m.opt is before and m.opt.l1 == 0.0
 
 
 def test_features_feed_the_net_their_values():
@@ -187,3 +190,16 @@ def test_an_added_point_counts_in_the_cost_and_accuracy_at_once_even_paused():
     y = m.net.forward(m.x)[:, 0] > 0.5
     assert m.paused and m.step == 1 and len(m.points()[0]) == n + 5
     assert acc == pytest.approx(np.mean(y == (m.t[:, 0] > 0.5))) and acc < before
+
+
+def test_settings_take_the_shared_options_from_config():
+    """One source: each option the panel shares with the command line has Config's default."""
+    import dataclasses
+
+    from viz.gym.settings import SHARED, Settings
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    configs = {f.name: f for f in dataclasses.fields(Config)}
+    for name in SHARED:
+        assert fields[name].default == configs[name].default, name
+    s = Settings.from_config(Config(data="moons", noise=0.2, batch=8, l1=0.01, fast=True))
+    assert (s.data, s.noise, s.batch, s.l1, s.fast) == ("moons", 0.2, 8, 0.01, True)

@@ -1,5 +1,5 @@
 """The gym's model: a dataset, a net and its training through `nn.train`, and the commands that
-change them. It draws nothing and imports no GL; viz/gym_view.py draws it and viz/panel.py
+change them. It draws nothing and imports no GL; viz/gym/view.py draws it and viz/gym/panel.py
 and the keys send it commands.
 
     gym = Gym(Config(data="moons", lr=0.01))
@@ -81,12 +81,8 @@ class Gym(Commands):
 
     def input_names(self):
         """What each of the net's inputs is: the features (x, y, x^2, ...) of a task on the
-        plane, or the bits of a then b, a0 the lowest, of the adder (the one task whose inputs
-        are not a plane)."""
-        if self.ds.plane:
-            return list(self.settings.features)
-        bits = self.ds.n_in // 2
-        return [f"{ab}{k}" for ab in "ab" for k in range(bits)]
+        plane, else the dataset's names (the adder's bits a0 ... b2)."""
+        return list(self.settings.features) if self.ds.plane else list(self.ds.input_names)
 
     def make_net(self, loaded=None, what="--arch", arch=None):
         """A net for the dataset from the settings (or the loaded one); raises ValueError if
@@ -125,10 +121,10 @@ class Gym(Commands):
     def make_optimizer(self):
         s = self.settings
         if s.opt == "adam":
-            self.opt = nn.Adam(s.lr, weight_decay=s.l2)
+            self.opt = nn.Adam(s.lr, weight_decay=s.l2, l1=s.l1)
         else:
             self.opt = nn.SGD(s.lr, momentum=0.9 if s.opt == "momentum" else 0.0,
-                              weight_decay=s.l2)
+                              weight_decay=s.l2, l1=s.l1)
 
     def targets(self, test=False):
         if self.edits is not None and not test:
@@ -173,14 +169,10 @@ class Gym(Commands):
         the number of steps. A divergence, or a cost EXPLODED times the best so far (taken as
         at least SOLVED), pauses with the last finite weights and halves the learning rate."""
         start, done = time.perf_counter(), 0
-        l1 = self.settings.l1 * self.opt.lr
         try:
             with np.errstate(over="ignore", invalid="ignore"):   # divergence is caught below
                 while True:
                     s = next(self.steps)
-                    if l1 > 0:                                   # L1's proximal step
-                        for w in self.net.ws:
-                            np.copyto(w, np.sign(w) * np.maximum(np.abs(w) - l1, 0.0))
                     self.step, self.epoch, done = self.step + 1, self.epoch0 + s.epoch, done + 1
                     if steps is not None and done >= steps:
                         break
@@ -214,9 +206,6 @@ class Gym(Commands):
             self.best = min(self.best, train)
         if train > EXPLODED * max(self.best, SOLVED) and not self.paused:
             self.diverged()
-
-    def say(self, text, seconds=3.0):
-        self.notice = (text, seconds)
 
     # -- commands --------------------------------------------------------------------------
 
@@ -315,6 +304,8 @@ class Gym(Commands):
             self.make_optimizer()
             self.opt.lr = lr
             self.steps = self.trainer()
+        elif name == "l1":
+            self.opt.l1 = value
         elif name == "dropout":
             self.net.dropout = value
             self.steps = self.trainer()
@@ -368,20 +359,18 @@ class Gym(Commands):
         return self.edits if self.edits is not None else (self.ds.x, self.ds.labels)
 
     def output_names(self):
-        """What each output is where the diagram should say: the adder's sum bits s0 (the
-        lowest) up, or the classes of a softmax head; None for one output."""
-        if self.ds.name == "adder":
-            return [f"s{k}" for k in range(self.net.arch[-1])]
+        """What each output is where the diagram should say: the dataset's names (the adder's
+        sum bits s0 up), or the classes of a softmax head; None for one output."""
+        if len(self.ds.output_names) == self.net.arch[-1]:
+            return list(self.ds.output_names)
         if self.net.acts[-1] == "softmax" and self.net.arch[-1] > 1:
             return [f"class {k}" for k in range(self.net.arch[-1])]
         return None
 
     def sample_name(self, i):
-        """How training sample i is named: by its index, or on the adder by the sum it is."""
-        if self.ds.name == "adder":
-            a, b = divmod(i, 1 << (self.ds.n_in // 2))                 # data.adder's order
-            return f"{a} + {b}"
-        return f"sample {i}"
+        """How training sample i is named: the dataset's name for it (the adder's sum, "1 + 2"),
+        else by its index."""
+        return self.ds.sample_name(i)
 
     def probe_sample(self, seconds, period):
         """The training sample shown at time `seconds`, one per `period`: (x, its index)."""

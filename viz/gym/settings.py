@@ -1,6 +1,6 @@
 """What the gym trains, as the command line gives it (Config) and as the panel and keys change
 it (Settings): dataset and its options, input features, layers, activations, optimizer,
-regularisation and pace. No GL; viz/gym_model.py trains what it describes.
+regularisation and pace. No GL; viz/gym/model.py trains what it describes.
 
     cfg = Config(data="moons", features="x,y,xy")      # cli.parse makes these from argv
     s = Settings.from_config(cfg)                      # s.features == ["x", "y", "xy"]
@@ -117,40 +117,38 @@ class Config(cli.Output):
         return self.act.split(",") if "," in self.act else self.act
 
 
-@dataclass
-class Settings:
-    """Everything the panel and the keys change; a session file stores it."""
+# the options the panel and keys change too: Settings takes each from Config, type and default
+SHARED = ("data", "noise", "test_frac", "n_train", "image", "bits", "csv", "out_act", "loss",
+          "opt", "batch", "l1", "l2", "dropout", "seed", "fast")
 
-    data: str = "spiral"
-    noise: float = 0.05
-    test_frac: float = 0.3
-    n_train: int = 400
-    image: str = None
-    bits: int = 3
-    csv: str = None
+
+def _with_config_fields(cls):
+    """cls as a dataclass with its own fields, then every SHARED field of Config (its type and
+    default): the options are written once, in Config."""
+    for name in SHARED:
+        f = Config.__dataclass_fields__[name]
+        cls.__annotations__[name] = f.type
+        setattr(cls, name, f.default)
+    return dataclass(cls)
+
+
+@_with_config_fields
+class Settings:
+    """Everything the panel and the keys change; a session file stores it. Its own fields are
+    what the command line gives in other forms (features and layers as lists, the rate and the
+    pace once the dataset's defaults are taken); the rest are Config's (SHARED)."""
+
     features: list = field(default_factory=lambda: ["x", "y"])
     hidden: list = field(default_factory=lambda: [16, 16])
     acts: list = field(default_factory=lambda: ["tanh", "tanh"])
-    out_act: str = None            # None: what fits the data
-    loss: str = None
     init: str = "default"
-    opt: str = "adam"
     lr: float = 0.03
-    batch: int = 32
-    l1: float = 0.0
-    l2: float = 0.0
-    dropout: float = 0.0
-    seed: int = 0
     steps_per_frame: int = WATCH_STEPS
-    fast: bool = False
     regen: int = 0                 # how often the data was drawn anew
 
     @classmethod
     def from_config(cls, cfg):
-        s = cls(data=cfg.data, noise=cfg.noise, test_frac=cfg.test_frac, n_train=cfg.n_train,
-                image=cfg.image, bits=cfg.bits, csv=cfg.csv,
-                out_act=cfg.out_act, loss=cfg.loss, opt=cfg.opt, batch=cfg.batch, l1=cfg.l1,
-                l2=cfg.l2, dropout=cfg.dropout, seed=cfg.seed, fast=cfg.fast)
+        s = cls(**{name: getattr(cfg, name) for name in SHARED})
         if cfg.arch is not None:
             s.hidden = cli.parse_ints(cfg.arch, "--arch", "")[1:-1]
         acts = cfg.acts

@@ -1,4 +1,4 @@
-"""viz/anim_view.py: pixels of the animated pass against the model's numbers: phases light the
+"""viz/anim/view.py: pixels of the animated pass against the model's numbers: phases light the
 layers in order, discs and the input in the colormap of their values, backward colours from
 nn's backprop, dropped neurons crossed, the pad's strokes into the net; keys and the CLI."""
 
@@ -213,6 +213,10 @@ def test_rec_and_the_message_are_drawn_live_only(view, tmp_path):
     view.app.toggle_record(tmp_path / "a.gif")
     try:
         assert "REC" in view.status() and "REC" not in view.status(live=False)
+        view.app.toggle_record()                      # stopped: the GIF is being finished
+        assert view.app.saving and "saving..." in view.status()
+        assert "saving..." not in view.status(live=False)
+        view.app.toggle_record(tmp_path / "b.gif")
         fbo = gl.offscreen(view.ctx, W, H)
         view.draw(fbo, W, H)
         taken = gl.read_rgb(fbo).astype(int)
@@ -221,7 +225,7 @@ def test_rec_and_the_message_are_drawn_live_only(view, tmp_path):
         gl.release_offscreen(fbo)
     finally:
         view.app.toggle_record()
-        view.app._finish()
+        view.app.finish()
     _, y, _, h = view.boxes["help"]
     accent = np.round(np.array(chrome.ACCENT) * 255)
     ink = [int((np.abs(img[int(y):int(y + h)] - accent).max(axis=2) < 40).sum())

@@ -1,5 +1,5 @@
-"""The player (viz/player.py): the GPU inverse DCT against the CPU decoder, the frame in its box,
-scrubbing, playing, a layers animation that holds still, and its keys."""
+"""The player (viz/chaos/view.py): the GPU inverse DCT against the CPU decoder, the frame in its
+box, scrubbing, playing, a layers animation that holds still, and its keys."""
 
 import numpy as np
 import pytest
@@ -139,7 +139,7 @@ def test_keys_step_play_and_save_numbered(ctx, tmp_path, monkeypatch, fake_app):
     view.on_key_press(key.G, 0)
     assert view.app.records == [tmp_path / "anim.gif"] and view.app.recording
     assert "recording to" in view.state()
-    view.message_until = view.clock                         # the message over: REC, live only
+    view.message_until = view.time                         # the message over: REC, live only
     assert view.state().endswith("  REC") and "REC" not in view.state(live=False)
     view.on_key_press(key.G, 0)
     assert view.app.records == [tmp_path / "anim.gif", None] and not view.app.recording

@@ -100,10 +100,14 @@ def test_training_follows_nn_train_and_lowers_the_cost(tmp_path):
 
 def test_toggle_training_and_next_target():
     model = MarchModel(uniform_net([3, 4, 1]))
-    assert not model.training and "n picks one" in model.toggle_training()
+    model.command("train")
+    assert not model.training and "n picks one" in model.take_notice()[0]
     assert model.summary() == {"arch": "3-4-1"}
     names = list(shapes.TARGETS)
-    seen = [model.next_target() and model.target for _ in names]
+    seen = []
+    for _ in names:
+        model.command("target")
+        seen.append(model.target)
     assert seen == names[:1] + names[1:] and model.training
     model.next_target()
     assert model.target == names[0]                 # wraps
@@ -119,7 +123,9 @@ def test_divergence_stops_training_with_a_message():
     net = uniform_net([3, 16, 1])
     net.ws[-1][...] = 1e30                          # f ~ 1e31: its square overflows float32
     model = MarchModel(net, train="box")
-    said = model.update(0.01)
+    model.take_notice()                             # "training towards box"
+    model.update(0.01)
+    said = model.take_notice()[0]
     assert not model.training and said.startswith("training diverged")
     assert model.update(0.01) is None and model.step == 0
     assert np.isfinite(flat(model.net)).all()

@@ -1,4 +1,5 @@
-"""viz/chrome.py: the key table is the handlers', the key bar's and the help's one source."""
+"""viz/widgets/chrome.py: the key table is the handlers', the key bar's and the help's one
+source; ChromeView's command table, messages and live flags."""
 
 import pytest
 
@@ -56,3 +57,41 @@ def test_a_status_line_that_does_not_fit_drops_its_highest_ranks_first():
     assert mid == "spiral  2-16-16-1  cost 0.2  PAUSED" and 7 * len(mid) <= 280
     assert chrome.fit_parts(p, parts, 10) == "PAUSED"                # rank 0 always stays
     assert chrome.fit_parts(p, ["a", "b"], 1000) == "a   b"
+
+
+class Counter:
+    """A model with one command and something to say."""
+
+    def __init__(self):
+        from viz.commands import Commands
+
+        class Model(Commands):
+            COMMANDS = {"add": lambda m, n: (setattr(m, "n", m.n + n), m.say(f"n = {m.n}"))}
+            n = 0
+        self.model = Model()
+
+
+def test_a_view_takes_its_own_commands_then_the_models_and_shows_what_the_model_said(
+        fake_app, tmp_path, monkeypatch):
+    class View(chrome.ChromeView):
+        flag = False
+        COMMANDS = {**chrome.ChromeView.COMMANDS, "flag": chrome.toggle("flag")}
+
+        def file_stem(self, kind):
+            return f"counter-{kind}"
+
+    monkeypatch.chdir(tmp_path)
+    view = View(Counter().model)
+    view.app = fake_app
+    view.command("flag")
+    view.command("add", 2)
+    assert view.flag and view.model.n == 2 and view.shown_message == "n = 2"
+    view.tick(3.5)
+    assert view.shown_message is None and view.model.take_notice() is None
+    view.command("png")
+    view.command("gif")
+    assert fake_app.shots == [tmp_path / "counter-png.png"]
+    assert fake_app.records == [tmp_path / "counter-gif.gif"]
+    assert view.live_flags() == ["REC"] and view.live_flags(live=False) == []
+    with pytest.raises(ValueError, match="command must be one of add, got 'nope'"):
+        view.command("nope")

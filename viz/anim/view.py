@@ -17,7 +17,8 @@ deltas on a diverging scale). Layers not reached yet are grey.
 import numpy as np
 
 from viz import activations, cli, files, gl, layout, theme
-from viz.anim.model import Anim, Config, classify, read_picture
+from viz.anim.model import Anim, Config
+from viz.anim.tasks import classify, read_picture
 from viz.widgets import chrome, maps, netgraph, plot
 from viz.widgets.chrome import Key
 
@@ -38,19 +39,12 @@ KEYS = chrome.Keys(
      Key("a", "scale", "colours: per-layer saturation / absolute values", short="scale"),
      Key("c", "clear", "clear the drawing pad: an empty pad to draw on", short="clear"),
      Key("l", "log", "cost plot: log / linear scale"),
-     Key("s", "png", "save a PNG screenshot", short="png"),
-     Key("g", "gif", "start / stop recording a GIF", short="gif"),
-     Key("w", "weights", "save the net and its task (.npz)"),
-     Key("h", "help", "show / hide this help", short="help")],
+     Key("w", "weights", "save the net and its task (.npz)"), *chrome.CHROME_KEYS],
     extra_help=[("mouse", "draw on the input (right button erases); click a layer to pause "
                  "on its phase"),
                 ("unknown", "the share of test images the net calls unknown: its top class"),
                 ("", "probability under the threshold (the grey line across the bars)"),
                 ("saturation", "each layer's colours span its own range (a: one range for all)")])
-
-MODEL_COMMANDS = ("pause", "next_phase", "previous_phase", "next", "faster", "slower",
-                  "clear")
-
 
 def panels(w, h, classes=4):
     """Panel boxes (x, y, w, h) for a w x h window; the bars hold `classes` rows."""
@@ -159,13 +153,12 @@ def frame(model, box, saturation=True):
             ranges, dranges)
 
 
-class AnimView(gl.View):
+class AnimView(chrome.ChromeView):
     """Draws an Anim every frame and turns keys and the mouse into its commands."""
 
     def __init__(self, model):
-        self.model = model
-        self.saturation, self.show_help, self.log_scale = True, False, True
-        self.time, self.message, self.message_until = 0.0, "", 0.0
+        super().__init__(model)
+        self.saturation, self.log_scale = True, True
         self.boxes = panels(800, 600, len(model.class_names))
         self.pen = None                    # the last pad point while a button is held
         self.maps_step = None              # the step the probe maps were made at
@@ -186,22 +179,10 @@ class AnimView(gl.View):
 
     # -- time ------------------------------------------------------------------------------
 
-    def say(self, text, seconds=3.0):
-        self.message, self.message_until = text, self.time + seconds
-
-    def on_notice(self, text):
-        self.say(text, 6.0)
-
     def update(self, dt):
-        self.time += dt
+        self.tick(dt)
         self.model.advance(dt, limit=TRAIN_STEPS)
-        self._take_notice()
-
-    def _take_notice(self):
-        m = self.model
-        if m.notice is not None:
-            self.say(*m.notice)
-            m.notice = None
+        self.take_notice()
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -238,7 +219,6 @@ class AnimView(gl.View):
         fbo.use()
         fbo.clear(*theme.BG)
         with self.painter.target(fbo) as p:
-            chrome.status_bar(p, b["status"], self.status(live=False))
             p.text(chrome.first_fit(p, self.titles(), b["title"][2] - 20, 15),
                    b["title"][0] + 10, b["title"][1] + 4, size=15, color=theme.TEXT)
             kind, k = m.phase_name()
@@ -246,7 +226,7 @@ class AnimView(gl.View):
                     "forward": f"forward: layer {k} lit, edges by a * w",
                     "backward": f"backward: layer {k}'s deltas, edges by a * delta"}[kind]
             text = f"network {'-'.join(map(str, m.net.arch))} - {head}"
-            panel_title(p, b["graph"], text if p.text_width(text, 12) < b["graph"][2] else head)
+            chrome.panel_title(p, b["graph"], chrome.first_fit(p, [text, head], b["graph"][2]))
             self.graph.draw_frame(p, fr, b["diagram"])
             if m.image is not None:
                 self.draw_input_in_graph(p, fr)
@@ -257,8 +237,8 @@ class AnimView(gl.View):
                 self.draw_pad(p)
             else:
                 self.draw_probes(p)
-            self.draw_bars(p)
-            chrome.key_bar(p, b["help"], KEYS.bar())
+            self.draw_class_bars(p)
+            self.draw_bars(p, width, height, live=False)
             if self.show_help:
                 chrome.help_overlay(p, width, height, KEYS.rows())
 
@@ -279,7 +259,7 @@ class AnimView(gl.View):
         return [f"{head} - trained: {now}", f"{head} - trained", head]
 
     def status(self, live=True):
-        """The status line's parts; REC only `live` (see draw_live)."""
+        """The status line's parts; REC and saving... only `live` (see draw_live)."""
         m, app = self.model, self.app
         last = m.curves.last
         parts = [m.cfg.data, f"epoch {m.epoch}  step {m.step}",
@@ -291,18 +271,11 @@ class AnimView(gl.View):
             parts.append("trained")
         if m.paused:
             parts.append("PAUSED")
-        if live and app.recording:
-            parts.append("REC")
-        return parts
+        return parts + self.live_flags(live)
 
-    def draw_live(self, fbo, width, height):
-        """REC and the last message over the frame the files took without them."""
-        message = self.message if self.time < self.message_until else None
-        if not (message or self.app.recording):
-            return
-        with self.painter.target(fbo) as p:
-            chrome.status_bar(p, self.boxes["status"], self.status())
-            chrome.key_bar(p, self.boxes["help"], KEYS.bar(), message)
+    def draw_bars(self, p, width, height, live):
+        chrome.status_bar(p, self.boxes["status"], self.status(live))
+        chrome.key_bar(p, self.boxes["help"], KEYS.bar(), self.shown_message if live else None)
 
     def draw_input_in_graph(self, p, fr):
         """The input column of the diagram: the image itself, lit with the input phase."""
@@ -337,7 +310,7 @@ class AnimView(gl.View):
         titles = (["your drawing; the net sees it cropped, scaled, centred",
                    "your drawing (the net's: left)", "your drawing"] if drawn else
                   [f"draw {m.task.what} here with the mouse", "draw here", "pad"])
-        panel_title(p, (x, y, w, h), chrome.first_fit(p, titles, w))
+        chrome.panel_title(p, (x, y, w, h), chrome.first_fit(p, titles, w))
         p.rect(x - 1, y - 1, w + 2, h + 2, (0.45, 0.45, 0.5))
         tex = self.pad_tex.tex if drawn else self.input_tex.tex
         p.scalar_image(tex, x, y, w, h, 0.0, 1.0, "sequential")
@@ -357,7 +330,7 @@ class AnimView(gl.View):
         name = "the net's output" if k >= len(m.probes) else \
             "a probe on the input" if k == 0 else f"a probe on layer {k}"
         acc = m.probe_acc[k] if k < len(m.probes) else m.curves.last("test acc")
-        panel_title(p, b["image"], f"{name}: test acc {acc:.2f}")
+        chrome.panel_title(p, b["image"], f"{name}: test acc {acc:.2f}")
         big.draw(p, b["image"])
         self.points.draw(p, b["image"])
         px, py = maps.to_pixel(m.example.x, b["image"])
@@ -373,7 +346,7 @@ class AnimView(gl.View):
             label = "in" if l == 0 else "out" if l == n - 1 else f"{l}"
             p.text(label, bx + side / 2, sy, size=10, color=theme.DIM, anchor="center")
 
-    def draw_bars(self, p):
+    def draw_class_bars(self, p):
         """The class probabilities, the threshold under which the answer is unknown, and the
         verdict."""
         m = self.model
@@ -453,31 +426,18 @@ class AnimView(gl.View):
     def on_key_press(self, symbol, modifiers):
         return KEYS.handle(symbol, modifiers, self.command)
 
-    def command(self, name, arg=None):
-        m = self.model
-        if name in MODEL_COMMANDS:
-            m.command(name, arg)
-        elif name == "scale":
-            self.saturation = not self.saturation
-            self.say("colours: " + ("per-layer saturation" if self.saturation else
-                                    "absolute values"))
-        elif name == "log":
-            self.log_scale = not self.log_scale
-        elif name == "help":
-            self.show_help = not self.show_help
-        elif name == "png":
-            self.say(files.save_frame(self.app, f"nn-gym-anim-{m.step}"))
-        elif name == "gif":
-            self.say(files.toggle_gif(self.app, "nn-gym-anim"), 60.0)
-        elif name == "weights":
-            m.command("save", gl.numbered(f"nn-gym-anim-{m.cfg.data}.npz"))
-        else:
-            raise ValueError(f"unknown command {name!r}")
-        self._take_notice()
+    def file_stem(self, kind):
+        return f"nn-gym-anim-{self.model.step}" if kind == "png" else "nn-gym-anim"
 
+    def _scale(self, _):
+        self.saturation = not self.saturation
+        self.say("colours: " + ("per-layer saturation" if self.saturation else "absolute values"))
 
-def panel_title(p, box, text):
-    p.text(text, box[0], box[1] - 16, size=12, color=theme.TEXT)
+    def _save_weights(self, _):
+        self.model.command("save", files.numbered(f"nn-gym-anim-{self.model.cfg.data}.npz"))
+
+    COMMANDS = {**chrome.ChromeView.COMMANDS, "scale": _scale, "log": chrome.toggle("log_scale"),
+                "weights": _save_weights}
 
 
 def run(cfg):

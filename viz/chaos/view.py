@@ -1,4 +1,4 @@
-"""Play a DCT-coded RGB animation (viz/dct.py) with the inverse DCT on the GPU; the mouse scrubs.
+"""Play a DCT-coded RGB animation (dct.py) with the inverse DCT on the GPU; the mouse scrubs.
 
     coded, meta = dct.load("anim.npz")
     gl.run(Player(coded, meta), 560, 640, headless=True, frames=120, record="anim.gif", fps=30)
@@ -30,7 +30,7 @@ after space.
 import moderngl
 import numpy as np
 
-from viz import files, gl
+from viz import gl
 from viz.chaos import dct
 from viz.widgets import chrome
 
@@ -139,12 +139,11 @@ KEYS = chrome.Keys([
     chrome.Key("space", "play", "play / pause", short="play"),
     chrome.Key("left", "step", "one frame back (pauses)", arg=-1, short="step"),
     chrome.Key("right", "step", "one frame on (pauses)", arg=1, short="step"),
-    chrome.Key("s", "png", "save a PNG (numbered: never overwritten)", short="png"),
-    chrome.Key("g", "gif", "start / stop a GIF recording (numbered)", short="gif"),
+    *chrome.CHROME_KEYS[:2],              # s, g: the player has no help overlay
 ], extra_help=[("mouse", "scrub: left edge first frame, right edge last")])
 
 
-class Player(gl.View):
+class Player(chrome.ChromeView):
     """The view: scrub with the mouse; when the mouse rests it plays on by itself unless paused
     (autoplay=False, the default for a layers animation, starts paused). name: the stem of the
     files s and g save."""
@@ -152,6 +151,7 @@ class Player(gl.View):
     def __init__(self, coded, meta=None, speed=30.0, idle=0.5, autoplay=None, name="play"):
         if coded.channels != 3:
             raise ValueError(f"coded frames must have 3 channels (RGB), got {coded.channels}")
+        super().__init__(None)              # it trains nothing: its state is the playhead
         self.coded = coded
         self.meta = meta or {}
         self.speed = float(speed)
@@ -161,12 +161,10 @@ class Player(gl.View):
         labels = self.meta.get("labels") or []
         self.labels = [str(s) for s in labels] if len(labels) == self.frames else None
         self.position = 0.0            # playhead, in frames
-        self.clock = 0.0
-        self.last_motion = None        # clock time of the last mouse motion
+        self.last_motion = None        # self.time of the last mouse motion
         if autoplay is None:
             autoplay = self.meta.get("kind") != "chaos-layers"
         self.paused = not autoplay
-        self.message, self.message_until = "", 0.0
         self.width = self.height = None
 
     @property
@@ -177,12 +175,6 @@ class Player(gl.View):
         ctx = self.ctx
         self.painter = gl.Painter(ctx)
         self.decoder = Decoder(ctx, self.coded)
-
-    def say(self, text, seconds=3.0):
-        self.message, self.message_until = text, self.clock + seconds
-
-    def on_notice(self, text):
-        self.say(text, 6.0)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -222,7 +214,7 @@ class Player(gl.View):
     def on_mouse_motion(self, x, y, dx, dy):
         if self.width:
             self.position = min(max(x / self.width, 0.0), 1.0 - 1e-9) * self.frames
-            self.last_motion = self.clock
+            self.last_motion = self.time
 
     def on_mouse_drag(self, x, y, dx, dy, buttons, modifiers):
         self.on_mouse_motion(x, y, dx, dy)
@@ -230,25 +222,21 @@ class Player(gl.View):
     def on_key_press(self, symbol, modifiers):
         return KEYS.handle(symbol, modifiers, self.command)
 
-    def command(self, name, arg=None):
-        if name == "play":
-            self.paused = not self.paused
-        elif name == "step":
-            self.position = (self.frame + arg) % self.frames
-            self.paused = True
-        elif name == "png":
-            self.say(files.save_frame(self.app, self.name), 6.0)
-        elif name == "gif":
-            self.say(files.toggle_gif(self.app, self.name), 6.0)
-        else:
-            raise ValueError(f"unknown command {name!r}")
+    def file_stem(self, kind):
+        return self.name
+
+    def _step(self, frames):
+        self.position = (self.frame + frames) % self.frames
+        self.paused = True
+
+    COMMANDS = {**chrome.ChromeView.COMMANDS, "play": chrome.toggle("paused"), "step": _step}
 
     def on_resize(self, width, height):
         self.width, self.height = width, height
 
     def update(self, dt):
-        self.clock += dt
-        scrubbing = self.last_motion is not None and self.clock - self.last_motion < self.idle
+        self.tick(dt)
+        scrubbing = self.last_motion is not None and self.time - self.last_motion < self.idle
         if not scrubbing and not self.paused:
             self.position = (self.position + self.speed * dt) % self.frames
 
@@ -257,15 +245,10 @@ class Player(gl.View):
     def state(self, live=True):
         """The words right of the frame's label: a message while there is one, else the frame
         number and whether it plays; the message, REC and saving... only `live` (draw_live)."""
-        if live and self.clock < self.message_until:
-            return self.message
-        app = self.app
-        state = "paused" if self.paused else f"{app.fps:.0f} fps"
-        if live and app.recording:
-            state += "  REC"
-        if live and app.saving:
-            state += "  saving..."
-        return f"{self.frame + 1}/{self.frames}  {state}"
+        if live and self.shown_message:
+            return self.shown_message
+        state = ["paused" if self.paused else f"{self.app.fps:.0f} fps", *self.live_flags(live)]
+        return f"{self.frame + 1}/{self.frames}  {'  '.join(state)}"
 
     def draw_state(self, p, width, live):
         """state() right of the frame's label, on the background (what fits: all, or its end)."""
@@ -281,12 +264,8 @@ class Player(gl.View):
                        color=chrome.ACCENT if text == self.message else chrome.TEXT)
                 break
 
-    def draw_live(self, fbo, width, height):
-        """The message, REC and saving... over the frame the files took without them."""
-        app = self.app
-        if self.clock < self.message_until or app.recording or app.saving:
-            with self.painter.target(fbo) as p:
-                self.draw_state(p, width, live=True)
+    def draw_bars(self, p, width, height, live):
+        self.draw_state(p, width, live)
 
     def draw(self, fbo, width, height):
         self.width, self.height = width, height

@@ -39,11 +39,8 @@ KEYS = chrome.Keys(
        Key("d", "previous_data", "previous dataset", shift=True),
        Key("t", "test", "show / hide test points", short="test"),
        Key("l", "log", "cost plot: log / linear scale", short="log"),
-       Key("s", "png", "save a PNG screenshot", short="png"),
-       Key("g", "gif", "start / stop recording a GIF", short="gif"),
        Key("w", "weights", "save the session: weights and task (.npz)", short="weights"),
-       Key("p", "panel", "show / hide the control panel", short="panel"),
-       Key("h", "help", "show / hide this help", short="help")],
+       Key("p", "panel", "show / hide the control panel", short="panel"), *chrome.CHROME_KEYS],
     extra_help=[("mouse", "hover the output map to probe that input; hover a neuron or map"),
                 ("", "to bring out its edges; hover an edge for its weight and gradient"),
                 ("wheel", "over an edge: edit its weight"),
@@ -52,7 +49,6 @@ KEYS = chrome.Keys(
                 ("h1 +0.52", "a map's label: hidden neuron 1, its activation for the probe"),
                 ("Esc", "quit (prints the summary line)")])
 
-VIEW_COMMANDS = ("test", "log", "help", "png", "gif", "weights", "panel", "discretize")
 MIN_SIZE = (640, 480)          # the window's smallest size (a window can't be made smaller)
 IMAGE_RES = 96                 # the learned image's grid at most: 3.4x a 28 x 28 picture's, and
                                # to the eye the same at 170 px as 170 x 170 (3x the forward pass)
@@ -76,21 +72,20 @@ def panels(w, h, controls=False):
     return boxes
 
 
-class GymView(gl.View):
+class GymView(chrome.ChromeView):
     """Draws a Gym every frame and turns keys and the mouse into its commands."""
 
     min_size = MIN_SIZE
     gif_palette = "first"       # the colorbars hold every colour the panels take
 
     def __init__(self, model, controls=True):
-        self.model = model
-        self.show_test, self.show_help, self.log_scale = True, False, True
+        super().__init__(model)
+        self.show_test, self.log_scale = True, True
         self.controls, self.discretize = controls, False
         self.panel = panel.Panel()
         self.clicked = False           # a point was added: the next click takes the next class
         self._grids = {}               # (res, features) -> the net's inputs over the grid
-        self.time, self.mouse = 0.0, None
-        self.message, self.message_until = "", 0.0
+        self.mouse = None
         self.frame_start, self.budget = None, BUDGET[0]
         self.boxes = panels(800, 600, controls)
         self.dt = 1 / 60
@@ -108,18 +103,6 @@ class GymView(gl.View):
 
     # -- time ------------------------------------------------------------------------------
 
-    def say(self, text, seconds=3.0):
-        self.message, self.message_until = text, self.time + seconds
-
-    def take_notice(self):
-        """Show what the model has to say, once."""
-        if self.model.notice is not None:
-            self.say(*self.model.notice)
-            self.model.notice = None
-
-    def on_notice(self, text):
-        self.say(text, 6.0)
-
     def update(self, dt):
         """Train for a budget of seconds, or --steps-per-frame steps. The budget follows how
         early the frames end before the next is due (app.slack, negative when they run behind):
@@ -127,7 +110,8 @@ class GymView(gl.View):
         frames keep to the window's rate when the machine allows and train with the rest,
         however drawing, training and the renderer's threads share the cores."""
         m = self.model
-        self.time, self.dt = self.time + dt, dt
+        self.tick(dt)
+        self.dt = dt
         now = time.perf_counter()
         period = now - self.frame_start if self.frame_start is not None else 1 / 60
         slack = self.app.slack if self.app is not None else None
@@ -210,8 +194,7 @@ class GymView(gl.View):
         fbo.use()
         fbo.clear(*theme.BG)
         with self.painter.target(fbo) as p:
-            chrome.status_bar(p, b["status"], self.status(live=False))
-            panel_title(p, b["graph"], self.graph_title(p, source, b["graph"][2]))
+            chrome.panel_title(p, b["graph"], self.graph_title(p, source, b["graph"][2]))
             ranges = netgraph.layer_ranges(net.acts, acts)
             if ds.plane and self.out_map.values.ndim == 2:      # one output: the map's colours
                 lo, hi, cmap = self.out_map.range
@@ -233,14 +216,14 @@ class GymView(gl.View):
                 bits = f"bits 0..{ds.n_in // 2 - 1}"
                 titles = [f"{layer}: each neuron's input weights, rows a and b, {bits}",
                           f"{layer}: weights, rows a and b, {bits}", f"{layer}: rows a, b", layer]
-            panel_title(p, b["maps"], chrome.first_fit(p, titles, b["maps"][2]))
+            chrome.panel_title(p, b["maps"], chrome.first_fit(p, titles, b["maps"][2]))
             self.layer_maps.draw(p, b["maps"], highlight=highlight, enlarge=enlarge)
             if not self.show_help:                             # the help covers the panels
                 self.draw_edge_tip(p)
                 self.draw_map_tip(p, enlarge, acts)
                 if hover is not None and enlarge is None:      # over a disc, not a map
                     chrome.tooltip(p, self.mouse, self.neuron_tip(*hover, acts, source))
-            chrome.key_bar(p, b["help"], KEYS.bar())
+            self.draw_bars(p, width, height, live=False)
         if self.controls:
             with self.gui.frame(fbo, width, height, self.dt):
                 options = {"show_test": self.show_test, "discretize": self.discretize}
@@ -264,15 +247,11 @@ class GymView(gl.View):
                 return wording(source)
         return wordings[-1](source)
 
-    def draw_live(self, fbo, width, height):
-        """The status line with REC and saving..., and the key bar with the last message, over
-        the frame the files took without them (a GIF or PNG for a lesson stays clean)."""
-        message = self.message if self.time < self.message_until else None
-        if not (message or self.app.recording or self.app.saving):
-            return                                    # the bars are as drawn
-        with self.painter.target(fbo) as p:
-            chrome.status_bar(p, self.boxes["status"], self.status())
-            chrome.key_bar(p, self.boxes["help"], KEYS.bar(), message)
+    def draw_bars(self, p, width, height, live):
+        """The status line and the key bar; `live` (over the frame the files took without
+        them: a GIF or PNG for a lesson stays clean) with REC, saving... and the last message."""
+        chrome.status_bar(p, self.boxes["status"], self.status(live))
+        chrome.key_bar(p, self.boxes["help"], KEYS.bar(), self.shown_message if live else None)
 
     def status(self, live=True):
         """The status line's parts, ranked: what matters goes last when the window is narrow
@@ -287,8 +266,7 @@ class GymView(gl.View):
             if m.t_test is not None:
                 parts.append((f"test {last('test acc'):.3f}", 3))
         parts += [(f"{m.rate:.0f} steps/s", 6), (f"{app.fps:.0f} fps", 4)]
-        parts += [(flag, 0) for flag, on in (("PAUSED", m.paused), ("REC", live and app.recording),
-                                             ("saving...", live and app.saving)) if on]
+        parts += [(flag, 0) for flag in ["PAUSED"] * m.paused + self.live_flags(live)]
         return parts
 
     def draw_map_tip(self, p, k, acts):
@@ -335,7 +313,7 @@ class GymView(gl.View):
         m, b = self.model, self.boxes
         box = b["output"]
         kind = "learned image" if m.ds.image_shape else "output over the input plane"
-        panel_title(p, box, chrome.first_fit(p, [f"{kind}, x and y in [-1, 1]", kind,
+        chrome.panel_title(p, box, chrome.first_fit(p, [f"{kind}, x and y in [-1, 1]", kind,
                                                  kind.split()[0]], box[2] + 80))
         self.out_map.draw(p, box)
         if m.ds.image_shape is None:
@@ -348,7 +326,7 @@ class GymView(gl.View):
     def draw_adder(self, p):
         m, b = self.model, self.boxes
         bits = m.ds.n_in // 2
-        panel_title(p, b["output"], chrome.first_fit(p, [
+        chrome.panel_title(p, b["output"], chrome.first_fit(p, [
             f"a + b for every pair of {bits}-bit numbers (green: all bits right)",
             f"a + b for every pair of {bits}-bit numbers", "a + b"], b["output"][2] + 80))
         pred, wrong = adder_table.sums(m.net.forward(m.ds.x), m.t, bits)
@@ -427,32 +405,16 @@ class GymView(gl.View):
     def on_key_press(self, symbol, modifiers):
         return KEYS.handle(symbol, modifiers, self.command)
 
-    def command(self, name, arg=None):
-        """A key's or the panel's command: the view's own (VIEW_COMMANDS) or the model's."""
+    def file_stem(self, kind):
         m = self.model
-        if name not in VIEW_COMMANDS:
-            m.command(name, arg)
-        elif name == "test":
-            self.show_test = not self.show_test
-        elif name == "log":
-            self.log_scale = not self.log_scale
-        elif name == "help":
-            self.show_help = not self.show_help
-        elif name == "panel":
-            self.controls = not self.controls
-        elif name == "discretize":
-            self.discretize = not self.discretize
-        elif name == "png":
-            self.say(files.save_frame(self.app, f"nn-gym-{m.ds.name}-{m.step}"))
-        elif name == "gif":
-            self.say(files.toggle_gif(self.app, f"nn-gym-{m.ds.name}"), 60.0)
-        elif name == "weights":
-            m.command("save", gl.numbered(f"nn-gym-{m.ds.name}.npz"))
-        self.take_notice()
+        return f"nn-gym-{m.ds.name}-{m.step}" if kind == "png" else f"nn-gym-{m.ds.name}"
 
+    def _save_weights(self, _):
+        self.model.command("save", files.numbered(f"nn-gym-{self.model.ds.name}.npz"))
 
-def panel_title(p, box, text):
-    p.text(text, box[0], box[1] - 16, size=12, color=theme.TEXT)
+    COMMANDS = {**chrome.ChromeView.COMMANDS, "test": chrome.toggle("show_test"),
+                "log": chrome.toggle("log_scale"), "panel": chrome.toggle("controls"),
+                "discretize": chrome.toggle("discretize"), "weights": _save_weights}
 
 
 def run(cfg):

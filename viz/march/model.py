@@ -1,6 +1,6 @@
 """The march's model: a net with 3 inputs and 1 output, the animated level its surfaces are
 drawn at, and train mode, which fits the net live (through `nn.train`) to the signed distance
-of a shape from viz/shapes.py. It draws nothing and imports no GL; viz/march_view.py draws it
+of a shape from viz/march/shapes.py. It draws nothing and imports no GL; viz/march/view.py draws it
 and turns input into the commands below.
 
     model = MarchModel(net, train="torus")
@@ -24,6 +24,7 @@ import numpy as np
 
 import nn
 from viz import activations, cli
+from viz.commands import Commands
 from viz.march import shapes
 
 STEP = 0.15                   # change of a weight per nudge (a wheel notch)
@@ -32,7 +33,7 @@ EDIT_LIMIT = 4.0              # nudges take no weight beyond +-EDIT_LIMIT (nor b
 LEVEL_STEP = 0.05             # the level set by hand: change per key press
 RATE = 1000.0                 # training steps per second
 FIT_EVERY = 0.25              # seconds of frame time between fit_error measurements
-MODES = ("levels", "shape")   # the views of the march (viz/march_view.py)
+MODES = ("levels", "shape")   # the views of the march (viz/march/view.py)
 SIZE = (1000, 620)            # the window's default size
 # the largest values of the options that set work per frame (a shader loop, CPU tracing)
 MAX = {"rate": 100_000, "batch": 65_536, "steps_per_frame": 10_000, "steps": 1024,
@@ -71,7 +72,7 @@ def new_net(arch=None, act="tanh", seed=0, train=False):
     return nn.MLP(list(arch), act=act, init="uniform", low=lo, high=hi, seed=seed)
 
 
-class MarchModel:
+class MarchModel(Commands):
     """State of the march: `net`, `level` in [0, 1) (animated over `period` seconds unless
     `paused`), and with a `target` (a shapes.TARGETS name or a point cloud file) the training
     state `training`, `step`, `epoch`, `cost`."""
@@ -120,24 +121,24 @@ class MarchModel:
 
     def update(self, dt):
         """Advance by dt seconds: the level moves on unless paused; while training, take
-        steps_per_frame steps. Returns a line to show when training stopped by itself."""
+        steps_per_frame steps (a divergence stops training and says so)."""
         if not self.paused:
             self.level = (self.level + dt / self.period) % 1.0
         if not self.training:
-            return None
+            return
         try:
             for _ in range(self.steps_due(dt)):
                 s = next(self.trainer)
                 self.step, self.epoch, self.cost = s.step + 1, s.epoch, s.cost
         except nn.DivergedError as e:
             self.training = False
-            return str(e).split(";")[0]
+            self.say(str(e).split(";")[0], 6.0)
+            return
         finally:
             self.weights_changed()
         self.fit_due -= dt
         if self.fit_due <= 0:
             self.measure_fit()
-        return None
 
     def steps_due(self, dt):
         """Training steps for a frame of dt seconds: steps_per_frame, or what the rate owes."""
@@ -166,19 +167,20 @@ class MarchModel:
                                 batch_size=self.batch, seed=self.seed)
         self.training = True
         self.step, self.epoch, self.cost = 0, 0, math.nan
-        return f"training towards {shapes.target_name(target)}"
+        self.say(f"training towards {shapes.target_name(target)}", 6.0)
 
     def next_target(self):
         """Train towards the next shape of shapes.TARGETS (the first after a cloud file)."""
         names = list(shapes.TARGETS)
         k = names.index(self.target) + 1 if self.target in names else 0
-        return self.train_towards(names[k % len(names)])
+        self.train_towards(names[k % len(names)])
 
     def toggle_training(self):
         if self.target is None:
-            return "no target to train towards: n picks one"
+            self.say("no target to train towards: n picks one", 6.0)
+            return
         self.training = not self.training
-        return f"training {'on' if self.training else 'paused'}"
+        self.say(f"training {'on' if self.training else 'paused'}", 6.0)
 
     def randomise(self):
         """Every weight and bias uniform in WEIGHT_RANGE, as in Rogozhnikov's demo."""
@@ -187,7 +189,7 @@ class MarchModel:
             w[...] = self.rng.uniform(lo, hi, w.shape)
             b[...] = self.rng.uniform(lo, hi, b.shape)
         self.weights_changed()
-        return f"weights randomised (uniform in [{lo:g}, {hi:g}])"
+        self.say(f"weights randomised (uniform in [{lo:g}, {hi:g}])", 6.0)
 
     def nudge(self, ref, notches):
         """Move parameter ref = (layer, i, j) (see param) by STEP in the direction of
@@ -202,13 +204,13 @@ class MarchModel:
 
     def toggle_pause(self):
         self.paused = not self.paused
-        return "level paused" if self.paused else "level animating"
+        self.say("level paused" if self.paused else "level animating", 6.0)
 
     def step_level(self, delta=LEVEL_STEP):
         """Set the level by hand (pauses the animation)."""
         self.paused = True
         self.level = (self.level + delta) % 1.0
-        return f"level {self.level:.2f}"
+        self.say(f"level {self.level:.2f}", 6.0)
 
     # -- reports ------------------------------------------------------------------------------
 
@@ -220,6 +222,12 @@ class MarchModel:
             out.update(task=shapes.target_name(self.target), step=self.step, epoch=self.epoch,
                        cost=self.cost, fit_error=self.measure_fit())
         return out
+
+
+MarchModel.COMMANDS = {
+    "randomise": lambda m, _: m.randomise(), "pause": lambda m, _: m.toggle_pause(),
+    "level": MarchModel.step_level, "train": lambda m, _: m.toggle_training(),
+    "target": lambda m, _: m.next_target()}
 
 
 def param(net, ref):

@@ -1,6 +1,6 @@
-"""nn-gym march: the level surfaces of a 3-input net (viz/march.py) with sparks (viz/sparks.py)
-beside its weight diagram (viz/weights.py). The view draws a MarchModel (viz/march_model.py)
-and turns keys, the wheel and the mouse into its commands; it trains nothing.
+"""nn-gym march: the level surfaces of a 3-input net (raymarch.py) with sparks (sparks.py)
+beside its weight diagram (weights.py). The view draws a MarchModel (model.py) and turns keys,
+the wheel and the mouse into its commands; it trains nothing.
 
     model = MarchModel(new_net())               # 3-8-1, weights uniform in [-1, 1]
     view = MarchView(model)                     # surfaces, sparks, weight editor
@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from viz import cli, files, gl
+from viz import cli, gl
 from viz.march import shapes, weights
 from viz.march.model import (  # noqa: F401  (Config: the command line, part of this app)
     EDIT_LIMIT,
@@ -69,21 +69,12 @@ KEYS = chrome.Keys([
     chrome.Key("t", "train", "train mode: pause / resume training", short="train"),
     chrome.Key("n", "target", "train towards the next target shape", short="target"),
     chrome.Key("o", "orbit", "slow automatic orbit on / off", short="orbit"),
-    chrome.Key("s", "png", "save a PNG (march.png, march-2.png, ...: never overwritten)",
-               short="png"),
-    chrome.Key("g", "gif", "start / stop a GIF recording (march.gif, march-2.gif, ...)",
-               short="gif"),
-    chrome.Key("h", "help", "show / hide this help", short="help"),
+    *chrome.CHROME_KEYS,
 ], extra_help=[("drag", "orbit the camera (over the render)"),
                ("wheel", f"over the render: zoom; over a circle: that weight +-{STEP:g}"),
                ("esc", "quit")])
 
 # key commands the model carries out: name -> (method name, whether it takes the key's arg)
-MODEL_COMMANDS = {"randomise": ("randomise", False), "pause": ("toggle_pause", False),
-                  "level": ("step_level", True), "train": ("toggle_training", False),
-                  "target": ("next_target", False)}
-
-
 def macs(arch):
     """Multiply-adds of one evaluation of a net of this architecture."""
     return sum(a * b for a, b in zip(arch[:-1], arch[1:]))
@@ -97,9 +88,9 @@ def fit(painter, texts, width, size):
     return texts[-1]
 
 
-class MarchView(gl.View):
+class MarchView(chrome.ChromeView):
     """Level surfaces of model.net beside its weight diagram. grid, steps: the raymarch's
-    (viz/march.Marcher); naive: the exact net at every sample always (None: whichever path is
+    (raymarch.Marcher); naive: the exact net at every sample always (None: whichever path is
     faster, see `path`); n_sparks; orbit: start orbiting slowly; mode: "levels" or "shape"
     (default: shape when the model trains); shells: in the shape view, the other levels."""
 
@@ -108,7 +99,7 @@ class MarchView(gl.View):
     def __init__(self, model, grid=64, steps=64, naive=None, n_sparks=512, orbit=False,
                  mode=None, shells=False):
         check_net(model.net)
-        self.model = model
+        super().__init__(model)
         self.options = dict(grid=grid, steps=steps, radius=model.radius, naive=bool(naive))
         self.naive = naive
         self.n_sparks, self.auto_orbit = n_sparks, orbit
@@ -119,22 +110,13 @@ class MarchView(gl.View):
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         self.show = dict.fromkeys(SHOWN, True)
         self.show.update(shells=shells, sparks=self.mode == "levels")
-        self.time, self.message, self.message_until = 0.0, "", 0.0
         self.mouse = self.drag_from = None
-        self.show_help = False
         self.drawn_version = None           # the model's weights version the GPU holds
         self.sparks_version = self.dots_target = None
         c = self.camera                      # the first frame counts as still: one compile
         self.drawn_camera = (c.azimuth, c.elevation, c.distance, c.fov)
         self.sparks_due = 0.0
         self.layout(*SIZE)
-
-    def say(self, text, seconds=3.0):
-        if text:
-            self.message, self.message_until = text, self.time + seconds
-
-    def on_notice(self, text):
-        self.say(text, 6.0)
 
     # -- frame loop -------------------------------------------------------------------------
 
@@ -149,11 +131,12 @@ class MarchView(gl.View):
         self.drawn_version = self.sparks_version = self.dots_target = None   # all to upload
 
     def update(self, dt):
-        self.time += dt
+        self.tick(dt)
         if self.auto_orbit:
             self.camera.orbit(0.25 * dt, 0.0)
         model = self.model
-        self.say(model.update(dt), 6.0)
+        model.update(dt)
+        self.take_notice()
         if self.drawn_version != model.version:
             self.marcher.set_net(model.net)
             self.drawn_version = model.version
@@ -225,8 +208,9 @@ class MarchView(gl.View):
         with p.target(fbo, full):
             self.draw_render_labels(p, b)
             self.draw_diagram(p, b)
-            chrome.status_bar(p, b["status"], self.status_line(p, width, live=False))
-            self.draw_help(p, b["help"], width, height)
+            self.draw_bars(p, width, height, live=False)
+            if self.show_help:
+                chrome.help_overlay(p, width, height, KEYS.rows())
 
     def draw_3d(self, fbo, viewport):
         """The surfaces, sparks and dots of the current mode into viewport."""
@@ -356,15 +340,12 @@ class MarchView(gl.View):
             parts = self.status(short=True, live=live)
         return parts
 
-    def draw_live(self, fbo, width, height):
-        """REC, saving... and the last message over the frame the files took without them."""
-        message = self.message if self.time < self.message_until else None
-        if not (message or self.app.recording or self.app.saving):
-            return
+    def draw_bars(self, p, width, height, live):
+        """The status line and key bar; `live`: with REC, saving... and the last message."""
         b = self.layout(width, height)
-        with self.painter.target(fbo, (0, 0, width, height)) as p:
-            chrome.status_bar(p, b["status"], self.status_line(p, width))
-            self.draw_keys(p, b["help"], message)
+        chrome.status_bar(p, b["status"], self.status_line(p, width, live))
+        chrome.key_bar(p, b["help"], "drag orbit  wheel zoom / weight  " + KEYS.bar(),
+                       self.shown_message if live else None)
 
     def status(self, short=False, live=True):
         """The status line's parts, in words (short: what fits a narrow window); REC and
@@ -391,19 +372,8 @@ class MarchView(gl.View):
         if app is not None:
             if app.fps > 0:
                 parts.append(f"{app.fps:.0f} fps")
-            if live and app.recording:
-                parts.append("REC")
-            if live and app.saving:
-                parts.append("saving...")
+            parts += self.live_flags(live)
         return parts
-
-    def draw_keys(self, p, box, message=None):
-        chrome.key_bar(p, box, "drag orbit  wheel zoom / weight  " + KEYS.bar(), message)
-
-    def draw_help(self, p, box, width, height):
-        self.draw_keys(p, box)
-        if self.show_help:
-            chrome.help_overlay(p, width, height, KEYS.rows())
 
     # -- input ------------------------------------------------------------------------------
 
@@ -439,29 +409,20 @@ class MarchView(gl.View):
     def on_key_press(self, symbol, modifiers):
         return KEYS.handle(symbol, modifiers, self.command)
 
-    def command(self, name, arg=None):
-        """A key's command: the model's (MODEL_COMMANDS) or the view's own."""
-        if name in MODEL_COMMANDS:
-            method, takes_arg = MODEL_COMMANDS[name]
-            fn = getattr(self.model, method)
-            self.say(fn(arg) if takes_arg else fn())
-        elif name == "show":
-            self.show[arg] = not self.show[arg]
-            self.say(f"{arg} {'on' if self.show[arg] else 'off'}")
-        elif name == "mode":
-            self.mode = MODES[(MODES.index(self.mode) + 1) % len(MODES)]
-            self.say("showing the surface f = 0 alone" if self.mode == "shape" else
-                     "showing every level surface f = level + k")
-        elif name == "orbit":
-            self.auto_orbit = not self.auto_orbit
-        elif name == "help":
-            self.show_help = not self.show_help
-        elif name == "png":
-            self.say(files.save_frame(self.app, "march"), 6.0)
-        elif name == "gif":
-            self.say(files.toggle_gif(self.app, "march"), 6.0)
-        else:
-            raise ValueError(f"unknown command {name!r}")
+    def file_stem(self, kind):
+        return "march"
+
+    def _show(self, what):
+        self.show[what] = not self.show[what]
+        self.say(f"{what} {'on' if self.show[what] else 'off'}")
+
+    def _mode(self, _):
+        self.mode = MODES[(MODES.index(self.mode) + 1) % len(MODES)]
+        self.say("showing the surface f = 0 alone" if self.mode == "shape" else
+                 "showing every level surface f = level + k")
+
+    COMMANDS = {**chrome.ChromeView.COMMANDS, "show": _show, "mode": _mode,
+                "orbit": chrome.toggle("auto_orbit")}
 
 
 def run(cfg):

@@ -1,6 +1,7 @@
-"""Window chrome shared by the views: a status line, a key bar that can show a passing message,
-a help overlay, and the key table all three come from. All drawn with a gl.Painter in pixel
-coordinates.
+"""Window chrome shared by the views: ChromeView (the base of every view: its messages, the
+model's notices, what only the person at the window sees, and the PNG / GIF / help commands),
+a status line, a key bar that can show a passing message, a help overlay, and the key table
+they come from. All drawn with a gl.Painter in pixel coordinates.
 
     KEYS = Keys([Key("space", "pause", "pause / resume training", short="pause"),
                  Key("h", "help", "show / hide this help", short="help")])
@@ -12,6 +13,7 @@ coordinates.
 
 from dataclasses import dataclass
 
+from viz import files, gl
 from viz.theme import ACCENT, DIM, PANEL, TEXT
 
 # key names as the table spells them -> pyglet's names in pyglet.window.key
@@ -36,6 +38,14 @@ class Key:
     @property
     def label(self):
         return ("shift+" if self.shift else "") + self.name
+
+
+# the keys of ChromeView's own commands, at the end of every view's table
+CHROME_KEYS = (
+    Key("s", "png", "save a PNG screenshot (numbered: never overwriting a file)", short="png"),
+    Key("g", "gif", "start / stop recording a GIF (numbered)", short="gif"),
+    Key("h", "help", "show / hide this help", short="help"),
+)
 
 
 def _pyglet_keys():
@@ -169,6 +179,11 @@ def help_overlay(p, width, height, rows):
             p.text(what, x + key_w, by + 12 + line * i, size=12, color=TEXT)
 
 
+def panel_title(p, box, text):
+    """A panel's title, just above its box."""
+    p.text(text, box[0], box[1] - 16, size=12, color=TEXT)
+
+
 def tooltip(p, at, text, size=11):
     """A small box of text just below-right of the pointer, kept inside the target."""
     lines = text.split("\n")
@@ -178,3 +193,84 @@ def tooltip(p, at, text, size=11):
     x, y = min(at[0] + 14, tw - w - 2), min(at[1] + 16, th - h - 2)
     p.rect(x, y, w, h, (0.04, 0.04, 0.05, 0.92), outline=(0.5, 0.5, 0.55))
     p.text(text, x + 6, y + 4, size=size, color=TEXT)
+
+
+class ChromeView(gl.View):
+    """The base of every view. It shows a message for a while (`say`, and the app's and the
+    model's notices), draws what only the person at the window sees over a frame the files
+    took without it (draw_live: the view's `draw_bars(p, width, height, live=True)`), and
+    takes commands through one table: the view's COMMANDS (these three and its own), else the
+    model's (`model.command`). A view names its files with file_stem(kind), kind "png" or
+    "gif"."""
+
+    def __init__(self, model):
+        self.model = model
+        self.time, self.message, self.message_until = 0.0, "", 0.0
+        self.show_help = False
+
+    def say(self, text, seconds=3.0):
+        if text:
+            self.message, self.message_until = text, self.time + seconds
+
+    def on_notice(self, text):
+        self.say(text, 6.0)
+
+    def take_notice(self):
+        """Show what the model has to say, once."""
+        notice = self.model.take_notice() if self.model is not None else None
+        if notice is not None:
+            self.say(*notice)
+
+    def tick(self, dt):
+        """The view's clock, at the start of its update."""
+        self.time += dt
+
+    @property
+    def shown_message(self):
+        return self.message if self.time < self.message_until else None
+
+    def live_flags(self, live=True):
+        """REC and saving..., for the status line of a `live` frame (draw_live) only."""
+        app = self.app
+        return [flag for flag, on in (("REC", app.recording), ("saving...", app.saving))
+                if live and on]
+
+    def draw_live(self, fbo, width, height):
+        if self.shown_message or self.app.recording or self.app.saving:
+            with self.painter.target(fbo, (0, 0, width, height)) as p:
+                self.draw_bars(p, width, height, live=True)
+
+    def draw_bars(self, p, width, height, live):
+        """The status line and key bar (a message, REC and saving... when live)."""
+
+    def file_stem(self, kind):
+        return "nn-gym"
+
+    def command(self, name, arg=None):
+        """A key's or a control's command: the view's own (COMMANDS), else the model's."""
+        table = type(self).COMMANDS
+        if name in table:
+            table[name](self, arg)
+        elif self.model is not None:
+            self.model.command(name, arg)
+        else:
+            raise ValueError(f"command must be one of {', '.join(table)}, got {name!r}")
+        self.take_notice()
+
+    def _png(self, _):
+        self.say(files.save_frame(self.app, self.file_stem("png")), 6.0)
+
+    def _gif(self, _):
+        self.say(files.toggle_gif(self.app, self.file_stem("gif")), 60.0)
+
+    def _help(self, _):
+        self.show_help = not self.show_help
+
+    COMMANDS = {"png": _png, "gif": _gif, "help": _help}
+
+
+def toggle(name):
+    """A command that flips the view's boolean attribute `name`."""
+    def flip(view, _):
+        setattr(view, name, not getattr(view, name))
+    return flip

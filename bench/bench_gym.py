@@ -71,7 +71,7 @@ def breakdown(frames, size):
         t3 = time.perf_counter()
         view.app.work = t3 - t0                     # what the training budget follows
         view.app.slack = 1 / 60 - view.app.work
-        view.app._frame_done(lambda: None)
+        view.app.frame_done(lambda: None)
         if k >= WARMUP:
             for name, v in zip(parts, (t1 - t0, t2 - t1, t3 - t2)):
                 parts[name].append(v * 1e3)

@@ -53,7 +53,7 @@ def theirs(headless):
         view.draw(win.fbo, *SIZE)
         win.swap_buffers()
         view.app.work = time.perf_counter() - start
-        view.app._frame_done(lambda: None)
+        view.app.frame_done(lambda: None)
     win.ctx.finish()
     fps = FRAMES / (time.perf_counter() - t0)
     win.destroy()

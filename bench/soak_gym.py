@@ -36,7 +36,7 @@ def main():
     while time.perf_counter() - start < 60 * args.minutes:
         view.update(1 / 60)
         view.draw(fbo, 800, 600)
-        view.app._frame_done(lambda: None)
+        view.app.frame_done(lambda: None)
         frames += 1
         if frames % 30 == 0:
             view.on_key_press(pyglet_symbol(rng.choice(names)), 0)

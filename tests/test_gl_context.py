@@ -1,4 +1,4 @@
-"""viz/gl/context.py: the headless frame loop, the App handle and the display probe."""
+"""viz/gl/loop.py and viz/gl/app.py: the headless frame loop, the App handle, Pace."""
 
 
 import imageio.v3 as iio

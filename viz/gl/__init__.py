@@ -7,7 +7,9 @@ apps start without imgui.
     gl.run(MyView(), headless=True, frames=60, record="out.gif")
 """
 
-from viz.gl.context import App, Pace, View, flush, headless_context, run
+from viz.gl.app import App, Pace, View
+from viz.gl.context import flush, headless_context
+from viz.gl.loop import run
 from viz.gl.media import Recorder, atomic_path, numbered, save_png
 from viz.gl.painter import MAX_ATLASES, Painter
 from viz.gl.shaders import ShaderError, compute, program, shader_source

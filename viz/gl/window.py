@@ -14,7 +14,6 @@ import moderngl
 import pyglet
 from pyglet.window import key
 
-from viz.gl.context import Pace
 from viz.gl.textures import read_rgb
 
 
@@ -23,9 +22,9 @@ class Frames(pyglet.app.EventLoop):
     it pyglet.app.event_loop while it runs: pyglet's platform code calls that one (macOS's
     timer loop, Windows and macOS while a window is dragged or resized, pyglet.app.exit)."""
 
-    def __init__(self, window, fps):
+    def __init__(self, window, pace):
         super().__init__()
-        self.window, self.pace = window, Pace(fps)
+        self.window, self.pace = window, pace
 
     def run(self, interval=None):
         before, pyglet.app.event_loop = pyglet.app.event_loop, self
@@ -47,9 +46,12 @@ class Frames(pyglet.app.EventLoop):
 
 
 class Window(pyglet.window.Window):
-    def __init__(self, view, width, height, title, frames, fps):
-        self._scene, self._frames, self._fps = view, frames, fps
-        self._loop = None
+    """A window that `view` draws into, feeding `app` (a gl.App) and paced by `pace` (a
+    gl.Pace); it closes after `frames` frames (None: when asked)."""
+
+    def __init__(self, view, app, pace, width, height, title, frames):
+        self._scene, self._app, self._frames = view, app, frames
+        self._fps = 1.0 / pace.period
         self.last = None                  # the last frame drawn, read when the run ends
         self._start = self._previous = None
         self.hidden = False               # unmapped or minimised: update, don't draw
@@ -60,7 +62,7 @@ class Window(pyglet.window.Window):
         if view.min_size is not None:
             self.set_minimum_size(*view.min_size)
         self.ctx = moderngl.create_context()
-        self.events = Frames(self, fps)
+        self.events = Frames(self, pace)
 
     def to_pixels(self, x, y, dx=0, dy=0):
         """pyglet window coordinates (origin bottom-left) -> framebuffer pixels, top-left."""
@@ -69,7 +71,7 @@ class Window(pyglet.window.Window):
         return x * sx, fh - 1 - y * sy, dx * sx, -dy * sy
 
     def on_draw(self):
-        if self.hidden and not self._loop.closed:           # nobody sees it: train, don't draw
+        if self.hidden and not self._app.closed:           # nobody sees it: train, don't draw
             now = time.perf_counter()
             self._scene.update(now - self._previous if self._previous else 1.0 / self._fps)
             self._previous = now
@@ -83,8 +85,8 @@ class Window(pyglet.window.Window):
         self._scene.draw(screen, fw, fh)
         pyglet.gl.glFlush()
         read = lambda: read_rgb(screen, (0, 0, fw, fh))      # noqa: E731
-        self._loop._frame_done(read)
-        if self._loop.closed or (self._frames is not None and self._loop.frame >= self._frames):
+        self._app.frame_done(read)
+        if self._app.closed or (self._frames is not None and self._app.frame >= self._frames):
             self.last = read()
             self.events.exit()
             return
@@ -105,7 +107,7 @@ class Window(pyglet.window.Window):
         """Tell the App how long this frame kept the loop busy since `start`, and how early
         it ends before the next is due."""
         now = time.perf_counter()
-        self._loop.work, self._loop.slack = now - start, self.events.pace.slack(now)
+        self._app.measured(now - start, self.events.pace.slack(now))
 
     def on_hide(self):
         self.hidden = True
@@ -114,12 +116,12 @@ class Window(pyglet.window.Window):
         self.hidden = False
 
     def on_close(self):
-        self._loop.close()                  # the next frame is the last
+        self._app.close()                  # the next frame is the last
         return pyglet.event.EVENT_HANDLED
 
     def on_key_press(self, symbol, modifiers):
         if not self._scene.on_key_press(symbol, modifiers) and symbol == key.ESCAPE:
-            self._loop.close()
+            self._app.close()
         return pyglet.event.EVENT_HANDLED
 
     def on_key_release(self, symbol, modifiers):

@@ -96,3 +96,24 @@ def test_bad_csv_files_are_one_clear_error(tmp_path, text, message):
         data.from_csv(path)
     with pytest.raises(ValueError, match="cannot read"):
         data.from_csv(tmp_path / "missing.csv")
+
+
+@pytest.mark.parametrize("bits", [1, 3])
+def test_the_adder_names_its_inputs_outputs_and_samples(bits):
+    """The names read back from the bits: sample i's "a + b" is what its inputs encode (a0 the
+    lowest bit), and its targets are that sum in s0 ... s<bits>."""
+    ds = data.make("adder", bits=bits)
+    assert ds.kind == "bits" and not ds.plane
+    assert ds.input_names == tuple(f"a{k}" for k in range(bits)) + tuple(
+        f"b{k}" for k in range(bits))
+    assert ds.output_names == tuple(f"s{k}" for k in range(bits + 1))
+    weights = 2 ** np.arange(bits)
+    for i in range(len(ds.x)):
+        a, b = int(ds.x[i, :bits] @ weights), int(ds.x[i, bits:] @ weights)
+        assert ds.sample_name(i) == f"{a} + {b}"
+        assert int(ds.labels[i] @ 2 ** np.arange(bits + 1)) == a + b
+
+
+def test_datasets_say_what_their_inputs_are():
+    assert data.make("spiral").kind == "plane" and data.make("spiral").sample_name(3) == "sample 3"
+    assert data.make("image").plane and data.make("image").image_shape is not None

@@ -38,7 +38,18 @@ class Dataset:
     labels_test: np.ndarray
     classes: int = 0          # > 0 for classification
     image_shape: tuple = None  # (h, w) for "image": x are pixel centres, row-major
-    plane: bool = True        # inputs are points (x, y) of the plane, else bits (the adder)
+    kind: str = "plane"       # what an input is: "plane" (a point (x, y)), "bits" (the
+                              # adder's a then b), "image" (the pixels of a picture)
+    input_names: tuple = ()   # each input's name where it has one (the adder's a0 ... b2)
+    output_names: tuple = ()  # each output's (the adder's sum bits s0 ..., the class names)
+    sample_names: tuple = ()  # each training sample's (the adder's "1 + 2"), else "sample i"
+
+    @property
+    def plane(self):
+        return self.kind == "plane"
+
+    def sample_name(self, i):
+        return self.sample_names[i] if self.sample_names else f"sample {i}"
 
     @property
     def n_in(self):
@@ -92,7 +103,11 @@ def make(name, n_train=400, noise=0.1, test_frac=0.3, seed=0, image=None, bits=3
         return Dataset(name, x, t, x[:0], t[:0], image_shape=(h, w))
     if name == "adder":
         x, t = adder(bits)
-        return Dataset(name, x, t, x[:0], t[:0], plane=False)
+        return Dataset(name, x, t, x[:0], t[:0], kind="bits",
+                       input_names=tuple(f"{ab}{k}" for ab in "ab" for k in range(bits)),
+                       output_names=tuple(f"s{k}" for k in range(t.shape[1])),
+                       sample_names=tuple(f"{a} + {b}" for a in range(1 << bits)
+                                          for b in range(1 << bits)))
     n = int(round(n_train / (1 - test_frac)))
     spec = DATASETS[name]
     x, y = spec.toy(n, rng)

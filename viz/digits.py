@@ -38,5 +38,5 @@ def dataset(n_test=300, n_calib=200, seed=0):
     x, labels = x[order], labels[order]
     test, calib, train = np.split(np.arange(len(labels)), [n_test, n_test + n_calib])
     ds = data.Dataset("digits", x[train], labels[train], x[test], labels[test], classes=10,
-                      plane=False)
+                      kind="image", output_names=tuple(str(k) for k in range(10)))
     return ds, (x[calib], labels[calib])

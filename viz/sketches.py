@@ -72,7 +72,7 @@ def dataset(n_train=2000, n_test=500, size=28, seed=0):
     x, y = draw(n_train + n_test, size, seed)
     x = normalize(x.reshape(-1, size, size), size, box_of(size))
     return data.Dataset("shapes", x[n_test:], y[n_test:], x[:n_test], y[:n_test],
-                        classes=len(CLASSES), plane=False)
+                        classes=len(CLASSES), kind="image", output_names=tuple(CLASSES))
 
 
 def box_of(side):

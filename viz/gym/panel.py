@@ -101,7 +101,8 @@ class Panel:
         if changed and names[k] != "csv":
             self.send("data", names[k])
         # controls that don't apply to a task are shown disabled, so the others stay put
-        imgui.begin_disabled(not (model.ds.plane and s.csv is None and model.ds.name != "image"))
+        toy = model.ds.plane and s.csv is None and model.ds.image_shape is None
+        imgui.begin_disabled(not toy)
         self.released("noise", imgui.slider_float("noise", s.noise, 0.0, 0.5, "%.2f"))
         self.mark("noise")
         self.released("n_train", imgui.slider_int("samples", s.n_train, 20, 2000, "%d",

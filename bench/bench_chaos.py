@@ -13,7 +13,7 @@ Prints (medians over repeats):
     decoder (scipy.fft.idctn / the cosine-table product) in the same run;
   - PSNR and compression against K (block and largest modes);
   - PSNR of the initial frame against sigma_w, sigma_b and the slice half-width (4 seeds), the
-    table in viz/chaos.py's docstring.
+    table in viz/chaos/model.py's docstring.
 """
 
 import argparse

@@ -1,5 +1,5 @@
 #version 430
-// Dots: points of a target surface, drawn as round points of one colour (viz/sparks.py Dots).
+// Dots: points of a target surface, drawn as round points of one colour (viz/march/sparks.py Dots).
 
 in vec3 in_pos;
 uniform mat4 u_view_proj;

@@ -4,7 +4,7 @@
 // Each ray is scanned at u_steps + 1 samples t_i = min(t0 + i h, t1), h = 2 R / u_steps, over
 // its chord [t0, t1] through the sphere of radius R. The first i where floor(f(t_i) - level)
 // changes brackets a surface; regula falsi (Illinois) refines it; the normal is the gradient by
-// forward differences. viz/march.py march_reference is the same algorithm in numpy.
+// forward differences. viz/march/raymarch.py march_reference is the same algorithm in numpy.
 //
 // Fast path (default): the samples read a 3D texture of f on a grid (u_field). A sample whose
 // texture value lies within u_band of a level (u_band bounds |texture - f|, measured when the

@@ -1,12 +1,12 @@
 // The exact value of a 3-input, 1-output MLP: net_eval(p) = f(p).
 //
-// Weights live in the uniform block `Net` (std140, bound by viz/march.py), layer after layer,
+// Weights live in the uniform block `Net` (std140, bound by viz/march/raymarch.py), layer after layer,
 // or, when NET_CONST is defined (the same numbers as vec4(...) literals), in a constant array.
 // Layer l is NIN4 * 4 rows of NOUT4 vec4 (row i: the weights from input i to outputs 4j..4j+3,
 // zero rows and columns pad both sizes to multiples of 4), then one row of NOUT4 vec4 biases.
 // Activations travel as vec4 blocks of 4 neurons, so a layer is NIN4 * NOUT4 * 4 vec4 FMAs.
 //
-// viz/march.py defines, per layer l < NET_LAYERS (at most 8):
+// viz/march/raymarch.py defines, per layer l < NET_LAYERS (at most 8):
 //   L<l>_IN4, L<l>_OUT4   padded sizes / 4 (literals)
 //   L<l>_OFF              first vec4 of the layer in `params`
 //   L<l>_ACT              the activation's index in viz/activations.glsl_names()

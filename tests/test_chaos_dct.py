@@ -1,5 +1,5 @@
-"""The DCT codec (viz/dct.py): transforms against their definitions, truncation error, the file
-format and its atomic write."""
+"""The DCT codec (viz/chaos/dct.py): transforms against their definitions, truncation error,
+the file format and its atomic write."""
 
 import numpy as np
 import pytest

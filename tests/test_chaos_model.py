@@ -1,4 +1,4 @@
-"""The chaos animation (viz/chaos.py): mean-field theory against independent integrals and
+"""The chaos animation (viz/chaos/model.py): mean-field theory against independent integrals and
 real nets, the Hermite target, the frames against the net, the loop, the config checks."""
 
 import math

@@ -1,5 +1,5 @@
-"""viz/adder.py: the adder table's sums and wrong-bit counts against plain integer arithmetic,
-and the colours it draws."""
+"""viz/gym/adder_table.py: the adder table's sums and wrong-bit counts against plain integer
+arithmetic, and the colours it draws."""
 
 import numpy as np
 from helpers import render

@@ -1,4 +1,4 @@
-"""viz/panel.py driven as a user would: the pointer moved onto a control through the view's
+"""viz/gym/panel.py driven as a user would: the pointer moved onto a control through the view's
 handlers (imgui's mouse state), pressed and let go, and the model checked."""
 
 import numpy as np

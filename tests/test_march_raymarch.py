@@ -1,5 +1,5 @@
-"""The raymarcher (viz/march.py): the shader's net and its activations against nn, the sampled
-field and its error band, the march reference against closed forms, the shader march against
+"""The raymarcher (viz/march/raymarch.py): the shader's net and its activations against nn, the
+sampled field and its error band, the march reference against closed forms, the shader march against
 the reference."""
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""Sparks (viz/sparks.py): flow lines of grad f, and how they are drawn: flashing as the level
+"""Sparks (viz/march/sparks.py): flow lines of grad f, and how they are drawn: flashing as the level
 passes, dimmed behind the surfaces."""
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""viz/maps.py: first-layer maps, the output map, the points over it, against numpy."""
+"""viz/widgets/maps.py: first-layer maps, the output map, the points over it, against numpy."""
 
 import numpy as np
 import pytest

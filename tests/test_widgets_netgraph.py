@@ -1,4 +1,4 @@
-"""viz/netgraph.py: the diagram's discs, edges and legend against numpy references."""
+"""viz/widgets/netgraph.py: the diagram's discs, edges and legend against numpy references."""
 
 import numpy as np
 import pytest

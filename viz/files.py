@@ -1,5 +1,5 @@
 """Writing files without losing old ones: the one atomic-write helper and numbered names.
-Standard library only, so numpy modules (viz/dct.py) and the GL layer (viz/gl/media.py) share
+Standard library only, so numpy modules (viz/chaos/dct.py) and the GL layer (viz/gl/media.py) share
 them.
 
     with atomic_path("out.npz") as tmp:      # write tmp; it becomes out.npz only on success

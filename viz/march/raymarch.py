@@ -1,13 +1,11 @@
 """Raymarched level surfaces f(p) = level + k (every integer k) of a 3-input, 1-output net.
-(One module of about 500 lines: the shaders' host code beside the numpy march it is tested
-against, so the two are read and changed together.)
 
     marcher = Marcher(ctx, net)                          # GL objects for this architecture
     marcher.render(fbo, viewport, camera, level)         # draw the surfaces
     hit, t, k = march_reference(net, eye, dirs, level)   # the same march in numpy
 
-The window around it is viz/march_view.py (drawing, input), its state and training
-viz/march_model.py.
+The window around it is viz/march/view.py (drawing, input), its state and training
+viz/march/model.py.
 
 How a frame is drawn (shaders/march.frag has the details). When the weights change, a compute
 pass (shaders/march_field.comp) samples the exact net on a grid x grid x grid lattice over the
@@ -19,6 +17,9 @@ same crossing as a scan of the exact net; `refine` (default 4) exact regula-fals
 refine it, and the normal is the exact net's gradient by forward differences. `naive=True`
 evaluates the exact net at every sample instead (and refines with 10 steps, as Rogozhnikov's
 "Marching neural network" demo does).
+Why so long: the shaders' host code beside the numpy march it is tested against, so the two
+are read and changed together.
+
 A per-pixel cache carries the scan's progress between frames that differ only in the level.
 
 Where the weights live: a std140 uniform block (`Net`, one vec4 per 4 outputs of a row, rows

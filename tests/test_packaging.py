@@ -17,7 +17,7 @@ def run(*args, **kw):
 
 
 def test_the_wheel_installs_beside_openai_gym(tmp_path):
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
         "-w", tmp_path / "dist", ROOT, cwd=tmp_path)
     wheel, = (tmp_path / "dist").glob("nn-*.whl")
     names = zipfile.ZipFile(wheel).namelist()

@@ -51,6 +51,7 @@ Assigning `net.ws[l] = array` copies the array into place (its shape must match)
 """
 
 import contextlib
+import contextvars
 import math
 import os
 import secrets
@@ -282,6 +283,9 @@ class MLP:
         self._arch = _check_arch(arch)
         self._dtype = _check_dtype(dtype)
         self.acts = _check_acts(act, out_act, len(self._arch) - 1)
+        if self.acts[-1] == "softmax" and self._arch[-1] < 2:
+            raise ValueError(f"out_act softmax needs at least 2 outputs (its outputs always sum "
+                             f"to 1; for one output use sigmoid), got arch {list(self._arch)}")
         self.dropout = dropout
         init, params = _check_init(init, sigma_w, sigma_b, low, high)
         rng = _check_seed(seed, "seed")
@@ -1019,13 +1023,54 @@ def _steps(net, x, t, loss, opt, epochs, batch_size, shuffle, seed):
     return n, _loop(net, x, t, loss, opt, epochs, bs, shuffle, rng)
 
 
+class _Stepper:
+    """One optimizer step at a time for _loop, with the last finite weights kept to go back to.
+    Its numpy work runs in a context of its own with overflow and invalid values quiet (a
+    divergence is found and raised as DivergedError, which says it all); the caller's numpy
+    settings stay as they are between steps."""
+
+    def __init__(self, net, loss, opt, dropout_rng):
+        self.net, self.loss, self.opt, self.dropout_rng = net, loss, opt, dropout_rng
+        self.last_good = net._flat.copy()
+        self.grads = net._views(np.empty_like(net._flat))   # reused: each step overwrites it
+        plain = (getattr(type(opt), "step", None) is _Optimizer.step
+                 and "step" not in getattr(opt, "__dict__", ()))
+        self.flat_step = opt._step_flat if plain else None
+        self.quiet = contextvars.copy_context()
+        self.quiet.run(np.seterr, over="ignore", invalid="ignore")
+
+    def step(self, xb, tb, work, step, epoch, last):
+        """(cost, y) of the batch before the update; `last`: the loop's last step, whose
+        update is checked by the cost it leaves."""
+        return self.quiet.run(self._step, xb, tb, work, step, epoch, last)
+
+    def _step(self, xb, tb, work, step, epoch, last):
+        net = self.net
+        cost, y = net._grads(xb, tb, self.loss, self.dropout_rng, self.grads, work)
+        if not math.isfinite(cost):
+            self._diverged(f"cost became {cost}", step, epoch)
+        self.last_good[...] = net._flat
+        if self.flat_step is None:
+            self.opt.step(net, *self.grads)
+        else:
+            self.flat_step(net, self.grads[0].flat)
+        if not (math.isfinite(np.add.reduce(net._flat))                  # in float64 when
+                or math.isfinite(net._flat.sum(dtype=np.float64))):       # float32's overflows
+            self._diverged("its update made weights non-finite", step, epoch)
+        if last:
+            after = net._cost(xb, tb, self.loss)[0]
+            if not math.isfinite(after):
+                self._diverged(f"its last update made the cost {after}", step, epoch)
+        return cost, y
+
+    def _diverged(self, what, step, epoch):
+        self.net._flat[...] = self.last_good
+        raise _diverged(what, step, epoch, self.opt)
+
+
 def _loop(net, x, t, loss, opt, epochs, bs, shuffle, rng):
     n = len(x)
-    dropout_rng = rng if net.dropout > 0 else None
-    last_good = net._flat.copy()
-    grads = net._views(np.empty_like(net._flat))       # reused: each step overwrites it
-    flat_step = opt._step_flat if (getattr(type(opt), "step", None) is _Optimizer.step
-                                   and "step" not in getattr(opt, "__dict__", ())) else None
+    stepper = _Stepper(net, loss, opt, rng if net.dropout > 0 else None)
     step, epoch, work = 0, 0, None
     try:
         while epochs is None or epoch < epochs:
@@ -1040,19 +1085,8 @@ def _loop(net, x, t, loss, opt, epochs, bs, shuffle, rng):
                     if work is not None:
                         net._give_work(work)
                     work = net._take_work(len(xb))        # held while the loop runs on this size
-                cost, y = net._grads(xb, tb, loss, dropout_rng, grads, work)
-                if not math.isfinite(cost):
-                    net._flat[...] = last_good
-                    raise _diverged(f"cost became {cost}", step, epoch, opt)
-                last_good[...] = net._flat
-                if flat_step is None:
-                    opt.step(net, *grads)
-                else:
-                    flat_step(net, grads[0].flat)
-                if not (math.isfinite(np.add.reduce(net._flat))             # in float64 when
-                        or math.isfinite(net._flat.sum(dtype=np.float64))):  # float32's overflows
-                    net._flat[...] = last_good
-                    raise _diverged("its update made weights non-finite", step, epoch, opt)
+                last = epochs is not None and epoch == epochs - 1 and i + bs >= n
+                cost, y = stepper.step(xb, tb, work, step, epoch, last)
                 yield Step(step, epoch, float(cost)), (tb, y)
                 step += 1
             epoch += 1

@@ -308,3 +308,20 @@ def test_a_missing_package_is_named(monkeypatch, tmp_path, module, call):
     with pytest.raises(ModuleNotFoundError, match=f"needs the {package} package.*pip install "
                                                   f"{package}"):
         call(nn.MLP([3, 4, 1], out_act="sigmoid"), tmp_path)
+
+
+def test_default_adam_is_torchs_default_adam():
+    """nn.Adam() and torch.optim.Adam(params) with no other argument (lr 1e-3, betas 0.9 and
+    0.999, eps 1e-8) take the same steps: a default changed on either side shows."""
+    rng = np.random.default_rng(5)
+    x, t = rng.normal(size=(16, 3)), rng.normal(size=(16, 2))
+    net = nn.MLP([3, 5, 2], dtype=np.float64, seed=5)
+    model = net.to_torch()
+    topt, opt = torch.optim.Adam(model.parameters()), nn.Adam()
+    for _ in range(5):
+        opt.step(net, *net.backprop(x, t))
+        topt.zero_grad()
+        ((model(torch.from_numpy(x)) - torch.from_numpy(t)) ** 2).sum(1).mean().backward()
+        topt.step()
+    theirs = nn.MLP.from_torch(model)
+    np.testing.assert_allclose(net._flat, theirs._flat, rtol=1e-9, atol=1e-12)

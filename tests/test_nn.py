@@ -695,3 +695,86 @@ def test_the_sigmoid_of_the_table_takes_lists_and_both_dtypes():
     np.testing.assert_allclose(f(z.astype(np.float32)), expect, rtol=1e-6)
     assert f(z.astype(np.float32)).dtype == np.float32
     np.testing.assert_allclose(df(None, list(expect)), expect * (1 - expect), rtol=1e-12)
+
+
+# --- the training loop's reports and its last step ---------------------------------------------
+
+
+@pytest.mark.parametrize("run,said", [
+    (lambda net, x, t, opt: nn.fit(net, x, t, opt=opt, epochs=1), "its last update made the "
+                                                                  "cost inf at step 0"),
+    (lambda net, x, t, opt: list(nn.train(net, x, t, opt=opt, epochs=1)), "its last update"),
+    (lambda net, x, t, opt: list(nn.train(net, x, t, opt=opt, epochs=2, batch_size=4)),
+     "cost became inf at step 1"),
+])
+def test_a_last_update_that_makes_the_cost_infinite_raises_with_the_last_finite_weights(run,
+                                                                                        said):
+    """SGD at 1e37 leaves weights near 2.5e37, finite in float32, whose cost is inf: the last
+    update is checked by the cost it leaves, as every other is by the next step's; no numpy
+    warning on the way, and the caller's numpy settings are as they were."""
+    import warnings
+
+    rng = np.random.default_rng(0)
+    x, t = rng.normal(size=(8, 2)).astype(np.float32), np.ones((8, 1), np.float32)
+    net = nn.MLP([2, 3, 1], seed=0)
+    settings = np.geterr()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(nn.DivergedError, match=said):
+            run(net, x, t, nn.SGD(1e37))
+    assert np.geterr() == settings
+    assert np.isfinite(net.cost(x, t)) and np.abs(net._flat).max() < 1e3
+
+
+def test_a_finite_run_still_trains_its_last_step():
+    net, x, t = random_problem([2, 3, 1], "tanh", "linear", seed=1)
+    ref = net.copy()
+    nn.fit(net, x, t, opt=nn.SGD(0.1), epochs=3, shuffle=False)
+    opt = nn.SGD(0.1)
+    for _ in range(3):
+        opt.step(ref, *ref.backprop(x, t))
+    np.testing.assert_allclose(net._flat, ref._flat, rtol=1e-12)
+
+
+@pytest.mark.parametrize("out_act,loss", [("softmax", "ce"), ("sigmoid", "ce"), ("tanh", "mse"),
+                                          ("linear", "mse")])
+def test_the_cost_a_step_reports_is_net_cost_on_its_weights_and_batch(out_act, loss):
+    """Each Step's cost is the batch's cost before the update, as net.cost computes it
+    (an independent path: the softmax's cost from the logits' max shift, say)."""
+    rng = np.random.default_rng(3)
+    x = rng.normal(0, 3, (12, 3)).astype(np.float32)
+    t = rng.random((12, 4)).astype(np.float32)
+    if out_act == "softmax":
+        t = np.eye(4, dtype=np.float32)[rng.integers(0, 4, 12)]
+    elif loss == "ce":
+        t = (t > 0.5).astype(np.float32)
+    net = nn.MLP([3, 8, 4], act="tanh", out_act=out_act, seed=3, sigma_w=3.0, sigma_b=1.0,
+                 init="normal")
+    steps = nn.train(net, x, t, loss, nn.Adam(0.05), epochs=None, batch_size=5, shuffle=False)
+    for k in range(12):
+        before = net.copy()
+        s = next(steps)
+        i = (k % 3) * 5
+        assert s.cost == pytest.approx(before.cost(x[i:i + 5], t[i:i + 5], loss), rel=1e-5)
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_sgd_takes_a_new_learning_rate_at_the_next_step(momentum):
+    net, x, t = random_problem([2, 3, 2], "tanh", "linear", seed=6)
+    opt = nn.SGD(0.1, momentum=momentum)
+    v = np.zeros_like(net._flat)
+    for lr in (0.1, 0.02, 0.5):
+        opt.lr = lr
+        p, g = net._flat.copy(), flat(*net.backprop(x, t))
+        opt.step(net, *net.backprop(x, t))
+        v = momentum * v + g
+        np.testing.assert_allclose(net._flat, p - lr * v, rtol=1e-12)
+
+
+def test_softmax_needs_two_outputs():
+    with pytest.raises(ValueError, match=r"out_act softmax needs at least 2 outputs .* got arch "
+                                         r"\[2, 3, 1\]"):
+        nn.MLP([2, 3, 1], out_act="softmax")
+    with pytest.raises(ValueError, match="softmax needs at least 2 outputs"):
+        nn.MLP.from_arrays([np.zeros((2, 1))], [np.zeros(1)], out_act="softmax")
+    assert nn.MLP([2, 3, 2], out_act="softmax").forward(np.zeros(2)).sum() == pytest.approx(1)

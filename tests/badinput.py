@@ -34,9 +34,10 @@ def run_all(argvs, cwd, parallel=3, timeout=120):
 
 
 def check(result, fragment):
-    """Exit code 2, no traceback, one error line holding `fragment`."""
+    """Exit code 2, and on stderr one line: the error, holding `fragment`, and where the help
+    is (no usage block, no traceback)."""
     code, out, err = result
-    assert "Traceback" not in err + out, err
-    errors = [line for line in err.splitlines() if ": error: " in line]
-    assert code == 2 and len(errors) == 1, (code, err)
-    assert fragment in errors[0], errors[0]
+    lines = err.splitlines()
+    assert code == 2 and len(lines) == 1, (code, err)
+    assert ": error: " in lines[0] and fragment in lines[0], lines[0]
+    assert lines[0].endswith(" --help)"), lines[0]

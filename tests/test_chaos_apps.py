@@ -122,7 +122,7 @@ CHAOS_BAD = [
     (["--neurons", "0,1,99"], "neurons must be 3 indices in 0..49"),
     (["--out", "nowhere/a.npz"], "does not exist"),
     (["--out", "a.txt"], "--out must be a path ending in .npz"),
-    (["--size", "10x10"], "--size must be between 64x64 and 8192x8192"),
+    (["--size", "10x10"], "--size must be from 320x320"),
     (["--record", "a.avi"], "--record must end in"),
 ]
 PLAY_BAD = [

@@ -16,9 +16,9 @@ def test_has_display_false_without_display(monkeypatch):
                                          (["--frames", "9"], 9)])
 def test_run_options_give_headless_runs_120_frames_unless_told(argv, frames, monkeypatch):
     monkeypatch.setattr(cli, "has_display", lambda: True)
-    cfg, _ = cli.parse(cli.AppSpec("nn-gym", "", Config, None), argv + ["--size", "320x200"])
+    cfg, _ = cli.parse(cli.AppSpec("nn-gym", "", Config, None), argv + ["--size", "700x500"])
     opts = cfg.run_options()
-    assert opts["frames"] == frames and (opts["width"], opts["height"]) == (320, 200)
+    assert opts["frames"] == frames and (opts["width"], opts["height"]) == (700, 500)
     assert opts["headless"] == ("--headless" in argv)
 
 

@@ -185,12 +185,12 @@ def summary_of(out):
 
 def test_summary_line_of_a_headless_run(capsys):
     assert main(["march", "--headless", "--frames", "3", "--arch", "3,5,4,1",
-                     "--sparks", "8", "--size", "320x240"]) == 0
+                     "--sparks", "8", "--size", "640x400"]) == 0
     s = summary_of(capsys.readouterr().out)
     assert set(s) == {"frames", "fps", "arch"}
     assert s["frames"] == "3" and s["arch"] == "3-5-4-1" and float(s["fps"]) > 0
     assert main(["march", "--headless", "--frames", "3", "--train", "knot", "--sparks", "8",
-                     "--steps-per-frame", "5", "--batch", "512", "--size", "320x240"]) == 0
+                     "--steps-per-frame", "5", "--batch", "512", "--size", "640x400"]) == 0
     s = summary_of(capsys.readouterr().out)
     assert list(s) == ["frames", "fps", "arch", "task", "step", "epoch", "cost", "fit_error"]
     assert (s["frames"], s["arch"], s["task"], s["step"]) == ("3", "3-16-16-1", "knot", "15")
@@ -230,7 +230,7 @@ BAD = [
     (["--load", "text.npz"], "text.npz"),
     (["--load", "net2in.npz"], "--load net2in.npz: net must have 3 inputs and 1 output"),
     (["--view", "side"], "argument --view: invalid choice: 'side'"),
-    (["--size", "10x10"], "--size must be between 64x64 and 8192x8192"),
+    (["--size", "10x10"], "--size must be from 640x400"),
     (["--size", "big"], "--size must look like 800x600"),
     (["--frames", "0"], "--frames must be >= 1"),
     (["--screenshot", "nowhere/a.png"], "does not exist"),

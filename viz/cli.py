@@ -84,10 +84,17 @@ def _kind(f):
     return t or str
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, whose errors are one line: what was wrong, and where the help is."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def parser(spec):
     """An argparse parser for spec.config's fields: the app's own in their order, then the
     output options."""
-    p = argparse.ArgumentParser(prog=spec.prog, description=spec.description)
+    p = Parser(prog=spec.prog, description=spec.description)
     shared = {f.name for f in dataclasses.fields(Output)}
     fields = dataclasses.fields(spec.config)
     for f in sorted(fields, key=lambda f: f.name in shared):      # the app's own first
@@ -99,7 +106,8 @@ def parser(spec):
         if f.default is not None and f.default is not False and f.default != "" \
                 and kind is not bool:
             text += f" (default {f.default})"
-        text = text.replace("%", "%%")
+        text = text.replace("%", "%%").replace("{min_size}", "x".join(
+            map(str, spec.config.MIN_SIZE)))
         if meta["positional"]:
             p.add_argument(f.name, help=text, metavar=meta["metavar"])
             continue
@@ -138,14 +146,17 @@ class UsageError(ValueError):
     """Bad input found while an app builds what it runs: reported like a bad option."""
 
 
-def parse_size(text):
-    """'800x600' -> (800, 600)."""
+def parse_size(text, smallest=(64, 64)):
+    """'800x600' -> (800, 600); no smaller than `smallest` (what a window's layout holds), no
+    larger than 8192x8192."""
     try:
         w, h = (int(v) for v in text.lower().split("x"))
     except (ValueError, AttributeError):
         raise ValueError(f"--size must look like 800x600, got {text!r}") from None
-    if not (64 <= w <= 8192 and 64 <= h <= 8192):
-        raise ValueError(f"--size must be between 64x64 and 8192x8192, got {text!r}")
+    sw, sh = smallest
+    if not (sw <= w <= 8192 and sh <= h <= 8192):
+        raise ValueError(f"--size must be from {sw}x{sh} (the smallest this window's layout "
+                         f"holds) to 8192x8192, got {text!r}")
     return w, h
 
 
@@ -160,7 +171,10 @@ def parse_ints(text, name, example):
 
 @dataclass
 class Output:
-    """The options every window shares: headless rendering, screenshots and recordings."""
+    """The options every window shares: headless rendering, screenshots and recordings.
+    MIN_SIZE: the smallest window the app's layout holds (a subclass says)."""
+
+    MIN_SIZE = (64, 64)
 
     headless: bool = opt(False, "render offscreen (EGL) instead of opening a window")
     frames: int = opt(None, "render this many frames, then exit (headless default 120)",
@@ -168,11 +182,11 @@ class Output:
     screenshot: str = opt(None, "write the last frame to this PNG", metavar="PATH.png")
     record: str = opt(None, "record every frame to a GIF or MP4 (.png keeps the last frame)",
                       metavar="PATH.gif|PATH.mp4")
-    size: str = opt("800x600", "window size WxH", metavar="WxH")
+    size: str = opt("800x600", "window size WxH, from {min_size} to 8192x8192", metavar="WxH")
 
     def check(self):
         """The output options, checked; a window also needs a display."""
-        self.window_size = parse_size(self.size)
+        self.window_size = parse_size(self.size, self.MIN_SIZE)
         if self.frames is not None and self.frames < 1:
             raise ValueError(f"--frames must be >= 1, got {self.frames}")
         for name, path, suffixes in (("--screenshot", self.screenshot, (".png",)),

@@ -52,6 +52,8 @@ PLANES = tuple(name for name, s in data.DATASETS.items() if s.toy is not None)
 class Config(cli.Output):
     """What nn-gym anim trains and how it animates the pass."""
 
+    MIN_SIZE = (480, 360)
+
     data: str = cli.opt("shapes", "task: shapes (hand-drawn circle, square, triangle, other), "
                         "digits (scikit-learn's 8x8 handwritten digits) or a 2-D dataset for "
                         "the per-layer probes", choices=tuple(IMAGE_TASKS) + PLANES)

@@ -156,6 +156,8 @@ def frame(model, box, saturation=True):
 class AnimView(chrome.ChromeView):
     """Draws an Anim every frame and turns keys and the mouse into its commands."""
 
+    min_size = Config.MIN_SIZE
+
     def __init__(self, model):
         super().__init__(model)
         self.saturation, self.log_scale = True, True

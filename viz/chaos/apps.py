@@ -19,6 +19,7 @@ import nn
 from viz import cli
 from viz.chaos import dct, model
 
+PLAYER_MIN_SIZE = (320, 320)    # the frame, its timeline and the lines under it
 D = model.Config()          # the animation's defaults
 
 
@@ -26,6 +27,8 @@ D = model.Config()          # the animation's defaults
 class ChaosConfig(cli.Output):
     """nn-gym chaos's options: the animation's (model.Config), where to write it, how to
     play it."""
+
+    MIN_SIZE = PLAYER_MIN_SIZE
 
     out: str = cli.opt("chaos.npz", "coded animation to write (.npz)", metavar="PATH.npz")
     layers: bool = cli.opt(False, "one frame per layer of the untrained net instead of one per "
@@ -84,6 +87,7 @@ def play(cfg, coded, meta, title, name, source=None):
 
     try:
         player = Player(coded, meta, speed=cfg.speed, name=name)
+        player.min_size = cfg.MIN_SIZE
     except ValueError as e:
         raise cli.UsageError(f"{source}: {e}" if source else str(e)) from None
     gl.run(player, title=title, **cfg.run_options())
@@ -130,6 +134,8 @@ def run_chaos(cfg):
 @dataclass
 class PlayConfig(cli.Output):
     """nn-gym play's options."""
+
+    MIN_SIZE = PLAYER_MIN_SIZE
 
     path: str = cli.opt(None, "coded animation (.npz)", positional=True, metavar="PATH.npz")
     speed: float = cli.opt(30.0, "playback speed in frames per second")

@@ -44,6 +44,8 @@ def default_lr(acts):
 class Config(cli.Output):
     """What the gym trains: dataset, architecture, activations, loss and optimizer."""
 
+    MIN_SIZE = (640, 480)          # the panel, diagram, maps and plots side by side
+
     data: str = cli.opt("spiral", "dataset: " + ", ".join(
         f"{s.name} ({s.description})" for s in data.DATASETS.values()), choices=data.NAMES)
     arch: str = cli.opt(None, "layer sizes, e.g. 2,16,16,1 (default: inputs,16,16,outputs)",

@@ -49,7 +49,6 @@ KEYS = chrome.Keys(
                 ("h1 +0.52", "a map's label: hidden neuron 1, its activation for the probe"),
                 ("Esc", "quit (prints the summary line)")])
 
-MIN_SIZE = (640, 480)          # the window's smallest size (a window can't be made smaller)
 IMAGE_RES = 96                 # the learned image's grid at most: 3.4x a 28 x 28 picture's, and
                                # to the eye the same at 170 px as 170 x 170 (3x the forward pass)
 
@@ -75,7 +74,7 @@ def panels(w, h, controls=False):
 class GymView(chrome.ChromeView):
     """Draws a Gym every frame and turns keys and the mouse into its commands."""
 
-    min_size = MIN_SIZE
+    min_size = Config.MIN_SIZE
     gif_palette = "first"       # the colorbars hold every colour the panels take
 
     def __init__(self, model, controls=True):

@@ -254,6 +254,8 @@ def set_param(net, ref, value):
 class Config(cli.Output):
     """nn-gym march's options."""
 
+    MIN_SIZE = (640, 400)          # the render beside the weight diagram, both readable
+
     arch: str = cli.opt(None, f"layer sizes, 3 inputs and 1 output (hidden layers up to 8 in "
                         f"all, e.g. 3,32,32,32,32,1; default {','.join(map(str, ARCH))}, with "
                         f"--train {','.join(map(str, TRAIN_ARCH))})", metavar="SIZES")

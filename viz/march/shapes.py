@@ -11,6 +11,7 @@ apart; its zero level is the shape itself.
 """
 
 import os
+import warnings
 
 import numpy as np
 
@@ -124,8 +125,10 @@ def load_cloud(path, fit=CLOUD_FIT):
             if os.path.getsize(path) > MAX_TEXT_BYTES:
                 raise ValueError(f"the file is over {MAX_TEXT_BYTES >> 20} MiB; save big "
                                  f"clouds as .npy")
-            cloud = np.loadtxt(path, delimiter="," if str(path).endswith(".csv") else None,
-                               ndmin=2)
+            with warnings.catch_warnings():     # an empty file: the message below says so
+                warnings.simplefilter("ignore", UserWarning)
+                cloud = np.loadtxt(path, delimiter="," if str(path).endswith(".csv") else None,
+                                   ndmin=2)
     except (OSError, ValueError, EOFError) as e:
         if str(e).startswith(str(path)):
             raise

@@ -25,7 +25,7 @@ import numpy as np
 
 from viz import cli, gl
 from viz.march import shapes, weights
-from viz.march.model import (  # noqa: F401  (Config: the command line, part of this app)
+from viz.march.model import (
     EDIT_LIMIT,
     LEVEL_STEP,
     MODES,
@@ -94,6 +94,7 @@ class MarchView(chrome.ChromeView):
     faster, see `path`); n_sparks; orbit: start orbiting slowly; mode: "levels" or "shape"
     (default: shape when the model trains); shells: in the shape view, the other levels."""
 
+    min_size = Config.MIN_SIZE
     depth = True                # the surfaces write depth; sparks behind them are dimmed
 
     def __init__(self, model, grid=64, steps=64, naive=None, n_sparks=512, orbit=False,

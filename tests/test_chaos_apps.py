@@ -102,7 +102,7 @@ CHAOS_BAD = [
     *[([f"--lr={v}"], "lr must be a positive number") for v in ("inf", "nan", "0")],
     *[([f"--weight-decay={v}"], "weight_decay must be a number >= 0")
       for v in ("inf", "nan", "-1")],
-    *[([f"--speed={v}"], "--speed must be > 0") for v in ("nan", "inf", "0", "-1")],
+    *[([f"--speed={v}"], "--speed must be a finite number > 0") for v in ("nan", "inf", "0", "-1")],
     (["--sigma-w", "1e300"], "sigma_w must be at most"),
     (["--res", "4096"], "res=4096 with 220 frames of a 50-wide, 20-deep net needs"),
     (["--res", "1"], "res must be an integer >= 2, got 1"),
@@ -137,7 +137,11 @@ PLAY_BAD = [
     (["float32.npz"], "float32.npz: coef must be finite float16"),
     (["bigcoef.npz"], "bigcoef.npz: coef of shape (100000000, 3, 32, 32) (float16) needs"),
     (["twochannels.npz"], "twochannels.npz: coded frames must have 3 channels"),
-    *[(["good.npz", f"--speed={v}"], "--speed must be > 0") for v in ("inf", "nan", "0")],
+    (["labels5.npz"], "labels5.npz: meta's 'labels' must be a list of strings, got int 5"),
+    (["title3.npz"], "title3.npz: meta's 'title' must be a string, got int 3"),
+    (["psnrtext.npz"], "psnrtext.npz: meta's 'psnr' must be a number, got str 'high'"),
+    *[(["good.npz", f"--speed={v}"], f"--speed must be a finite number > 0, got {v}")
+      for v in ("inf", "nan", "0.0")],
 ]
 
 
@@ -160,6 +164,9 @@ def bad_runs(tmp_path_factory):
     write_npz(folder / "huge.npz", shape=np.array([100000, 100000]))
     write_npz(folder / "k0.npz", coef=np.zeros((2, 3, 0, 0), np.float16))
     write_npz(folder / "metalist.npz", meta=np.array("[1, 2]"))
+    write_npz(folder / "labels5.npz", meta=np.array('{"labels": 5}'))
+    write_npz(folder / "title3.npz", meta=np.array('{"title": 3}'))
+    write_npz(folder / "psnrtext.npz", meta=np.array('{"psnr": "high"}'))
     write_npz(folder / "version.npz", version=np.array(99))
     write_npz(folder / "float32.npz", coef=np.zeros((2, 3, 4, 4), np.float32))
     write_npz(folder / "twochannels.npz", coef=np.zeros((2, 2, 4, 4), np.float16))

@@ -90,7 +90,7 @@ class Config(cli.Output):
                     "in [0, 1)", self.dropout)
         cli.require(self.every >= 1, "--every", ">= 1", self.every)
         cli.require(self.steps >= 0, "--steps", ">= 0", self.steps)
-        cli.require(cli.finite(self.speed) and self.speed > 0, "--speed", "a positive number",
+        cli.require(cli.finite(self.speed) and self.speed > 0, "--speed", "a finite number > 0",
                     self.speed)
         cli.require(self.n_train is None or self.n_train >= 8, "--n-train", ">= 8",
                     self.n_train)

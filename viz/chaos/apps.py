@@ -68,7 +68,8 @@ class ChaosConfig(cli.Output):
         folder = os.path.dirname(os.path.abspath(self.out))
         if not os.path.isdir(folder):
             raise ValueError(f"--out: folder {folder} does not exist")
-        cli.require(cli.finite(self.speed) and self.speed > 0, "--speed", "> 0", self.speed)
+        cli.require(cli.finite(self.speed) and self.speed > 0, "--speed", "a finite number > 0",
+                    self.speed)
         super().check()
 
     def asked(self):
@@ -141,7 +142,8 @@ class PlayConfig(cli.Output):
     speed: float = cli.opt(30.0, "playback speed in frames per second")
 
     def check(self):
-        cli.require(cli.finite(self.speed) and self.speed > 0, "--speed", "> 0", self.speed)
+        cli.require(cli.finite(self.speed) and self.speed > 0, "--speed", "a finite number > 0",
+                    self.speed)
         super().check()
 
 

@@ -269,7 +269,27 @@ def _parse(path, data):
         raise ValueError(f"{path}: meta is not JSON ({e})") from None
     if not isinstance(meta, dict):
         raise ValueError(f"{path}: meta must be a JSON object, got {type(meta).__name__}")
+    _check_meta(meta, path)
     return Coded(mode, shape, coef, index), meta
+
+
+# what the player and the apps read of an animation's meta, and the type each must have
+META_TYPES = {"title": (str,), "legend": (str,), "kind": (str,), "psnr": (int, float)}
+
+
+def _check_meta(meta, path):
+    """The meta keys that are read must have their types: strings, a number, and "labels" a
+    list of strings (one per frame; the player checks the count)."""
+    for key, kinds in META_TYPES.items():
+        if key in meta and (not isinstance(meta[key], kinds) or isinstance(meta[key], bool)):
+            raise ValueError(f"{path}: meta's {key!r} must be a "
+                             f"{'number' if int in kinds else 'string'}, got "
+                             f"{type(meta[key]).__name__} {meta[key]!r}")
+    labels = meta.get("labels")
+    if labels is not None and not (isinstance(labels, list)
+                                   and all(isinstance(v, str) for v in labels)):
+        raise ValueError(f"{path}: meta's 'labels' must be a list of strings, got "
+                         f"{type(labels).__name__} {str(labels)[:60]}")
 
 
 def _check_coef(path, mode, shape, coef, index):

@@ -117,3 +117,21 @@ def test_the_adder_names_its_inputs_outputs_and_samples(bits):
 def test_datasets_say_what_their_inputs_are():
     assert data.make("spiral").kind == "plane" and data.make("spiral").sample_name(3) == "sample 3"
     assert data.make("image").plane and data.make("image").image_shape is not None
+
+
+def test_a_photo_over_the_pixel_limit_is_read_scaled_down_if_a_jpeg_else_refused(tmp_path):
+    """A 5000 x 4000 picture (over 4096 x 4096 pixels): as a JPEG it is decoded at a reduced
+    scale and comes out 32 px wide like any picture, with its dark left half; as a PNG it is
+    refused, before decoding, with a message that says how to get it in."""
+    from PIL import Image
+
+    im = Image.new("L", (5000, 4000), 255)
+    im.paste(0, (0, 0, 2500, 4000))
+    im.save(tmp_path / "big.jpg", quality=90)
+    im.save(tmp_path / "big.png")
+    pixels = data.load_image(tmp_path / "big.jpg")
+    assert pixels.shape == (26, 32)
+    assert pixels[:, :14].max() < 0.1 and pixels[:, 18:].min() > 0.9
+    with pytest.raises(ValueError, match=r"is 5000x4000 pixels, more than 16,777,216 .* a JPEG "
+                                         r"up to 64 times that is read scaled down"):
+        data.load_image(tmp_path / "big.png")

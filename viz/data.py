@@ -197,16 +197,21 @@ def builtin_image(size=28):
 
 
 def load_image(path, max_side=32):
-    """A picture file as grey levels in [0, 1], scaled down so its longer side is <= max_side."""
+    """A picture file as grey levels in [0, 1], scaled down so its longer side is <= max_side.
+    Up to MAX_IMAGE_PIXELS pixels; a JPEG over that is decoded at a reduced scale (Pillow's
+    draft) if that brings it under, anything else is refused before it is decoded."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(path) as im:
             w, h = im.size                            # from the header: nothing decoded yet
-            if w * h > MAX_IMAGE_PIXELS:
+            if w * h > MAX_IMAGE_PIXELS:              # a JPEG decodes at 1/2 .. 1/8 scale
+                im.draft("L", (max_side, max_side))
+            if im.size[0] * im.size[1] > MAX_IMAGE_PIXELS:
                 raise ValueError(f"--image {path!r} is {w}x{h} pixels, more than "
                                  f"{MAX_IMAGE_PIXELS:,} (it is shown at {max_side} px at "
-                                 "most): scale it down first")
+                                 "most; a JPEG up to 64 times that is read scaled down): "
+                                 "scale it down first")
             im = im.convert("L")
             im.thumbnail((max_side, max_side))
             return np.asarray(im, np.float32) / 255.0

@@ -35,8 +35,10 @@ class ChaosConfig(cli.Output):
                            "training step (shown one layer at a time: scrub or step)")
     depth: int = cli.opt(D.depth, "hidden layers")
     width: int = cli.opt(D.width, "neurons per layer")
-    sigma_w: float = cli.opt(D.sigma_w, "weight scale: W ~ N(0, sigma_w^2 / fan_in)")
-    sigma_b: float = cli.opt(D.sigma_b, "bias scale: b ~ N(0, sigma_b^2)")
+    sigma_w: float = cli.opt(D.sigma_w, "weight scale: W ~ N(0, sigma_w^2 / fan_in), "
+                                f"0..{model.MAX_SIGMA:g}")
+    sigma_b: float = cli.opt(D.sigma_b, f"bias scale: b ~ N(0, sigma_b^2), "
+                                f"0..{model.MAX_SIGMA:g}")
     layer: int = cli.opt(D.layer, "layer shown")
     neurons: str = cli.opt(",".join(map(str, D.neurons)), "three neuron indices shown as R,G,B",
                            metavar="I,J,K")
@@ -46,11 +48,12 @@ class ChaosConfig(cli.Output):
     lr: float = cli.opt(D.lr, "learning rate")
     weight_decay: float = cli.opt(D.weight_decay, "weight decay")
     loop: int = cli.opt(D.loop, "frames from the trained weights back to the start")
-    degree: int = cli.opt(D.degree, "highest total degree of the Hermite target")
+    degree: int = cli.opt(D.degree, f"highest total degree of the Hermite target, "
+                                f"0..{model.MAX_DEGREE}")
     seed: int = cli.opt(D.seed, "seed of the net's initial weights")
     k: int = cli.opt(D.k, "DCT modes kept: a k x k block, or the k*k largest", flag="-k")
     mode: str = cli.opt(D.mode, "which DCT modes to keep", choices=dct.MODES)
-    speed: float = cli.opt(30.0, "playback speed in frames per second")
+    speed: float = cli.opt(30.0, "playback speed in frames per second (> 0)")
 
     def check(self):
         try:
@@ -139,7 +142,7 @@ class PlayConfig(cli.Output):
     MIN_SIZE = PLAYER_MIN_SIZE
 
     path: str = cli.opt(None, "coded animation (.npz)", positional=True, metavar="PATH.npz")
-    speed: float = cli.opt(30.0, "playback speed in frames per second")
+    speed: float = cli.opt(30.0, "playback speed in frames per second (> 0)")
 
     def check(self):
         cli.require(cli.finite(self.speed) and self.speed > 0, "--speed", "a finite number > 0",

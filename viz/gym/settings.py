@@ -72,7 +72,8 @@ class Config(cli.Output):
     noise: float = cli.opt(0.05, "noise std of the 2-D datasets")
     n_train: int = cli.opt(400, "training samples")
     test_frac: float = cli.opt(0.3, "fraction held out for test")
-    image: str = cli.opt(None, "picture for --data image (default built-in)", metavar="PATH")
+    image: str = cli.opt(None, "picture for --data image (default built-in; up to 4096x4096 "
+                         "pixels, a JPEG up to 64 times that)", metavar="PATH")
     bits: int = cli.opt(3, "bits per number for --data adder")
     steps_per_frame: int = cli.opt(None, f"training steps per frame (default {WATCH_STEPS}: a "
                                    "pace you can watch)", metavar="N")

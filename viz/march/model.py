@@ -274,16 +274,17 @@ class Config(cli.Output):
     view: str = cli.opt(None, "levels (every surface f = level + k) or shape (f = 0 alone, "
                         "the default with --train)", choices=MODES)
     shells: bool = cli.opt(False, "shape view: the other levels as faint shells")
-    period: float = cli.opt(5.0, "seconds per cycle of the animated level")
+    period: float = cli.opt(5.0, "seconds per cycle of the animated level (> 0)")
     level: float = cli.opt(None, "start paused at this level (0..1) instead of animating")
-    radius: float = cli.opt(5.0, "bounding sphere radius")
-    steps: int = cli.opt(64, "scan samples per ray")
-    grid: int = cli.opt(64, "resolution of the sampled field the fast scan reads")
+    radius: float = cli.opt(5.0, "bounding sphere radius, 1..100")
+    steps: int = cli.opt(64, f"scan samples per ray, 1..{MAX['steps']}")
+    grid: int = cli.opt(64, "resolution of the sampled field the fast scan reads, 2..512")
     naive: bool = cli.opt(False, "evaluate the exact net at every scan sample, whatever the "
                           "net (the default picks the faster path per net and state)")
-    sparks: int = cli.opt(512, "number of sparks")
+    sparks: int = cli.opt(512, f"number of sparks, 1..{MAX['sparks']}")
     orbit: bool = cli.opt(False, "orbit the camera slowly")
-    size: str = cli.opt("x".join(map(str, SIZE)), "window size WxH", metavar="WxH")
+    size: str = cli.opt("x".join(map(str, SIZE)), "window size WxH, from {min_size} to "
+                        "8192x8192", metavar="WxH")
 
     def check(self):
         super().check()

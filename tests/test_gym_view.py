@@ -8,7 +8,7 @@ from helpers import ROOT, run_cli, summary
 from PIL import Image
 
 import nn
-from viz import data, gl, session
+from viz import data, gl, session, theme
 from viz.gym import view as gym_view
 from viz.gym.model import Gym
 from viz.gym.settings import Config
@@ -513,16 +513,16 @@ def test_rec_and_messages_are_for_the_window_only_so_gifs_stay_clean(tmp_path, m
 
     monkeypatch.chdir(tmp_path)
     view = gym(data="spiral", steps_per_frame=1, seed=0)
-    gl.run(view, 320, 240, headless=True, frames=1)
+    gl.run(view, 640, 480, headless=True, frames=1)
     press(view, "g")
     assert "recording to" in view.message
-    fbo = gl.offscreen(view.ctx, 320, 240)
+    fbo = gl.offscreen(view.ctx, 640, 480)
     for _ in range(4):
         view.update(1 / 60)
-        view.draw(fbo, 320, 240)
+        view.draw(fbo, 640, 480)
         view.app.frame_done(lambda: gl.read_rgb(fbo))
         taken = gl.read_rgb(fbo).astype(int)
-        view.draw_live(fbo, 320, 240)
+        view.draw_live(fbo, 640, 480)
         screen = gl.read_rgb(fbo).astype(int)
     gl.release_offscreen(fbo)
     live, kept = ([part for part, _ in view.status(live=flag)] for flag in (True, False))
@@ -540,3 +540,19 @@ def test_rec_and_messages_are_for_the_window_only_so_gifs_stay_clean(tmp_path, m
 
     assert message_ink(screen) > 30 and message_ink(taken) == 0
     assert len(gif) == 2 and max(message_ink(f) for f in gif) == 0
+
+
+def test_a_window_below_the_minimum_says_so_instead_of_overlapping_panels(monkeypatch):
+    """A window manager may ignore the minimum size: at 300 x 200 the view draws no panel,
+    only a centred message (its text in the middle band, the rest the background)."""
+    view = gym(data="spiral", seed=0)
+    drawn = []
+    monkeypatch.setattr(view, "draw_frame", lambda *a: drawn.append(a))
+    img = gl.run(view, 300, 200, headless=True, frames=1).astype(int)
+    assert drawn == []
+    bg = np.round(np.array(theme.BG) * 255)
+    ink = np.abs(img - bg).max(axis=2) > 60
+    rows = np.nonzero(ink.any(axis=1))[0]
+    assert 60 < rows.min() and rows.max() < 140 and ink.sum() > 300
+    big = gl.run(gym(data="spiral", seed=0), 640, 480, headless=True, frames=1).astype(int)
+    assert (np.abs(big - bg).max(axis=2) > 60).sum() > 20 * ink.sum()

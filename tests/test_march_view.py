@@ -275,7 +275,7 @@ def test_help_says_the_real_default_size(capsys):
     with pytest.raises(SystemExit):
         main(["march", "--help"])
     text = " ".join(capsys.readouterr().out.split())
-    assert "window size WxH (default 1000x620)" in text
+    assert "window size WxH, from 640x400 to 8192x8192 (default 1000x620)" in text
     assert march_view.Config().size == "x".join(map(str, march_view.SIZE)) == "1000x620"
     for name in shapes.TARGETS:
         assert name in text

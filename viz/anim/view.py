@@ -210,7 +210,7 @@ class AnimView(chrome.ChromeView):
                 om.update(head, classes=m.ds.classes, res=res, y=y.reshape(res * res, -1))
                 om.upload()
 
-    def draw(self, fbo, width, height):
+    def draw_frame(self, fbo, width, height):
         m = self.model
         self.boxes = b = panels(width, height, len(m.class_names))
         self._prepare()

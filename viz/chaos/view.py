@@ -267,7 +267,7 @@ class Player(chrome.ChromeView):
     def draw_bars(self, p, width, height, live):
         self.draw_state(p, width, live)
 
-    def draw(self, fbo, width, height):
+    def draw_frame(self, fbo, width, height):
         self.width, self.height = width, height
         (ix, iy, iw, ih), (bx, by, bw, bh), title, notes = self.layout(width, height)
         if self.decoder.size != (ih, iw):

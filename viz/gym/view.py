@@ -178,7 +178,7 @@ class GymView(chrome.ChromeView):
             self._grids[key] = self.model.inputs(maps.grid(res))
         return self._grids[key]
 
-    def draw(self, fbo, width, height):
+    def draw_frame(self, fbo, width, height):
         self.boxes = b = panels(width, height, self.controls)
         m = self.model
         names, out_names = m.input_names(), m.output_names()

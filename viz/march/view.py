@@ -186,7 +186,7 @@ class MarchView(chrome.ChromeView):
         self.diagram.place(self.boxes["diagram"])
         return self.boxes
 
-    def draw(self, fbo, width, height):
+    def draw_frame(self, fbo, width, height):
         b = self.layout(width, height)
         fbo.use()
         fbo.clear(*BG, 1.0, depth=1.0)

@@ -14,7 +14,7 @@ they come from. All drawn with a gl.Painter in pixel coordinates.
 from dataclasses import dataclass
 
 from viz import files, gl
-from viz.theme import ACCENT, DIM, PANEL, TEXT
+from viz.theme import ACCENT, BG, DIM, PANEL, TEXT
 
 # key names as the table spells them -> pyglet's names in pyglet.window.key
 _PYGLET_NAMES = {".": "PERIOD", ",": "COMMA", "+": "PLUS", "-": "MINUS", "=": "EQUAL",
@@ -235,7 +235,32 @@ class ChromeView(gl.View):
         return [flag for flag, on in (("REC", app.recording), ("saving...", app.saving))
                 if live and on]
 
+    def draw(self, fbo, width, height):
+        """The view's frame (draw_frame), or, in a window smaller than min_size (a window
+        manager may ignore the minimum), a plain message saying so: never overlapping text."""
+        if self.too_small(width, height):
+            fbo.use()
+            fbo.clear(*BG)
+            w, h = self.min_size
+            lines = [f"this window is {width} x {height}", f"it needs {w} x {h} or more:",
+                     "make it larger"]
+            with self.painter.target(fbo, (0, 0, width, height)) as p:
+                for k, line in enumerate(lines):
+                    p.text(line, width / 2, height / 2 + 18 * (k - 1), size=13, color=TEXT,
+                           anchor="center", valign="middle")
+            return
+        self.draw_frame(fbo, width, height)
+
+    def too_small(self, width, height):
+        return self.min_size is not None and (width < self.min_size[0]
+                                              or height < self.min_size[1])
+
+    def draw_frame(self, fbo, width, height):
+        """Draw one frame of the view (width x height is at least min_size)."""
+
     def draw_live(self, fbo, width, height):
+        if self.too_small(width, height):
+            return
         if self.shown_message or self.app.recording or self.app.saving:
             with self.painter.target(fbo, (0, 0, width, height)) as p:
                 self.draw_bars(p, width, height, live=True)

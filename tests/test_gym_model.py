@@ -203,3 +203,27 @@ def test_settings_take_the_shared_options_from_config():
         assert fields[name].default == configs[name].default, name
     s = Settings.from_config(Config(data="moons", noise=0.2, batch=8, l1=0.01, fast=True))
     assert (s.data, s.noise, s.batch, s.l1, s.fast) == ("moons", 0.2, 8, 0.01, True)
+
+
+def test_a_dead_net_is_called_stuck_and_new_weights_end_it():
+    """relu units that never fire (weights 0, hidden biases -1) get no gradient: the cost stays
+    flat, `stuck` says so after STUCK_STEPS steps (and the view's status suggests r); a net that
+    learns is never stuck, and r's new weights end it."""
+    from viz.gym.model import STUCK_STEPS
+
+    m = Gym(Config(data="xor", act="relu", seed=1, steps_per_frame=1))
+    for w, b in zip(m.net.ws, m.net.bs):
+        w[...] = 0.0
+        b[...] = -1.0
+    m.restart()
+    m.train(steps=300)                         # the output bias settles: the cost stops moving
+    m.train(steps=m.moved_at + STUCK_STEPS - 10 - m.step)
+    assert not m.stuck
+    m.train(steps=20)
+    assert m.stuck and m.curves.last("train") > 0.5
+    learns = Gym(Config(data="circles", seed=1))
+    for _ in range(STUCK_STEPS // 100 + 2):
+        learns.train(steps=100)
+    assert not learns.stuck
+    m.command("reset")
+    assert not m.stuck

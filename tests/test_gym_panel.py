@@ -108,6 +108,18 @@ def test_dragging_the_rate_slider_right_raises_the_rate(view):
     assert m.opt.lr > 5 * lr and m.settings.lr == m.opt.lr
 
 
+@pytest.mark.parametrize("rate", [0.01, 0.1, 0.003])
+def test_a_hand_sets_the_rate_to_a_round_value(view, rate):
+    """The slider steps through 1-3 values per decade: a click on a step's place gives that
+    rate exactly (a continuous slider gave 0.646 for a 30 px drag)."""
+    from viz.gym.panel import RATES
+
+    x, y, w, h = view.panel.rects["learning rate"]
+    k = RATES.index(rate)
+    click_at(view, x + w * (k + 0.5) / len(RATES), y + h / 2)
+    assert view.model.opt.lr == rate
+
+
 def test_clicks_on_the_panel_do_not_reach_the_output_map(view):
     m = view.model
     n = len(m.points()[0])

@@ -27,6 +27,9 @@ from viz.gym.settings import DATA_SETTINGS, FEATURES, MAX_LAYERS, MAX_NEURONS, S
 EXPLODED = 1e6        # a cost this many times the best since the start counts as diverged
 SOLVED = 1e-3         # the best, for that test, is at least this: a solved task's spike from
                       # 1e-8 to 0.1 is not a divergence
+STUCK_STEPS = 1500    # a cost that moved less than MOVED in this many steps ...
+MOVED = 0.01          # (relative) ...
+STUCK_COST = 0.05     # ... and is above this: stuck (a dead net, a plateau); r may help
 
 
 class Gym(Commands):
@@ -153,6 +156,7 @@ class Gym(Commands):
         self.t_test = self.targets(test=True) if len(ds.x_test) else None
         self.step = self.epoch = 0
         self.best = math.inf
+        self.moved_cost, self.moved_at = None, 0
         self.steps = self.trainer()
         self.curves = Curves(("train", "test", "train acc", "test acc"))
         self.record_point()
@@ -204,8 +208,17 @@ class Gym(Commands):
                                       "test acc": tacc})
         if math.isfinite(train):
             self.best = min(self.best, train)
+            if self.moved_cost is None or abs(train - self.moved_cost) > MOVED * self.moved_cost:
+                self.moved_cost, self.moved_at = train, self.step
         if train > EXPLODED * max(self.best, SOLVED) and not self.paused:
             self.diverged()
+
+    @property
+    def stuck(self):
+        """The training cost has moved by less than MOVED (relative) over the last STUCK_STEPS
+        steps while above STUCK_COST: a dead net or a plateau, where new weights (r) may help."""
+        return (self.moved_cost is not None and self.moved_cost > STUCK_COST
+                and self.step - self.moved_at >= STUCK_STEPS)
 
     # -- commands --------------------------------------------------------------------------
 

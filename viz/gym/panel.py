@@ -7,6 +7,9 @@ options and returns the commands the user gave; it changes nothing itself.
 Sliders that rebuild the data or the net act when they are let go; the others act at once.
 """
 
+import math
+
+import numpy as np
 from imgui_bundle import imgui
 
 import nn
@@ -16,6 +19,9 @@ from viz.gym.settings import FEATURES, INITS, MAX_LAYERS, MAX_NEURONS, OPTIMIZER
 WIDTH = 236
 HIDDEN_ACTS = tuple(a for a in nn.ACTIVATIONS if a != "softmax")
 OUT_ACTS = ("sigmoid", "softmax", "linear", "tanh")
+# the learning rate slider's steps, 1-3 per decade as TensorFlow Playground's list: a hand sets
+# 0.01 or 0.1 exactly (the keys still halve and double in between)
+RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 
 
 class Panel:
@@ -34,10 +40,12 @@ class Panel:
         if clicked:
             self.send(command)
 
-    def mark(self, name):
-        """Remember where the control just drawn is (tests and pointer scripts click there)."""
+    def mark(self, name, frame=False):
+        """Remember where the control just drawn is (tests and pointer scripts click there):
+        all of it, or with `frame` its frame alone, without the label right of it."""
         (x0, y0), (x1, y1) = imgui.get_item_rect_min(), imgui.get_item_rect_max()
-        self.rects[name] = (x0, y0, x1 - x0, y1 - y0)
+        w = imgui.calc_item_width() if frame else x1 - x0
+        self.rects[name] = (x0, y0, w, y1 - y0)
 
     def build(self, model, options, box):
         """Lay the controls out in box; returns the commands of this frame."""
@@ -192,11 +200,12 @@ class Panel:
         changed, i = imgui.combo("optimizer", OPTIMIZERS.index(s.opt), OPTIMIZERS)
         if changed:
             self.send("optimizer", ("opt", OPTIMIZERS[i]))
-        changed, lr = imgui.slider_float("learning rate", model.opt.lr, 1e-4, 1.0, "%.4f",
-                                         imgui.SliderFlags_.logarithmic)
-        self.mark("learning rate")
+        lr = model.opt.lr                       # the nearest step, the rate itself as its label
+        k = int(np.argmin(np.abs(np.log(RATES) - math.log(lr))))
+        changed, k = imgui.slider_int("learning rate", k, 0, len(RATES) - 1, f"{lr:.3g}")
+        self.mark("learning rate", frame=True)
         if changed:
-            self.send("lr", lr)
+            self.send("lr", RATES[k])
         changed, b = imgui.slider_int("batch size", s.batch, 1, 512, "%d",
                                       imgui.SliderFlags_.logarithmic)
         if changed:

@@ -265,6 +265,8 @@ class GymView(chrome.ChromeView):
             if m.t_test is not None:
                 parts.append((f"test {last('test acc'):.3f}", 3))
         parts += [(f"{m.rate:.0f} steps/s", 6), (f"{app.fps:.0f} fps", 4)]
+        if m.stuck and not m.paused:
+            parts.append((f"cost flat for {m.step - m.moved_at} steps: r re-initialises", 0))
         parts += [(flag, 0) for flag in ["PAUSED"] * m.paused + self.live_flags(live)]
         return parts
 

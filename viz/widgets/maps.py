@@ -270,11 +270,14 @@ class Points:
         sets = [(xs, labels, RING_TRAIN)]
         if show_test and len(ds.x_test):
             sets.append((ds.x_test, ds.labels_test, RING_TEST))
+        # a regression's points are small and thinly ringed: their fill is the target's value
+        # in the map's colours, and the fitted surface must show between them
+        radius, ring_width = (3.2, 1.0) if ds.classes else (1.9, 0.5)
         with painter.target(fbo) as p:
             for x, labels, ring in sets:
                 px, py = to_pixel(x, local)
-                p.discs(np.stack([px, py], 1), 3.2, point_colors(labels, ds.classes),
-                        outline=ring, outline_width=1.0)
+                p.discs(np.stack([px, py], 1), radius, point_colors(labels, ds.classes),
+                        outline=ring, outline_width=ring_width)
 
     def draw(self, painter, box):
         if self.fbo is not None:

@@ -193,3 +193,14 @@ def test_the_default_train_mode_fits_within_its_time(target, seconds):
     if target == "torus":                           # on points of the true torus
         assert march_model.fit_error(model.net, torus_points(1000), 5.0) < 0.05
     assert model.measure_fit() < 0.05
+
+
+def test_editing_a_weight_while_training_says_how_to_keep_it():
+    model = MarchModel(uniform_net([3, 4, 1]), train="box")
+    model.take_notice()
+    model.nudge((0, 0, 0), 1)
+    assert "t pauses training" in model.take_notice()[0]
+    model.command("train")                         # paused: an edit stays, nothing to say
+    model.take_notice()
+    model.nudge((0, 0, 0), 1)
+    assert model.take_notice() is None

@@ -200,6 +200,9 @@ class MarchModel(Commands):
                           max(EDIT_LIMIT, old)))
         set_param(self.net, ref, v)
         self.weights_changed()
+        if self.training:
+            self.say(f"weight {v:+.2f}; training goes on and moves it again: t pauses training",
+                     6.0)
         return v
 
     def toggle_pause(self):

@@ -93,8 +93,8 @@ def _softmax(z, out=None):
     return out
 
 
-# 1/2 and 1/4 as 0-d arrays of each dtype: numpy takes them in half the time of a Python
-# float, which it must first convert (0.38 against 0.66 us per operation on a small array).
+# 1/2 and 1/4 as 0-d arrays of each dtype: numpy takes them faster than a Python float,
+# which it must first convert (it shows on small arrays; bench/bench_nn.py case A).
 _HALF = {np.dtype(d): np.array(0.5, d) for d in (np.float32, np.float64)}
 _QUARTER = {np.dtype(d): np.array(0.25, d) for d in (np.float32, np.float64)}
 

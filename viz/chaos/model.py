@@ -36,7 +36,7 @@ first `layer` layers are evaluated, in float32, in chunks of at most `chunk` pix
 `layer_animation` is the other view: one frame per layer 1..depth of the same slice (normalised per
 frame, since layers differ in range), a signal seen propagating through depth.
 
-Choosing the defaults together (measured on 2 cores, llvmpipe; see bench/bench_chaos.py).
+Choosing the defaults together (PSNR and sizes, the same on any machine; bench/bench_chaos.py).
 Layer 15 of this net at sigma_w = 2.5, sigma_b = 0.3 (chi_1 = 1.59) over [-1, 1]^2 keeps only
 18 dB with a 32 x 32 DCT block: its features are far finer than 32 modes. The feature size
 shrinks like chi_1^(-layer / 2), so sigma_w, the extent and K trade against each other:
@@ -57,8 +57,8 @@ at any size, and decoded at 256 x 256 it matches the net rendered at 256 x 256 t
 same as at 128 x 128 (32 modes a side are the limit, not the 128 samples). So the coefficients
 are 8x smaller than the computed 8-bit frames and 32x smaller than the 256 x 256 ones shown.
 200 steps + 20 back to the start, rendered to layer 15 only, frames split over 2 threads with
-BLAS on one thread each: 2.7 s training, 16.2 s rendering, 0.3 s encoding, 18.7 s in all
-(median of 3 on 2 cores that another process was also using; bench/bench_chaos.py).
+BLAS on one thread each (`nn-gym chaos` prints how long it took; bench/bench_chaos.py times
+each part).
 lr = 1e-4 keeps neighbouring frames alike (median RMS change 0.07 of the colour range, at most
 0.18 in the first steps, where the gradients of a chaotic net are largest; 0.034 on the way
 back, and 0.038 across the wrap from the last frame to the first); the weight decay of

@@ -14,9 +14,8 @@ four modes per RGBA texel (mode counts padded to multiples of 4):
   (32 for k = 32) instead of kx * ky products.
 The mode counts are compile-time constants, so llvmpipe unrolls the loops. The image is decoded
 at the size it is shown (the cosine series resamples exactly), so nothing is scaled by texture
-filtering. Measured on llvmpipe, 2 cores (bench/bench_chaos.py): 236 frames/s at 256 x 256,
-67 at 512 x 512; there the CPU decoder (two small matmuls per channel) is faster still, as
-llvmpipe is itself the CPU.
+filtering. bench/bench_chaos.py measures its frames per second against the CPU decoder (two
+small matmuls per channel), which on llvmpipe, itself the CPU, can be the faster.
 
 The view: the frame fills a square under a title line; below it a timeline shows where the
 playhead is and the frame's label. Moving the mouse across the window scrubs (left edge = first
@@ -63,7 +62,7 @@ class Decoder:
         texels = np.ascontiguousarray(texels.reshape(t, c * ky4, self.kx, 4), np.float16)
         self.coef = ctx.texture_array((self.kx, c * ky4, t), 4, texels.tobytes(), dtype="f2")
         self.coef.filter = (moderngl.NEAREST, moderngl.NEAREST)
-        # mode counts as constants: llvmpipe unrolls the loops (measured 2-3x faster than uniforms)
+        # mode counts as constants: llvmpipe unrolls the loops (faster than uniform counts)
         modes = {"KX4": self.kx // 4, "KY4": ky4}
         self.rows_prog = gl.program(ctx, "dct.vert", "dct_rows.frag", defines=modes)
         self.cols_prog = gl.program(ctx, "dct.vert", "dct_cols.frag", defines=modes)

@@ -36,7 +36,7 @@ CROSS = (1.0, 0.32, 0.32)                 # the X over a dropped neuron
 MIN_SHOWN_RADIUS = 3.0      # a layer that would get smaller discs shows its strongest neurons
 POOL = 4                    # an image input's edges leave from POOL x POOL regions
 MAX_EDGES = 512             # per layer pair: more draw as a haze, and each costs the renderer
-                            # (1,024 edges of a 32-32 pair: 3.5 ms a frame on llvmpipe)
+                            # (bench/bench_gym.py's draw time shows it)
 MAX_RADIUS = 13.0
 MIN_RADIUS = 2.5            # wide layers' discs overlap rather than shrink to dots
 THIN = 4.0                  # discs smaller than this get a dark ring, so their colour shows

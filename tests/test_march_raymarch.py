@@ -81,8 +81,10 @@ def test_net_too_big_fails_clearly():
         march.check_net(big)
     with pytest.raises(ValueError, match="3 inputs and 1 output"):
         march.check_net(nn.MLP([2, 4, 1]))
+    odd = nn.MLP([3, 4, 1])
+    odd.acts[-1] = "softmax"                 # nn refuses it with one output; the march too
     with pytest.raises(ValueError, match="activation of layer 2 is 'softmax'"):
-        march.check_net(nn.MLP([3, 4, 1], out_act="softmax"))
+        march.check_net(odd)
 
 
 # -- activations come from viz/activations.py ------------------------------------------------

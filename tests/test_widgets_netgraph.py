@@ -233,3 +233,41 @@ def test_output_names_stand_right_of_their_discs(ctx, painter):
         assert img[rows, left:right + 1].max() > 150                 # the name, in its room
         assert bare[rows, left:].max() < 60                          # nothing there without
     assert right <= W - 1
+
+
+class Headers:
+    """A painter stand-in keeping the texts drawn along the diagram's top (6 px a character)."""
+
+    def __init__(self):
+        self.texts = []
+
+    def text_width(self, s, size=13):
+        return 6.0 * len(s)
+
+    def text(self, s, x, y, size=13, color=None, anchor="left", valign="top"):
+        if y < 5:
+            self.texts.append((s, x - 3.0 * len(s), x + 3.0 * len(s)))
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
+def test_the_last_columns_header_takes_the_room_header_room_keeps():
+    """In a narrow box the output column's header ("sigmoid", 42 px) is wider than the gap
+    between columns: with the room header_room asks for right of the box it is drawn whole,
+    over no other header and inside that room; without it, cut to "sigm"."""
+    net = nn.MLP([6, 16, 16, 1], out_act="sigmoid", seed=0)
+    acts = net.forward(np.zeros(6), trace=True)
+    box = (0.0, 0.0, 150.0, 200.0)
+    cut = Headers()
+    netgraph.NetGraph().draw(cut, net, acts, box)
+    assert cut.texts[-1][0] == "sigm"
+    graph, p = netgraph.NetGraph(), Headers()
+    extra = graph.header_room(p, net, box)
+    narrower = (0.0, 0.0, 150.0 - extra, 200.0)
+    graph.draw(p, net, acts, narrower, right_room=extra)
+    names = [s for s, _, _ in p.texts]
+    assert names == ["input", "tanh", "tanh", "sigmoid"]
+    for (_, _, right), (_, left, _) in zip(p.texts, p.texts[1:]):
+        assert right <= left                                  # no two overlap
+    assert extra > 0 and p.texts[-1][2] <= 150.0 + 1e-6

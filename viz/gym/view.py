@@ -185,6 +185,8 @@ class GymView(chrome.ChromeView):
         left, right = (self.graph.label_room(self.painter, m.net.arch, b["diagram"], n, layer)
                        for n, layer in ((names, 0), (out_names, -1)))
         b["diagram"] = layout.inset(b["diagram"], left, 0, right, 0)
+        extra = self.graph.header_room(self.painter, m.net, b["diagram"])
+        b["diagram"] = layout.inset(b["diagram"], 0, 0, extra, 0)
         net, ds = m.net, m.ds
         point, source = self.probe()
         acts = net.forward(m.inputs(point), trace=True)
@@ -199,6 +201,7 @@ class GymView(chrome.ChromeView):
                 lo, hi, cmap = self.out_map.range
                 ranges[-1] = (lo, hi, cmap or ranges[-1][2])
             self.graph.draw(p, net, acts, b["diagram"], hover=hover, ranges=ranges,
+                            left_room=left, right_room=right + extra,
                             input_names=names, output_names=out_names)
             netgraph.draw_legend(p, b["graph"], net, ranges, self.colorbar)
             plot.cost_panel(p, b["cost"], m.curves, m.loss, ds.classes, m.t_test is not None,

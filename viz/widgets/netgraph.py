@@ -120,12 +120,25 @@ class NetGraph:
             return 0.0
         return max(painter.text_width(n, LABEL_SIZE) for n in names) + LABEL_GAP
 
+    def header_room(self, painter, net, box):
+        """Pixels the last column's header (its activation's name) needs right of box, when it
+        spans from half-way to the column before it rightwards (0 when it fits in box)."""
+        centres = self.layout(net.arch, box)[0]
+        if len(centres) < 2:
+            return 0.0
+        x, _, w, _ = box
+        cx, gap = centres[-1][0, 0], centres[-1][0, 0] - centres[-2][0, 0]
+        return max(0.0, painter.text_width(net.acts[-1], LABEL_SIZE) - (gap / 2 - 2)
+                   - (x + w - cx) + 8)          # 8: the columns close up as the box narrows
+
     def draw(self, painter, net, acts, box, hover=None, ranges=None, input_names=None,
-             output_names=None):
+             output_names=None, left_room=0.0, right_room=0.0):
         """Draw `net` with the probe's activations `acts` ([x, a_1, ..., a_L], 1-D each);
         ranges: (lo, hi, cmap) per layer (default layer_ranges(net.acts, acts)); input_names,
         output_names: a name beside each input disc (left) or output disc (right), in the
-        margins label_room keeps beside box, where they fit (names_fit)."""
+        margins label_room keeps beside box, where they fit (names_fit); left_room,
+        right_room: pixels beside box the first and last column's headers may take (see
+        header_room)."""
         centres, radius, edges = self._geometry_of(net.arch, box)
         self._edges(painter, edges, net.ws, radius, hover, 0.12)
         if ranges is None:
@@ -145,9 +158,17 @@ class NetGraph:
         gap = centres[1][0, 0] - centres[0][0, 0] if len(centres) > 1 else w
         for l, (c, name) in enumerate(zip(centres, ["input"] + list(net.acts))):
             label = f"{name} ({net.arch[l]})" if net.arch[l] > 12 else name
-            if painter.text_width(label, LABEL_SIZE) > gap - 4:
-                label = name if painter.text_width(name, LABEL_SIZE) <= gap - 4 else name[:4]
-            painter.text(label, c[0, 0], y + 2, size=LABEL_SIZE, color=LABEL_COLOR,
+            # from half-way to the next column; the first and last columns also outwards,
+            # into the margins beside box (left_room, right_room)
+            c0 = c[0, 0]
+            lo = x - left_room if l == 0 else c0 - gap / 2 + 2
+            hi = x + w + right_room if l == len(centres) - 1 else c0 + gap / 2 - 2
+            room = max(gap - 4, hi - lo)
+            if painter.text_width(label, LABEL_SIZE) > room:
+                label = name if painter.text_width(name, LABEL_SIZE) <= room else name[:4]
+            half = painter.text_width(label, LABEL_SIZE) / 2
+            cx = min(max(c0, lo + half), hi - half) if 2 * half <= hi - lo else c0
+            painter.text(label, cx, y + 2, size=LABEL_SIZE, color=LABEL_COLOR,
                          anchor="center")
         for layer, names, side in ((0, input_names, -1), (-1, output_names, 1)):
             if self.names_fit(net.arch, box, names, layer):

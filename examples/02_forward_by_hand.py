@@ -8,6 +8,7 @@ the bias b_l (fan_out,) is added to every row. This script does it step by step 
 net (tanh hidden layer, softmax output) and checks every layer against net.forward(trace=True).
 """
 
+# %%
 import numpy as np
 import tutorial
 
@@ -24,17 +25,26 @@ W1, b1 = net.ws[0], net.bs[0]                              # (2, 4), (4,)
 W2, b2 = net.ws[1], net.bs[1]                              # (4, 3), (3,)
 print(f"{net}\nW1 {W1.shape}, b1 {b1.shape}, W2 {W2.shape}, b2 {b2.shape}")
 
+# %% [markdown]
 # Layer 1: pre-activations z1 = x @ W1 + b1, then tanh element by element.
+
+# %%
 z1 = x @ W1 + b1                                           # (5, 2) @ (2, 4) -> (5, 4)
 a1 = np.tanh(z1)
 
+# %% [markdown]
 # Layer 2: the same product, then softmax across each row: exp(z) / sum(exp(z)). Subtracting
 # the row's max first changes nothing (it cancels) but keeps exp from overflowing.
+
+# %%
 z2 = a1 @ W2 + b2                                          # (5, 4) @ (4, 3) -> (5, 3)
 e = np.exp(z2 - z2.max(axis=1, keepdims=True))
 y = e / e.sum(axis=1, keepdims=True)                       # rows sum to 1: probabilities
 
+# %% [markdown]
 # The library's forward pass keeps every layer with trace=True: [x, a1, y].
+
+# %%
 trace = net.forward(x, trace=True)
 diff_a1 = float(np.abs(trace[1] - a1).max())
 diff_y = float(np.abs(trace[2] - y).max())
@@ -42,16 +52,22 @@ print(f"hidden layer: max |by hand - net.forward| = {diff_a1:.2e}")
 print(f"output layer: max |by hand - net.forward| = {diff_y:.2e}")
 print(f"rows of y sum to {y.sum(axis=1).round(6)}")
 
+# %% [markdown]
 # One sample written out neuron by neuron: hidden neuron j is tanh(x0 W1[0, j] + x1 W1[1, j]
 # + b1[j]); the loop over neurons is what the matrix product does all at once.
+
+# %%
 x0 = x[0]
 by_neuron = [np.tanh(x0[0] * W1[0, j] + x0[1] * W1[1, j] + b1[j]) for j in range(4)]
 print("sample 0, hidden layer neuron by neuron:", np.round(by_neuron, 4), "  net:",
       np.round(trace[1][0], 4))
 
+# %% [markdown]
 # Pictures: the net coloured by its activations for sample 0 (inputs, the four tanh neurons,
 # the three probabilities), each hidden neuron over the whole input square, the output's
 # three class probabilities as colours, and the numbers above as text.
+
+# %%
 pictures.save(out / "forward.png", [
     pictures.network(net, x0, title=f"activations for x = ({x0[0]:+.2f}, {x0[1]:+.2f})"),
     pictures.layer_maps(net, title="hidden neurons over the plane"),

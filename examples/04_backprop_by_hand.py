@@ -9,6 +9,7 @@ a weight's gradient is (its layer's input)^T @ (the gradient at its layer's outp
 finite_diff nudges every parameter by +-eps and measures the cost: slow, but independent.
 """
 
+# %%
 import numpy as np
 import tutorial
 
@@ -18,7 +19,10 @@ from viz.widgets import pictures
 
 out = tutorial.out_dir("04_backprop_by_hand", __doc__)
 
+# %% [markdown]
 # float64: finite differences need the precision (in float32 they drown in rounding).
+
+# %%
 net = nn.MLP([2, 3, 1], act="tanh", out_act="sigmoid", seed=0, dtype=np.float64)
 rng = np.random.default_rng(0)
 x = rng.uniform(-1, 1, (8, 2))
@@ -26,14 +30,20 @@ t = (x[:, :1] * x[:, 1:] > 0).astype(np.float64)           # (8, 1): 1 where the
 n = len(x)
 W1, b1, W2, b2 = net.ws[0], net.bs[0], net.ws[1], net.bs[1]
 
+# %% [markdown]
 # Forward, keeping what the backward pass needs.
+
+# %%
 z1 = x @ W1 + b1                                           # (8, 2) @ (2, 3) -> (8, 3)
 a1 = np.tanh(z1)
 z2 = a1 @ W2 + b2                                          # (8, 3) @ (3, 1) -> (8, 1)
 y = 1 / (1 + np.exp(-z2))
 cost = np.mean(np.sum((y - t) ** 2, axis=1))
 
+# %% [markdown]
 # Backward. dC/dy of the mean of squares; sigmoid' = y (1 - y); tanh' = 1 - a^2.
+
+# %%
 dy = 2 * (y - t) / n                                       # (8, 1)
 dz2 = dy * y * (1 - y)
 dW2, db2 = a1.T @ dz2, dz2.sum(0)                          # (3, 8) @ (8, 1) -> (3, 1)
@@ -57,7 +67,10 @@ print(f"dW1 by hand:\n{dW1.round(5)}\nnet.backprop:\n{gws[0].round(5)}")
 print(f"largest relative difference: hand vs backprop {vs_backprop:.1e}, "
       f"hand vs finite_diff {vs_finite:.1e}")
 
+# %% [markdown]
 # One step down the gradient lowers the cost, by about lr * |gradient|^2 for a small lr.
+
+# %%
 lr = 0.1
 g2 = sum(float((g ** 2).sum()) for g in hand)
 step = net.copy()
@@ -66,8 +79,11 @@ step.bs = [b - lr * g for b, g in zip(step.bs, [db1, db2])]
 print(f"one step of lr {lr}: cost {cost:.6f} -> {step.cost(x, t):.6f} (predicted "
       f"{cost - lr * g2:.6f})")
 
+# %% [markdown]
 # Pictures: the net, and the same diagram drawn with the gradients in place of the weights
 # (red: raising that weight raises the cost, blue: lowers it; width: how much).
+
+# %%
 grad_net = net.copy()
 grad_net.ws, grad_net.bs = [dW1, dW2], [db1, db2]
 pictures.save(out / "backprop.png", [

@@ -9,6 +9,7 @@ learn the same two-circle task with the same optimiser and the same seed. sigmoi
 relu's boundary is made of straight pieces; sin draws waves.
 """
 
+# %%
 import numpy as np
 import tutorial
 
@@ -37,7 +38,10 @@ for act in ("sigmoid", "tanh", "relu", "sin"):
     print(f"{act:8s} final cost {cost[-1]:.4f}  test accuracy {acc:.3f}  cost < 0.05 from "
           f"epoch {fast}")
 
+# %% [markdown]
 # The activations themselves, over z in [-3, 3] (x axis: 100 (z + 3) / 6).
+
+# %%
 z = np.linspace(-3, 3, 121)
 shapes = {a: nn.ACTIVATIONS[a][0](z.copy()) for a in ("sigmoid", "tanh", "relu", "sin")}
 pictures.save(out / "boundaries.png", panels, cols=4, size=(1280, 360))

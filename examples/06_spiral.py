@@ -8,6 +8,7 @@ one-hot targets trains it; the predicted class is the most probable one. The dec
 colours every point of the plane by the net's class probabilities blended.
 """
 
+# %%
 import numpy as np
 import tutorial
 
@@ -40,7 +41,10 @@ hist = nn.fit(net, x, t, loss="ce", opt=nn.Adam(0.01), epochs=250, batch_size=64
                                                     f"train acc {h['acc'][-1]:.3f}  test acc "
                                                     f"{h['val_acc'][-1]:.3f}"))
 
+# %% [markdown]
 # The confusion matrix: row = true class, column = predicted class.
+
+# %%
 pred = net.forward(x_test).argmax(1)
 confusion = np.zeros((K, K), int)
 np.add.at(confusion, (labels_test, pred), 1)

@@ -9,6 +9,7 @@ the running size of its own gradients, so every parameter moves at about lr per 
 the scale of its gradient.
 """
 
+# %%
 import tutorial
 
 import nn
@@ -21,8 +22,11 @@ ds = make("spiral", n_train=400, noise=0.05, seed=0)
 t = ds.targets(1)
 start = nn.MLP([2, 32, 32, 1], act="tanh", out_act="sigmoid", seed=0)
 
+# %% [markdown]
 # The same learning rate for SGD with and without momentum; Adam's lr is a step size per
 # parameter, so its good values are smaller.
+
+# %%
 optimisers = {"sgd": nn.SGD(0.3), "momentum": nn.SGD(0.3, momentum=0.9), "adam": nn.Adam(0.02)}
 costs, nets = {}, {}
 for name, opt in optimisers.items():

@@ -10,6 +10,7 @@ with probability p on every step, so no neuron can rely on another) both keep th
 simpler and the test cost lower.
 """
 
+# %%
 import tutorial
 
 import nn
@@ -22,6 +23,11 @@ ds = make("moons", n_train=40, noise=0.25, test_frac=0.8, seed=1)
 t, t_test = ds.targets(1), ds.targets(1, test=True)
 print(f"{len(ds.x)} training points, {len(ds.x_test)} test points")
 
+# %% [markdown]
+# Three nets alike but for the regularisation, each trained for 1500 epochs, with the cost on
+# the held-out points measured after every epoch (fit's x_val, t_val).
+
+# %%
 setups = {"plain": dict(), "weight decay": dict(weight_decay=3e-3), "dropout": dict(dropout=0.3)}
 results, panels, maps = {}, [], []
 for name, kw in setups.items():
@@ -42,6 +48,11 @@ for name, kw in setups.items():
     maps.append(pictures.output_map(net, points=(ds.x, ds.labels),
                                     test=(ds.x_test, ds.labels_test), title=name))
 
+# %% [markdown]
+# The curves: train and test cost per epoch. The maps: each net's boundary, with the training
+# points (white rings) and the test points (black rings) filled with their class's colour.
+
+# %%
 pictures.save(out / "curves.png", panels, size=(1200, 320))
 pictures.save(out / "maps.png", maps, size=(1080, 380))
 print(f"wrote {out / 'curves.png'} and {out / 'maps.png'}")

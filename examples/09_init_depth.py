@@ -9,10 +9,12 @@ sigma_w^2 E[tanh'(sqrt(q*) z)^2] says what happens to a small difference between
 shrinks by chi_1 per layer when chi_1 < 1 (order: every input looks alike deep down, gradients
 vanish) and grows when chi_1 > 1 (chaos: nearby inputs decorrelate, gradients explode).
 chi_1 = 1 is the boundary; a signal survives about xi_c = -1 / ln(chi_c) layers, and nets
-train when their depth is under about 6 xi_c. The numbers are checked against the table of
-../shared/research (Gauss-Hermite quadrature) and against real nets.
+train when their depth is under about 6 xi_c (Schoenholz et al. 2017, "Deep Information
+Propagation"). The numbers are computed by Gauss-Hermite quadrature and checked against real
+nets.
 """
 
+# %%
 import math
 
 import numpy as np
@@ -50,8 +52,10 @@ def critical_sw2(sb2):
         lo, hi = (mid, hi) if chaos.chi_1(math.sqrt(mid), math.sqrt(sb2)) < 1 else (lo, mid)
     return (lo + hi) / 2
 
-
+# %% [markdown]
 # 1. The order/chaos boundary. With sigma_b = 0, q* = 0 and chi_1 = sigma_w^2: the boundary is 1.
+
+# %%
 table = {0.01: 1.424, 0.05: 1.761, 0.09: 1.948, 0.5: 2.843, 1.0: 3.443}
 worst = 0.0
 for sb2, want in table.items():
@@ -59,7 +63,10 @@ for sb2, want in table.items():
     worst = max(worst, abs(got - want))
     print(f"sigma_b^2 = {sb2:4}: critical sigma_w^2 = {got:.3f} (research table {want})")
 
+# %% [markdown]
 # 2. At sigma_b^2 = 0.05, four starts: q*, chi_1 and the depth scale xi_c.
+
+# %%
 starts = {1.0: (0.194, 0.759, 3.6), 1.5: (0.418, 0.939, 15.8), 2.0: (0.722, 1.048, 25.2),
           4.0: (2.196, 1.342, 7.0)}
 xis = {}
@@ -70,8 +77,11 @@ for sw2, (q_t, chi_t, xi_t) in starts.items():
     print(f"sigma_w^2 = {sw2}: q* {q:.3f} ({q_t}), chi_1 {chi:.3f} ({chi_t}), c* {c:.3f}, "
           f"xi_c {xis[sw2]:.1f} ({xi_t}): {'chaos' if chi > 1 else 'order'}")
 
+# %% [markdown]
 # 3. Real nets, depth 30, width 256: the correlation of two nearby inputs, layer by layer, and
 # the size of the cost's gradient at each layer's weights (backprop of a random target).
+
+# %%
 rng = np.random.default_rng(0)
 x = rng.normal(size=(64, 2)).astype(np.float32)
 x2 = np.float32([[0.3, -0.2], [0.32, -0.2]])

@@ -17,6 +17,7 @@ stroke pattern it responds to. The 8 x 8 handwritten digits that ship with sciki
 digits by 43 people) make a second, ten-class test of the same recipe.
 """
 
+# %%
 import numpy as np
 import tutorial
 
@@ -36,7 +37,10 @@ hist = nn.fit(net, ds.x, t, loss="ce", opt=nn.Adam(2e-3), epochs=15, batch_size=
 acc = hist["val_acc"][-1]
 print(f"{net}: train accuracy {hist['acc'][-1]:.3f}, test accuracy {acc:.3f}")
 
+# %% [markdown]
 # drawings of another program, at the pad's resolution (112 x 112), any size and place
+
+# %%
 drawn, drawn_labels = pointer.draw(400, side=112, seed=1)
 seen = sketches.normalize(drawn)                                # what the net sees
 plain = np.stack([d.reshape(28, 4, 28, 4).mean((1, 3)) for d in drawn]).reshape(400, -1)

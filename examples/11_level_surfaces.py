@@ -10,6 +10,7 @@ f = level + k for every integer k by raymarching the exact net; here it runs hea
 writes a picture at three levels.
 """
 
+# %%
 import numpy as np
 import tutorial
 
@@ -18,6 +19,7 @@ from viz import cli, gl
 from viz.march import shapes
 from viz.march.model import MarchModel
 from viz.march.view import MarchView
+from viz.widgets import pictures
 
 out = tutorial.out_dir("11_level_surfaces", __doc__)
 
@@ -26,7 +28,10 @@ net = nn.MLP([3, 16, 16, 1], act="tanh", seed=0)
 hist = nn.fit(net, x, t, opt=nn.Adam(0.01), epochs=150, batch_size=256, seed=0)
 print(f"{net}: cost {hist['cost'][0]:.3f} -> {hist['cost'][-1]:.4f}")
 
+# %% [markdown]
 # How well does f = 0 match the torus? Points on the true surface should give f close to 0.
+
+# %%
 probe = x[np.abs(t[:, 0]) < 0.05]                     # training points near the surface
 near = float(np.abs(net.forward(probe)).mean())
 print(f"mean |f| on {len(probe)} points within 0.05 of the torus: {near:.3f}")
@@ -35,6 +40,7 @@ net.save(out / "torus.npz")                          # nn-gym march --load this 
 for i, level in enumerate((0.0, 0.33, 0.66)):
     view = MarchView(MarchModel(net, level=level))
     gl.run(view, 900, 560, headless=True, frames=1, screenshot=str(out / f"level_{i}.png"))
+    pictures.show(out / f"level_{i}.png")
     print(f"level {level:.2f}: wrote {out / f'level_{i}.png'}")
 print(f"in a window: nn-gym march --load {out / 'torus.npz'}")
 cli.summary(cost=hist["cost"][-1], surface_error=near)

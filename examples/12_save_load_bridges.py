@@ -10,6 +10,7 @@ Netron) opens. The parts that need torch, scikit-learn, safetensors or onnxrunti
 install when it is missing (pip install -e '.[interop]' brings them all).
 """
 
+# %%
 import numpy as np
 import tutorial
 
@@ -27,7 +28,10 @@ y = net.forward(ds.x_test)
 print(f"{net}: test accuracy {net.accuracy(ds.x_test, ds.targets(1, test=True)):.3f}")
 diffs, panels = {}, [pictures.output_map(net, points=(ds.x, ds.labels), title="nn")]
 
+# %% [markdown]
 # 1. Save and load: the same arch, activations and weights, so the same outputs, exactly.
+
+# %%
 net.save(out / "moons.npz")
 diffs["npz"] = float(np.abs(nn.MLP.load(out / "moons.npz").forward(ds.x_test) - y).max())
 if tutorial.optional("safetensors", "safetensors") is not None:
@@ -35,7 +39,10 @@ if tutorial.optional("safetensors", "safetensors") is not None:
     back = nn.MLP.load(out / "moons.safetensors")
     diffs["safetensors"] = float(np.abs(back.forward(ds.x_test) - y).max())
 
+# %% [markdown]
 # 2. To PyTorch and back: the same function; train on in torch, then look at it in nn.
+
+# %%
 torch = tutorial.optional("torch", "torch")
 if torch is not None:
     torch.manual_seed(0)
@@ -56,7 +63,10 @@ if torch is not None:
     panels.append(pictures.output_map(tuned, points=(ds.x, ds.labels),
                                       title="after 100 torch steps"))
 
+# %% [markdown]
 # 3. From scikit-learn: fit its MLPClassifier, read it into nn, compare predict_proba.
+
+# %%
 mlp = tutorial.optional("sklearn.neural_network", "scikit-learn")
 if mlp is not None:
     est = mlp.MLPClassifier((16, 16), activation="tanh", max_iter=400, random_state=0)
@@ -67,7 +77,10 @@ if mlp is not None:
     panels.append(pictures.output_map(from_sk, points=(ds.x, ds.labels),
                                       title="scikit-learn's MLPClassifier in nn"))
 
+# %% [markdown]
 # 4. ONNX: a file of Gemm and activation nodes that any ONNX runtime can run.
+
+# %%
 ort = tutorial.optional("onnxruntime", "onnxruntime")
 if ort is not None and tutorial.optional("onnx", "onnx") is not None:
     net.to_onnx(out / "moons.onnx")

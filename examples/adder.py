@@ -1,17 +1,22 @@
 """The n-bit adder, nn.h's second demo: 2n input bits -> 4n hidden -> n+1 output bits,
 checked on every pair of n-bit numbers.
 
-    python examples/adder.py [BITS]
+    python examples/adder.py [--bits N]
 """
 
 import sys
 
 import numpy as np
+import tutorial
 
 import nn
 from viz.data import adder
 
-bits = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+_, args = tutorial.options("adder", __doc__, bits=(int, 3, "bits per number, 1..8"))
+bits = args.bits
+if not 1 <= bits <= 8:
+    print(f"python examples/adder.py: error: --bits must be in 1..8, got {bits}", file=sys.stderr)
+    sys.exit(2)
 n = 1 << bits
 a, b = np.divmod(np.arange(n * n), n)      # every pair (a, b), in the order adder() lists them
 x, t = adder(bits)                         # (n*n, 2*bits) bits of a then b, (n*n, bits+1) of a+b

@@ -3,14 +3,13 @@ distance of a torus with nn.fit, then render (headless) the torus it learned, it
 f = 0 alone with the torus's own surface points over it, and its level surfaces f = level + k
 at two levels; measure the fit; and check one pixel's ray against the numpy reference march.
 
-    python examples/march.py [OUT_DIR]        # writes march_shape.png, march_0.png, march_1.png
+    python examples/march.py [--out DIR]      # writes march_shape.png, march_0.png, march_1.png
 
 In a window, the same net is `nn-gym march --load torus.npz --view shape` (this script saves
 it too); `nn-gym march --train torus` fits one live.
 """
 
-import sys
-from pathlib import Path
+import tutorial
 
 import nn
 from viz import gl
@@ -19,8 +18,7 @@ from viz.march import shapes
 from viz.march.model import MarchModel, fit_error, new_net
 from viz.march.view import MarchView
 
-out = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
-out.mkdir(parents=True, exist_ok=True)
+out = tutorial.out_dir("march", __doc__)
 
 x, t = shapes.target_data("torus")                 # points in the sphere, signed distance there
 net = new_net(train=True)                          # 3-16-16-1 tanh, weights uniform in [-1, 1]

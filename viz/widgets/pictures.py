@@ -23,13 +23,26 @@ PAD = 10
 
 
 def save(path, panels, size=None, cols=None):
-    """Draw panels in a grid (cols per row, default all in one row) into a PNG at path;
-    size (w, h) in pixels defaults to 360 x 380 per panel. Returns the (h, w, 3) picture."""
+    """Draw panels in a grid (cols per row, default all in one row) into a PNG at path (in a
+    Jupyter kernel it also shows in the cell); size (w, h) in pixels defaults to 360 x 380 per
+    panel. Returns the (h, w, 3) picture."""
     cols = cols or len(panels)
     rows = math.ceil(len(panels) / cols)
     w, h = size or (360 * cols, 380 * rows)
     view = _Panels(panels, cols, rows)
-    return gl.run(view, int(w), int(h), headless=True, frames=1, screenshot=str(path))
+    rgb = gl.run(view, int(w), int(h), headless=True, frames=1, screenshot=str(path))
+    show(path)
+    return rgb
+
+
+def show(path):
+    """In a Jupyter kernel, the PNG at path shows in the cell's output (a script: nothing)."""
+    import sys
+
+    if "ipykernel" in sys.modules:
+        from IPython.display import Image, display
+
+        display(Image(filename=str(path)))
 
 
 class _Panels(gl.View):

@@ -18,24 +18,30 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 MANIFEST = DOCS / "pictures.json"
 
-# picture -> (nn-gym's arguments, "{out}" standing for the file; the folders of code drawing it)
+# the shared widgets that draw the views (pictures.py draws the tutorials' PNGs, not these)
+WIDGETS = ["viz/widgets/chrome.py", "viz/widgets/netgraph.py", "viz/widgets/maps.py",
+           "viz/widgets/plot.py"]
+# picture -> (nn-gym's arguments, "{out}" standing for the file; the code drawing it: its app's
+# package and the widgets)
 PICTURES = {
     "gym.png": (["--headless", "--size", "960x640", "--frames", "400", "--steps-per-frame", "5",
-                 "--screenshot", "{out}"], ["viz/gym", "viz/widgets"]),
+                 "--screenshot", "{out}"], ["viz/gym", *WIDGETS]),
     "march.gif": (["march", "--headless", "--size", "640x400", "--frames", "45",
-                   "--record", "{out}"], ["viz/march", "viz/widgets"]),
+                   "--record", "{out}"], ["viz/march", *WIDGETS]),
     "anim.gif": (["anim", "--headless", "--size", "480x360", "--frames", "150", "--speed", "12",
-                  "--steps", "600", "--record", "{out}"], ["viz/anim", "viz/widgets"]),
+                  "--steps", "600", "--record", "{out}"], ["viz/anim", *WIDGETS]),
     "chaos.gif": (["chaos", "--out", "{tmp}/chaos.npz", "--headless", "--size", "320x420",
-                   "--frames", "110", "--record", "{out}"], ["viz/chaos", "viz/widgets"]),
+                   "--frames", "110", "--record", "{out}"], ["viz/chaos", *WIDGETS]),
 }
 
 
-def code_hash(folders):
-    """sha256 over the Python files of `folders` (paths and contents, in sorted order)."""
+def code_hash(places):
+    """sha256 over the Python files of `places`, folders or files (paths and contents, in
+    sorted order)."""
     h = hashlib.sha256()
-    for folder in folders:
-        for path in sorted((ROOT / folder).rglob("*.py")):
+    for place in places:
+        where = ROOT / place
+        for path in sorted(where.rglob("*.py")) if where.is_dir() else [where]:
             h.update(path.relative_to(ROOT).as_posix().encode())
             h.update(path.read_bytes())
     return h.hexdigest()
@@ -44,12 +50,12 @@ def code_hash(folders):
 def make(name, tmp):
     from viz.main import main
 
-    args, folders = PICTURES[name]
+    args, places = PICTURES[name]
     argv = [a.replace("{out}", str(DOCS / name)).replace("{tmp}", str(tmp)) for a in args]
     if main(argv) != 0:
         raise SystemExit(f"nn-gym {' '.join(argv)} failed")
     command = " ".join(args).replace("{out}", f"docs/{name}").replace("{tmp}/", "")
-    return {"command": f"nn-gym {command}", "code": code_hash(folders)}
+    return {"command": f"nn-gym {command}", "code": code_hash(places)}
 
 
 def main(names):

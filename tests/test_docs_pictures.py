@@ -24,8 +24,8 @@ def test_every_picture_the_readme_shows_is_made_by_the_script():
 
 @pytest.mark.parametrize("name", sorted(make_pictures.PICTURES))
 def test_the_picture_is_newer_than_the_code_that_draws_it(name):
-    args, folders = make_pictures.PICTURES[name]
-    assert MANIFEST[name]["code"] == make_pictures.code_hash(folders), (
+    args, places = make_pictures.PICTURES[name]
+    assert MANIFEST[name]["code"] == make_pictures.code_hash(places), (
         f"the code drawing docs/{name} changed since it was made: "
         f"python docs/make_pictures.py {name}")
     w, h = map(int, args[args.index("--size") + 1].split("x"))

@@ -444,7 +444,8 @@ def api_calls(draw):  # noqa: C901 - one branch per public function it draws
     t = pick("t", [good_t], [good_t[:, :1] if n_out > 1 else np.zeros((n, 2)), good_t[:-1] if
                              n > 1 else np.zeros((2, n_out)), np.full_like(good_t, np.nan)]
              + ([-good_t, 3 * good_t] if loss == "ce" else []))
-    loss = pick("loss", [loss], ["hinge", 3, None] + ([] if out_act == "softmax" else ["ce"]))
+    loss = pick("loss", [loss], ["hinge", 3, None]
+                + ([] if out_act in nn.CE_OUTPUTS else ["ce"]))     # sigmoid: binary ce
     if kind in ("cost", "evaluate"):
         return (getattr(net, kind), dict(x=x, t=t, loss=loss), bad,
                 lambda c: np.isfinite(c).all())

@@ -64,13 +64,18 @@ if torch is not None:
                                       title="after 100 torch steps"))
 
 # %% [markdown]
-# 3. From scikit-learn: fit its MLPClassifier, read it into nn, compare predict_proba.
+# 3. From scikit-learn: fit its MLPClassifier, read it into nn, and compare nn's forward with
+# scikit-learn's own predict_proba on the same net. (scikit-learn stops by its own rule:
+# when the loss has improved by less than tol for 10 epochs, or at max_iter; it says how many
+# epochs it took, and its training accuracy.)
 
 # %%
 mlp = tutorial.optional("sklearn.neural_network", "scikit-learn")
 if mlp is not None:
     est = mlp.MLPClassifier((16, 16), activation="tanh", max_iter=400, random_state=0)
     est.fit(ds.x, ds.labels)
+    print(f"scikit-learn stopped after {est.n_iter_} epochs (of at most 400), training "
+          f"accuracy {est.score(ds.x, ds.labels):.3f}")
     from_sk = nn.MLP.from_sklearn(est)                 # binary: one sigmoid output
     p = est.predict_proba(ds.x_test)[:, 1]
     diffs["sklearn"] = float(np.abs(from_sk.forward(ds.x_test)[:, 0] - p).max())
@@ -88,7 +93,9 @@ if ort is not None and tutorial.optional("onnx", "onnx") is not None:
     diffs["onnx"] = float(np.abs(session.run(None, {"x": ds.x_test})[0] - y).max())
 
 for name, d in diffs.items():
-    print(f"{name:12s} largest difference from net.forward: {d:.2e}")
+    other = {"sklearn": "nn's forward and scikit-learn's predict_proba"}.get(
+        name, f"{name} and net.forward")
+    print(f"{name:12s} largest difference between {other}: {d:.2e}")
 pictures.save(out / "bridges.png", panels, size=(360 * len(panels), 380))
 print(f"wrote {out / 'bridges.png'}; open the net in the gym: nn-gym --load {out / 'moons.npz'}")
 cli.summary(**{f"{k}_diff": v for k, v in diffs.items()})

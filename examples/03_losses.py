@@ -70,8 +70,8 @@ print(f"test accuracy: sigmoid + mse {acc1:.3f}, softmax + ce {acc2:.3f}")
 
 ps = np.linspace(0.01, 0.99, 99)
 pictures.save(out / "losses.png", [
-    pictures.curves({"mse": (1 - ps) ** 2, "ce": -np.log(ps)}, steps=ps * 100,
-                    title="loss for target 1 vs predicted p (x: 100 p)"),
+    pictures.curves({"mse": (1 - ps) ** 2, "ce": -np.log(ps)}, steps=ps, x_name="p",
+                    title="loss for target 1 vs predicted p"),
     pictures.curves({"mse": h1["cost"], "ce": h2["cost"]}, log=True, title="training cost"),
     pictures.output_map(mse_net, points=(ds.x, ds.labels), title="sigmoid + mse"),
     pictures.output_map(ce_net, points=(ds.x, ds.labels), title="softmax + ce")],

@@ -46,7 +46,7 @@ z = np.linspace(-3, 3, 121)
 shapes = {a: nn.ACTIVATIONS[a][0](z.copy()) for a in ("sigmoid", "tanh", "relu", "sin")}
 pictures.save(out / "boundaries.png", panels, cols=4, size=(1280, 360))
 pictures.save(out / "curves.png", [
-    pictures.curves(shapes, steps=(z + 3) * 100 / 6, title="f(z) for z in [-3, 3]"),
+    pictures.curves(shapes, steps=z, x_name="z", title="f(z) for z in [-3, 3]"),
     pictures.curves(curves, log=True, title="training cost per epoch")], size=(1000, 340))
 print(f"wrote {out / 'boundaries.png'} and {out / 'curves.png'}")
 cli.summary(**{f"{a}_cost": r[0] for a, r in results.items()},

@@ -101,8 +101,10 @@ for sw2 in (1.0, 1.761, 4.0):
     maps.append(pictures.output_map(shallow, title=f"depth-12 net, sigma_w^2 = {sw2}"))
 
 pictures.save(out / "depth.png", [
-    pictures.curves(corr, title="correlation of two nearby inputs (x: layer)"),
-    pictures.curves(grads, log=True, title="|dC/dW| per layer (x: layer - 2)")],
+    pictures.curves(corr, steps=np.arange(1, len(corr["sw2=1.0"]) + 1), x_name="layer",
+                    title="correlation of two nearby inputs"),
+    pictures.curves(grads, log=True, steps=np.arange(2, len(grads["sw2=1.0"]) + 2),
+                    x_name="layer", title="|dC/dW| per layer")],
     size=(1000, 340))
 pictures.save(out / "maps.png", maps, size=(1080, 380))
 print(f"wrote {out / 'depth.png'} and {out / 'maps.png'}")

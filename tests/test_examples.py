@@ -47,7 +47,11 @@ def claims_06(s):
 
 
 def claims_07(s):
-    assert s["adam"] < s["momentum"] < 1e-3 < 0.1 < s["sgd"]
+    """Over five starts: Adam solves all, momentum most, SGD none at its rate and at most one at
+    momentum's step length; the mean final costs are in that order."""
+    assert s["adam_solved"] == 5 and s["momentum_solved"] >= 3
+    assert s["sgd_solved"] == 0 and s["sgd_x10_solved"] <= 1
+    assert s["adam"] < s["momentum"] < s["sgd"] and s["momentum"] < s["sgd_x10"]
 
 
 def claims_08(s):

@@ -118,9 +118,9 @@ def network(net, x, title=""):
     return panel
 
 
-def curves(series, title="", log=False, steps=None, lo=None, hi=None):
-    """Named series over a shared x axis (steps, default 0, 1, ...), on one plot; each name
-    gets a colour of its own."""
+def curves(series, title="", log=False, steps=None, lo=None, hi=None, x_name="epoch"):
+    """Named series over a shared x axis (steps, default 0, 1, ...; x_name says what they are),
+    on one plot; each name gets a colour of its own."""
     names = tuple(series)
     for name, color in zip(names, theme.class_colors(max(len(names), 3))):
         plot.SERIES_COLORS.setdefault(name, tuple(color))
@@ -132,7 +132,7 @@ def curves(series, title="", log=False, steps=None, lo=None, hi=None):
         c = Curves(names)
         for i in range(n):
             c.add(float(steps[i]), **{k: v[i] for k, v in values.items() if i < len(v)})
-        return lambda p: plot.curves(p, box, c, title, log=log, lo=lo, hi=hi)
+        return lambda p: plot.curves(p, box, c, title, log=log, lo=lo, hi=hi, x_name=x_name)
     return panel
 
 

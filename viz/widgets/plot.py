@@ -55,10 +55,11 @@ def fmt(v):
     return f"{v:.3g}"
 
 
-def curves(painter, box, series, title, log=False, names=None, lo=None, hi=None):
+def curves(painter, box, series, title, log=False, names=None, lo=None, hi=None,
+           x_name="step"):
     """Plot `names` (default all) of `series` (a viz.curves.Curves) in box; y range from the
-    data unless lo / hi given. Shapes go first and labels last, so the whole plot is a few draw
-    calls."""
+    data unless lo / hi given; x_name labels the x axis (what the steps are). Shapes go first
+    and labels last, so the whole plot is a few draw calls."""
     x, y, w, h = box
     names = series.names if names is None else names
     legend_x, labels = x + w - 6, []
@@ -71,12 +72,13 @@ def curves(painter, box, series, title, log=False, names=None, lo=None, hi=None)
     labels.append((long if painter.text_width(long, 12) <= room else title, x + 6, y + 4,
                    12, TEXT, "left", "top"))
     painter.rect(x, y, w, h, (0.09, 0.09, 0.11))
-    _plot(painter, (x + 46, y + 22, w - 56, h - 40), series, names, log, lo, hi, labels)
+    _plot(painter, (x + 46, y + 22, w - 56, h - 40), series, names, log, lo, hi, labels,
+          x_name)
     for s, lx, ly, size, color, anchor, valign in sorted(labels, key=lambda t: t[3]):
         painter.text(s, lx, ly, size=size, color=color, anchor=anchor, valign=valign)
 
 
-def _plot(painter, box, series, names, log, lo, hi, labels):
+def _plot(painter, box, series, names, log, lo, hi, labels, x_name):
     px, py, pw, ph = box
     steps, values = series.steps, series.values
     data = {n: values[n] for n in names}
@@ -104,7 +106,7 @@ def _plot(painter, box, series, names, log, lo, hi, labels):
                        "middle"))
     for s in nice_ticks(x0, x1, 4):
         labels.append((fmt(s), sx(s), py + ph + 3, 10, AXIS, "center", "top"))
-    labels.append(("step", px - 6, py + ph + 3, 10, AXIS, "right", "top"))
+    labels.append((x_name, px - 6, py + ph + 3, 10, AXIS, "right", "top"))
     every = max(1, PX_PER_POINT * len(steps) // max(int(pw), 1))   # a vertex per ~3 px
     for name, v in data.items():
         good = np.isfinite(v) & ((v > 0) if log else True)

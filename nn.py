@@ -499,15 +499,15 @@ class MLP:
     def _check_out(self, out):
         """backprop's out: a pair (gws, gbs) of lists of C-contiguous writable arrays in the
         net's shapes and dtype. A set backprop made for this arch and dtype passes at once."""
-        gws, gbs = out if isinstance(out, (tuple, list)) and len(out) == 2 else (None, None)
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            raise TypeError(f"out must be a pair (gws, gbs) such as backprop returns, got "
+                            f"{type(out).__name__}")
+        gws, gbs = out
         flat = getattr(gws, "flat", None)
         if (flat is not None and flat is getattr(gbs, "flat", None) and gws.arch == self.arch
                 and flat.dtype == self.dtype and flat is not self._flat):
             return out
-        if not isinstance(out, (tuple, list)) or len(out) != 2:
-            raise TypeError(f"out must be a pair (gws, gbs) such as backprop returns, got "
-                            f"{type(out).__name__}")
-        for name, gs, ps in (("gws", out[0], self.ws), ("gbs", out[1], self.bs)):
+        for name, gs, ps in (("gws", gws, self.ws), ("gbs", gbs, self.bs)):
             if not isinstance(gs, (tuple, list)) or len(gs) != len(ps):
                 got = f"{len(gs)} items" if isinstance(gs, (tuple, list)) else type(gs).__name__
                 raise ValueError(f"out's {name} must be a list of {len(ps)} arrays, got {got}")

@@ -16,16 +16,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def in_notebook():
-    """Whether this runs in a Jupyter kernel (its argv is the kernel's, not ours)."""
-    return "ipykernel" in sys.modules
-
-
 def options(name, doc, **extra):
     """(out, args): the folder given by --out (default tutorial-out/NAME), created and named on
     stdout, and the parsed options; extra: option name -> (type, default, help). A bad option
     is one line on stderr and exit code 2."""
-    from viz.cli import Parser
+    from viz.cli import Parser, in_notebook
 
     p = Parser(prog=f"python examples/{name}.py", description=doc.strip().splitlines()[0])
     p.add_argument("--out", default=f"tutorial-out/{name}", metavar="DIR",

@@ -215,6 +215,12 @@ class Output:
                     screenshot=self.screenshot, record=self.record)
 
 
+def in_notebook():
+    """Whether this runs in a Jupyter kernel (its argv is the kernel's, and a picture can show
+    in the cell)."""
+    return "ipykernel" in sys.modules
+
+
 def has_display():
     """Whether a real window can be opened: DISPLAY is set and its X server answers."""
     if not os.environ.get("DISPLAY"):

@@ -16,7 +16,7 @@ deltas on a diverging scale). Layers not reached yet are grey.
 
 import numpy as np
 
-from viz import activations, cli, files, gl, layout, theme
+from viz import activations, cli, gl, layout, theme
 from viz.anim.model import Anim, Config
 from viz.anim.tasks import classify, read_picture
 from viz.widgets import chrome, maps, netgraph, plot
@@ -156,6 +156,7 @@ def frame(model, box, saturation=True):
 class AnimView(chrome.ChromeView):
     """Draws an Anim every frame and turns keys and the mouse into its commands."""
 
+    KEYS = KEYS
     min_size = Config.MIN_SIZE
 
     def __init__(self, model):
@@ -241,8 +242,6 @@ class AnimView(chrome.ChromeView):
                 self.draw_probes(p)
             self.draw_class_bars(p)
             self.draw_bars(p, width, height, live=False)
-            if self.show_help:
-                chrome.help_overlay(p, width, height, KEYS.rows())
 
     def titles(self):
         """The title line, longest first (the first that fits is drawn): the example, and
@@ -425,21 +424,17 @@ class AnimView(chrome.ChromeView):
         return phases.index((kind, layer)) if (kind, layer) in phases else \
             phases.index(("forward", layer))
 
-    def on_key_press(self, symbol, modifiers):
-        return KEYS.handle(symbol, modifiers, self.command)
-
     def file_stem(self, kind):
-        return f"nn-gym-anim-{self.model.step}" if kind == "png" else "nn-gym-anim"
+        m = self.model
+        return {"png": f"nn-gym-anim-{m.step}", "npz": f"nn-gym-anim-{m.cfg.data}"}.get(
+            kind, "nn-gym-anim")
 
     def _scale(self, _):
         self.saturation = not self.saturation
         self.say("colours: " + ("per-layer saturation" if self.saturation else "absolute values"))
 
-    def _save_weights(self, _):
-        self.model.command("save", files.numbered(f"nn-gym-anim-{self.model.cfg.data}.npz"))
-
     COMMANDS = {**chrome.ChromeView.COMMANDS, "scale": _scale, "log": chrome.toggle("log_scale"),
-                "weights": _save_weights}
+                "weights": chrome.ChromeView.save_weights}
 
 
 def run(cfg):

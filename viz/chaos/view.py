@@ -147,6 +147,8 @@ class Player(chrome.ChromeView):
     (autoplay=False, the default for a layers animation, starts paused). name: the stem of the
     files s and g save."""
 
+    KEYS = KEYS
+
     def __init__(self, coded, meta=None, speed=30.0, idle=0.5, autoplay=None, name="play"):
         if coded.channels != 3:
             raise ValueError(f"coded frames must have 3 channels (RGB), got {coded.channels}")
@@ -217,9 +219,6 @@ class Player(chrome.ChromeView):
 
     def on_mouse_drag(self, x, y, dx, dy, buttons, modifiers):
         self.on_mouse_motion(x, y, dx, dy)
-
-    def on_key_press(self, symbol, modifiers):
-        return KEYS.handle(symbol, modifiers, self.command)
 
     def file_stem(self, kind):
         return self.name

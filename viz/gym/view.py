@@ -9,7 +9,7 @@ trains nothing itself, it only tells the model how much of a frame it may use.
 import sys
 import time
 
-from viz import cli, data, files, gl, layout, theme
+from viz import cli, data, gl, layout, theme
 from viz.gl.gui import Gui
 from viz.gym import adder_table, panel
 from viz.gym.model import Gym, edge_name
@@ -74,6 +74,7 @@ def panels(w, h, controls=False):
 class GymView(chrome.ChromeView):
     """Draws a Gym every frame and turns keys and the mouse into its commands."""
 
+    KEYS = KEYS
     min_size = Config.MIN_SIZE
     gif_palette = "first"       # the colorbars hold every colour the panels take
 
@@ -231,9 +232,6 @@ class GymView(chrome.ChromeView):
                 options = {"show_test": self.show_test, "discretize": self.discretize}
                 for name, arg in self.panel.build(m, options, b["controls"]):
                     self.command(name, arg)
-        if self.show_help:
-            with self.painter.target(fbo) as p:
-                chrome.help_overlay(p, width, height, KEYS.rows())
 
     def graph_title(self, p, source, width):
         """The diagram's title naming the probe's `source`, in the wording that fits `width`
@@ -406,19 +404,14 @@ class GymView(chrome.ChromeView):
         self.clicked = True
         m.command("point", (p, label))
 
-    def on_key_press(self, symbol, modifiers):
-        return KEYS.handle(symbol, modifiers, self.command)
-
     def file_stem(self, kind):
         m = self.model
         return f"nn-gym-{m.ds.name}-{m.step}" if kind == "png" else f"nn-gym-{m.ds.name}"
 
-    def _save_weights(self, _):
-        self.model.command("save", files.numbered(f"nn-gym-{self.model.ds.name}.npz"))
-
     COMMANDS = {**chrome.ChromeView.COMMANDS, "test": chrome.toggle("show_test"),
                 "log": chrome.toggle("log_scale"), "panel": chrome.toggle("controls"),
-                "discretize": chrome.toggle("discretize"), "weights": _save_weights}
+                "discretize": chrome.toggle("discretize"),
+                "weights": chrome.ChromeView.save_weights}
 
 
 def run(cfg):

@@ -94,6 +94,7 @@ class MarchView(chrome.ChromeView):
     faster, see `path`); n_sparks; orbit: start orbiting slowly; mode: "levels" or "shape"
     (default: shape when the model trains); shells: in the shape view, the other levels."""
 
+    KEYS = KEYS
     min_size = Config.MIN_SIZE
     depth = True                # the surfaces write depth; sparks behind them are dimmed
 
@@ -210,8 +211,6 @@ class MarchView(chrome.ChromeView):
             self.draw_render_labels(p, b)
             self.draw_diagram(p, b)
             self.draw_bars(p, width, height, live=False)
-            if self.show_help:
-                chrome.help_overlay(p, width, height, KEYS.rows())
 
     def draw_3d(self, fbo, viewport):
         """The surfaces, sparks and dots of the current mode into viewport."""
@@ -406,9 +405,6 @@ class MarchView(chrome.ChromeView):
         elif self.in_render(x, y):
             r = self.model.radius
             self.camera.zoom(0.9 ** sy, 0.4 * r, 12 * r)
-
-    def on_key_press(self, symbol, modifiers):
-        return KEYS.handle(symbol, modifiers, self.command)
 
     def file_stem(self, kind):
         return "march"

@@ -199,9 +199,12 @@ class ChromeView(gl.View):
     """The base of every view. It shows a message for a while (`say`, and the app's and the
     model's notices), draws what only the person at the window sees over a frame the files
     took without it (draw_live: the view's `draw_bars(p, width, height, live=True)`), and
-    takes commands through one table: the view's COMMANDS (these three and its own), else the
-    model's (`model.command`). A view names its files with file_stem(kind), kind "png" or
-    "gif"."""
+    takes commands through one table: the view's COMMANDS (these and its own), else the
+    model's (`model.command`). Its KEYS (a Keys) turn key presses into those commands and fill
+    the help overlay, drawn over the frame while shown. A view names its files with
+    file_stem(kind), kind "png", "gif" or "npz"."""
+
+    KEYS = None
 
     def __init__(self, model):
         self.model = model
@@ -250,6 +253,9 @@ class ChromeView(gl.View):
                            anchor="center", valign="middle")
             return
         self.draw_frame(fbo, width, height)
+        if self.show_help:
+            with self.painter.target(fbo, (0, 0, width, height)) as p:
+                help_overlay(p, width, height, self.KEYS.rows())
 
     def too_small(self, width, height):
         return self.min_size is not None and (width < self.min_size[0]
@@ -271,6 +277,9 @@ class ChromeView(gl.View):
     def file_stem(self, kind):
         return "nn-gym"
 
+    def on_key_press(self, symbol, modifiers):
+        return self.KEYS.handle(symbol, modifiers, self.command)
+
     def command(self, name, arg=None):
         """A key's or a control's command: the view's own (COMMANDS), else the model's."""
         table = type(self).COMMANDS
@@ -290,6 +299,11 @@ class ChromeView(gl.View):
 
     def _help(self, _):
         self.show_help = not self.show_help
+
+    def save_weights(self, _):
+        """The model's "save" into the first free STEM.npz, STEM-2.npz, ... (a view's
+        "weights" command, where its model saves)."""
+        self.model.command("save", files.numbered(f"{self.file_stem('npz')}.npz"))
 
     COMMANDS = {"png": _png, "gif": _gif, "help": _help}
 

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from viz import gl, layout, theme
+from viz import cli, gl, layout, theme
 from viz.curves import Curves
 from viz.widgets import maps, netgraph, plot
 
@@ -37,9 +37,7 @@ def save(path, panels, size=None, cols=None):
 
 def show(path):
     """In a Jupyter kernel, the PNG at path shows in the cell's output (a script: nothing)."""
-    import sys
-
-    if "ipykernel" in sys.modules:
+    if cli.in_notebook():
         from IPython.display import Image, display
 
         display(Image(filename=str(path)))

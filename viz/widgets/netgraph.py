@@ -132,15 +132,17 @@ class NetGraph:
                    - (x + w - cx) + 8)          # 8: the columns close up as the box narrows
 
     def draw(self, painter, net, acts, box, hover=None, ranges=None, input_names=None,
-             output_names=None, left_room=0.0, right_room=0.0):
+             output_names=None, left_room=0.0, right_room=0.0, edges=None, hues=None):
         """Draw `net` with the probe's activations `acts` ([x, a_1, ..., a_L], 1-D each);
         ranges: (lo, hi, cmap) per layer (default layer_ranges(net.acts, acts)); input_names,
         output_names: a name beside each input disc (left) or output disc (right), in the
         margins label_room keeps beside box, where they fit (names_fit); left_room,
         right_room: pixels beside box the first and last column's headers may take (see
-        header_room)."""
-        centres, radius, edges = self._geometry_of(net.arch, box)
-        self._edges(painter, edges, net.ws, radius, hover, 0.12)
+        header_room); edges: values per layer pair drawn in place of the weights (gradients,
+        say), in hues (positive, negative) per pair."""
+        centres, radius, segments = self._geometry_of(net.arch, box)
+        self._edges(painter, segments, net.ws if edges is None else edges, radius, hover, 0.12,
+                    hues=hues)
         if ranges is None:
             ranges = layer_ranges(net.acts, acts)
         rgb = [theme.colormap(cmap, np.asarray(a, np.float64), lo, hi)
@@ -382,13 +384,14 @@ def _edge_geometry(centres, radius):
     return i, j, layer, p0 + d * trim, p1 - d * trim, starts
 
 
-def draw_legend(p, box, net, ranges, colorbar):
-    """Below the diagram in box: the edge colours, and one colorbar per distinct activation
-    range, right-aligned, as many as fit beside the edge key, the layers' before the input's
-    (softmax neurons show their class colours instead)."""
-    key = "w > 0\nw < 0"
+def draw_legend(p, box, net, ranges, colorbar, edge_name="w", hues=(POSITIVE, NEGATIVE)):
+    """Below the diagram in box: the edge colours (hues for edge_name > 0 and < 0), and one
+    colorbar per distinct activation range, right-aligned, as many as fit beside the edge key,
+    the layers' before the input's (softmax neurons show their class colours instead)."""
+    e = edge_name
+    key = f"{e} > 0\n{e} < 0"
     if trimmed(net.arch):
-        key = f"w > 0  {MAX_EDGES} largest\nw < 0  |w| per layer"
+        key = f"{e} > 0  {MAX_EDGES} largest\n{e} < 0  |{e}| per layer"
     shown = {}
     for name, r in zip(net.acts + ["input"], ranges[1:] + ranges[:1]):
         if name == "softmax":                   # drawn in its class colours, not a colormap
@@ -396,7 +399,7 @@ def draw_legend(p, box, net, ranges, colorbar):
         shown.setdefault((r[2], round(r[0], 3), round(r[1], 3)), []).append(name)
     bars = [(cmap, lo, hi, "/".join(dict.fromkeys(names)))
             for (cmap, lo, hi), names in shown.items()]
-    draw_frame_legend(p, box, [(POSITIVE, NEGATIVE, key)], bars, colorbar)
+    draw_frame_legend(p, box, [(*hues, key)], bars, colorbar)
 
 
 def draw_frame_legend(p, box, hues, bars, colorbar):

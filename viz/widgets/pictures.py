@@ -69,49 +69,153 @@ def _titled(box, title, p=None):
     return layout.rows(box, [TITLE_SIZE + 8, None])[1] if title else box
 
 
-def output_map(net, points=None, test=None, title="", res=128):
+def output_map(net, points=None, test=None, title="", res=128, names=None):
     """The net's output over [-1, 1]^2 (one output through a colormap, k outputs as class
-    colours), with points = (x, labels) ringed white and test = (x, labels) ringed black."""
+    colours), with points = (x, labels) ringed white and test = (x, labels) ringed black, each
+    filled with its true class (or target value); a point the net gets wrong has a thick
+    accent ring. Below the map, its key: the class colours named by names (default 0, 1, ...)
+    or the output's colorbar, and what the rings mean."""
     def panel(ctx, painter, box):
         classes = max(net.arch[-1], 2) if points is not None else 0
         om = maps.OutputMap(ctx, res)
         om.update(net, classes=classes)
         om.upload()
+        colorbar = plot.Colorbar(ctx)
+        sets = [(pts, ring) for pts, ring in ((points, maps.RING_TRAIN), (test, maps.RING_TEST))
+                if pts is not None]
+        wrong = [_wrong(net, *pts) if classes else None for pts, _ in sets]
 
         def draw(p):
-            sq = layout.square(_titled(box, title, p))
+            inner = _titled(box, title, p)
+            sq = layout.square(layout.rows(inner, [None, KEY_H])[0])
             om.draw(p, sq)
-            for pts, ring in ((points, (1, 1, 1)), (test, (0, 0, 0))):
-                if pts is not None:
-                    px, py = maps.to_pixel(np.asarray(pts[0]), sq)
-                    fill = om.point_colors(np.asarray(pts[1]), classes)
-                    p.discs(np.stack([px, py], 1), 4.0, fill, outline=ring, outline_width=1.2)
+            for ((x, labels), ring), bad in zip(sets, wrong):
+                x, labels = np.asarray(x), np.asarray(labels)
+                px, py = maps.to_pixel(x, sq)
+                at = np.stack([px, py], 1)
+                if bad is not None and bad.any():
+                    p.discs(at[bad], 7.0, theme.ACCENT)
+                p.discs(at, 4.0, om.point_colors(labels, classes), outline=ring,
+                        outline_width=1.2)
+            _map_key(p, (sq[0], sq[1] + sq[3] + 6, sq[2], KEY_H - 6), om, net, names,
+                     [ring for _, ring in sets], any(b is not None and b.any() for b in wrong),
+                     colorbar)
         return draw
     return panel
 
 
+KEY_H = 64          # the output map's key under it
+
+
+def _wrong(net, x, labels):
+    """Which points (x, labels) the net classifies wrongly (labels: class indices)."""
+    y = net.forward(np.asarray(x, net.dtype))
+    guess = np.argmax(y, 1) if y.shape[1] > 1 else (y[:, 0] > 0.5).astype(int)
+    return guess != np.asarray(labels).reshape(len(guess))
+
+
+def _map_key(p, box, om, net, names, rings, any_wrong, colorbar):
+    """Two lines under an output map: the classes (or the output's colorbar), and the rings."""
+    x, y, w, _ = box
+    lo, hi, cmap = om.range
+    if om.values.ndim == 3:
+        cx = x
+        for c, name in zip(theme.class_colors(net.arch[-1]), names or range(net.arch[-1])):
+            p.discs([[cx + 5, y + 6]], 5, c)
+            p.text(str(name), cx + 13, y + 6, size=10, color=theme.TEXT, valign="middle")
+            cx += 22 + p.text_width(str(name), 10)
+    else:
+        bar = min(w * 0.4, 120)
+        colorbar.draw(p, cmap, lo, hi, (x, y + 1, bar, 8))
+        label = f"output ({net.acts[-1]})"
+        if om.classes and names:
+            label += f": 0 = {names[0]}, 1 = {names[1]}"
+        p.text(label, x + bar + 10, y, size=10, color=theme.DIM)
+    if not rings:
+        return
+    ring_text = {maps.RING_TRAIN: "white ring: training point",
+                 maps.RING_TEST: "black ring: test point"}
+    parts = [ring_text[r] for r in rings] + ["fill: its true class" if om.classes
+                                             else "fill: its target"]
+    if any_wrong:
+        parts.append("yellow halo: the net gets it wrong")
+    cx, cy = x, y + 26
+    for part in parts:                          # as many to a line as fit
+        width = p.text_width(part + ",  ", 10)
+        if cx > x and cx + width > x + w:
+            cx, cy = x, cy + 14
+        p.text(part + (",  " if part != parts[-1] else ""), cx, cy, size=10, color=theme.DIM)
+        cx += width
+
+
 def layer_maps(net, title="", input_shape=None, res=64):
     """Every first-hidden-layer neuron: its activation over the plane (2 inputs) or its input
-    weights as an image of input_shape."""
+    weights as an image of input_shape; a colorbar under them says what the colours are."""
     def panel(ctx, painter, box):
         lm = maps.LayerMaps(ctx, res)
         lm.update(net, input_shape=input_shape)
         lm.upload()
-        return lambda p: lm.draw(p, _titled(box, title, p))
+        colorbar = plot.Colorbar(ctx)
+        what = f"activation ({lm.act})" if net.arch[0] == 2 else "input weight"
+
+        def draw(p):
+            inner, key = layout.rows(_titled(box, title, p), [None, 30])
+            lm.draw(p, inner)
+            lo, hi, cmap = lm.range
+            kx, ky, kw, _ = key
+            colorbar.draw(p, cmap, lo, hi, (kx, ky + 8, min(kw * 0.5, 140), 8))
+            p.text(what, kx + min(kw * 0.5, 140) + 10, ky + 7, size=10, color=theme.DIM)
+        return draw
     return panel
 
 
-def network(net, x, title=""):
-    """The network diagram, neurons coloured by their activations for the input x."""
+def network(net, x, title="", grads=None):
+    """The network diagram, neurons coloured by their activations for the input x; with grads
+    (one array per weight matrix, e.g. backprop's), the edges show them instead of the weights,
+    in the gradient hues."""
     def panel(ctx, painter, box):
         graph, colorbar = netgraph.NetGraph(), plot.Colorbar(ctx)
         acts = net.forward(np.asarray(x, net.dtype), trace=True)
         ranges = netgraph.layer_ranges(net.acts, acts)
+        hues = (netgraph.POSITIVE, netgraph.NEGATIVE) if grads is None else \
+            (netgraph.GRAD_POSITIVE, netgraph.GRAD_NEGATIVE)
 
         def draw(p):
             inner = _titled(box, title, p)
-            graph.draw(p, net, acts, layout.rows(inner, [None, 34])[0], ranges=ranges)
-            netgraph.draw_legend(p, inner, net, ranges, colorbar)
+            graph.draw(p, net, acts, layout.rows(inner, [None, 34])[0], ranges=ranges,
+                       edges=grads, hues=None if grads is None else [hues] * len(grads))
+            netgraph.draw_legend(p, inner, net, ranges, colorbar, hues=hues,
+                                 edge_name="w" if grads is None else "dC/dw")
+        return draw
+    return panel
+
+
+def graph(nodes, edges, title=""):
+    """A graph of named boxes: nodes {name: (col, row, lines of text)} placed on a grid of
+    columns and (possibly fractional) rows, edges [(from, to)] as arrows left to right."""
+    cols = max(c for c, _, _ in nodes.values()) + 1
+    rows = max(r for _, r, _ in nodes.values()) + 1
+
+    def panel(ctx, painter, box):
+        def draw(p):
+            x, y, w, h = _titled(box, title, p)
+            rects = {}
+            for name, (c, r, lines) in nodes.items():
+                bw = max(p.text_width(line, 11) for line in lines) + 14
+                bh = 15 * len(lines) + 8
+                cx, cy = x + (c + 0.5) * w / cols, y + (r + 0.5) * h / rows
+                rects[name] = (cx - bw / 2, cy - bh / 2, bw, bh)
+            for a, b in edges:
+                ax, ay, aw, ah = rects[a]
+                bx, by, _, bh = rects[b]
+                p.lines([[ax + aw, ay + ah / 2]], [[bx, by + bh / 2]], [1.5], [theme.DIM])
+                p.discs([[bx, by + bh / 2]], 3.0, theme.DIM)
+            for name, (bx, by, bw, bh) in rects.items():
+                p.rect(bx, by, bw, bh, theme.PANEL, radius=4, outline=theme.DIM)
+                for i, line in enumerate(nodes[name][2]):
+                    color = theme.TEXT if i == 0 else theme.ACCENT if "grad" in line \
+                        else theme.DIM
+                    p.text(line, bx + 7, by + 4 + 15 * i, size=11, color=color)
         return draw
     return panel
 
@@ -120,8 +224,12 @@ def curves(series, title="", log=False, steps=None, lo=None, hi=None, x_name="ep
     """Named series over a shared x axis (steps, default 0, 1, ...; x_name says what they are),
     on one plot; each name gets a colour of its own."""
     names = tuple(series)
-    for name, color in zip(names, theme.class_colors(max(len(names), 3))):
-        plot.SERIES_COLORS.setdefault(name, tuple(color))
+    taken = [np.float64(plot.SERIES_COLORS[n]) for n in names if n in plot.SERIES_COLORS]
+    free = (c for c in theme.class_colors(len(names) + 8)       # unlike the plot's others
+            if all(np.abs(c - t).sum() > 0.5 for t in taken))
+    for name in names:
+        if name not in plot.SERIES_COLORS:
+            plot.SERIES_COLORS[name] = tuple(float(v) for v in next(free))
     values = {k: np.asarray(v, np.float64) for k, v in series.items()}
     n = max(len(v) for v in values.values())
     steps = np.arange(n) if steps is None else np.asarray(steps)

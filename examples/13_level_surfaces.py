@@ -1,6 +1,6 @@
-"""Tutorial 11: level surfaces of a 3-input net (the march, headless).
+"""Tutorial 13: level surfaces of a 3-input net (the march, headless).
 
-    python examples/11_level_surfaces.py [--out DIR]
+    python examples/13_level_surfaces.py [--out DIR]
 
 A net with 3 inputs and 1 output is a function f(x, y, z) on space; its level surfaces
 f = c are what a 2-D output map's contour lines are one dimension up. Here a 3-16-16-1 tanh net
@@ -21,7 +21,7 @@ from viz.march.model import MarchModel
 from viz.march.view import MarchView
 from viz.widgets import pictures
 
-out = tutorial.out_dir("11_level_surfaces", __doc__)
+out = tutorial.out_dir("13_level_surfaces", __doc__)
 
 x, t = shapes.target_data("torus", n=4096)          # points in a sphere of radius 5, distances
 net = nn.MLP([3, 16, 16, 1], act="tanh", seed=0)

@@ -1,6 +1,6 @@
-"""Tutorial 10: a real image set: hand-drawn shapes, and real handwritten digits.
+"""Tutorial 12: a real image set: hand-drawn shapes, and real handwritten digits.
 
-    python examples/10_shapes.py [--out DIR]
+    python examples/12_shapes.py [--out DIR]
 
 Each image is 28 x 28 grey pixels flattened into 784 inputs; a 784-64-4 net with a softmax
 output learns to name circles, squares, triangles and other strokes. A pixel net is not
@@ -25,7 +25,7 @@ import nn
 from viz import cli, pointer, sketches
 from viz.widgets import pictures
 
-out = tutorial.out_dir("10_shapes", __doc__)
+out = tutorial.out_dir("12_shapes", __doc__)
 ds = sketches.dataset(n_train=2000, n_test=500, seed=0)        # drawn, then normalised
 t, t_test = ds.targets(4), ds.targets(4, test=True)
 print(f"shapes: {ds.x.shape[0]} training images of {ds.x.shape[1]} pixels, classes "

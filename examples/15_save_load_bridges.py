@@ -1,6 +1,6 @@
-"""Tutorial 12: saving and loading a net, and moving it to and from PyTorch and scikit-learn.
+"""Tutorial 15: saving and loading a net, and moving it to and from PyTorch and scikit-learn.
 
-    python examples/12_save_load_bridges.py [--out DIR]
+    python examples/15_save_load_bridges.py [--out DIR]
 
 net.save writes .npz (numpy only) or .safetensors; nn.MLP.load reads either back, checked.
 A net's weights are plain arrays, so they move: net.to_torch() builds the same torch
@@ -19,7 +19,7 @@ from viz import cli
 from viz.data import make
 from viz.widgets import pictures
 
-out = tutorial.out_dir("12_save_load_bridges", __doc__)
+out = tutorial.out_dir("15_save_load_bridges", __doc__)
 ds = make("moons", n_train=300, noise=0.1, seed=0)
 t = ds.targets(1)
 net = nn.MLP([2, 16, 16, 1], act="tanh", out_act="sigmoid", seed=0)

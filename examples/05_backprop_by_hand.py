@@ -1,6 +1,6 @@
-"""Tutorial 4: backprop by hand for a tiny net, checked with nn.finite_diff.
+"""Tutorial 5: backprop by hand for a tiny net, checked with nn.finite_diff.
 
-    python examples/04_backprop_by_hand.py [--out DIR]
+    python examples/05_backprop_by_hand.py [--out DIR]
 
 Backprop is the chain rule applied layer by layer from the cost back to the inputs. For
 z1 = x W1 + b1, a1 = tanh(z1), z2 = a1 W2 + b2, y = sigmoid(z2) and the mse cost
@@ -17,7 +17,7 @@ import nn
 from viz import cli
 from viz.widgets import pictures
 
-out = tutorial.out_dir("04_backprop_by_hand", __doc__)
+out = tutorial.out_dir("05_backprop_by_hand", __doc__)
 
 # %% [markdown]
 # float64: finite differences need the precision (in float32 they drown in rounding).
@@ -80,15 +80,14 @@ print(f"one step of lr {lr}: cost {cost:.6f} -> {step.cost(x, t):.6f} (predicted
       f"{cost - lr * g2:.6f})")
 
 # %% [markdown]
-# Pictures: the net, and the same diagram drawn with the gradients in place of the weights
-# (red: raising that weight raises the cost, blue: lowers it; width: how much).
+# Pictures: the net for the first sample (neurons coloured by their activations, edges by
+# the weights), and the same net with each edge showing its weight's gradient over the batch
+# (orange: raising that weight raises the cost, purple: lowers it; width: how much).
 
 # %%
-grad_net = net.copy()
-grad_net.ws, grad_net.bs = [dW1, dW2], [db1, db2]
 pictures.save(out / "backprop.png", [
-    pictures.network(net, x[0], title="weights (red +, blue -)"),
-    pictures.network(grad_net, x[0], title="dC/dW: the gradient of each weight")],
+    pictures.network(net, x[0], title="weights (red +, blue -), activations for x[0]"),
+    pictures.network(net, x[0], grads=[dW1, dW2], title="dC/dW: each weight's gradient")],
     size=(880, 380))
 print(f"wrote {out / 'backprop.png'}")
 cli.summary(vs_backprop=vs_backprop, vs_finite_diff=vs_finite, cost=cost,

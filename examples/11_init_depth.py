@@ -1,6 +1,6 @@
-"""Tutorial 9: initialisation and depth: order and chaos.
+"""Tutorial 11: initialisation and depth: order and chaos.
 
-    python examples/09_init_depth.py [--out DIR]
+    python examples/11_init_depth.py [--out DIR]
 
 Start a deep tanh net with W ~ N(0, sigma_w^2 / fan_in), b ~ N(0, sigma_b^2) (init="normal").
 Mean-field theory (Poole et al. 2016, Schoenholz et al. 2017) follows two inputs through the
@@ -26,7 +26,7 @@ from viz import cli
 from viz.chaos import model as chaos
 from viz.widgets import pictures
 
-out = tutorial.out_dir("09_init_depth", __doc__)
+out = tutorial.out_dir("11_init_depth", __doc__)
 z, w = hermegauss(201)
 w = w / w.sum()                    # E[f(z)] for z ~ N(0, 1) is sum(w * f(z))
 Z1, Z2, W2 = z[:, None], z[None, :], w[:, None] * w[None, :]

@@ -1,6 +1,6 @@
-"""Tutorial 7: optimisers compared: SGD, momentum and Adam, over five starts.
+"""Tutorial 8: optimisers compared: SGD, momentum and Adam, over five starts.
 
-    python examples/07_optimisers.py [--out DIR]
+    python examples/08_optimisers.py [--out DIR]
 
 SGD steps by -lr * gradient. Momentum keeps a running sum v = 0.9 v + g and steps by -lr * v:
 along a direction the gradients agree on, v grows to 10 times the gradient, so its step is
@@ -19,7 +19,7 @@ from viz import cli
 from viz.data import make
 from viz.widgets import pictures
 
-out = tutorial.out_dir("07_optimisers", __doc__)
+out = tutorial.out_dir("08_optimisers", __doc__)
 ds = make("spiral", n_train=400, noise=0.05, seed=0)
 t, t_test = ds.targets(1), ds.targets(1, test=True)
 SEEDS = range(5)

@@ -1,6 +1,6 @@
-"""Tutorial 6: a multiclass classifier on the spiral, with its decision map.
+"""Tutorial 7: a multiclass classifier on the spiral, with its decision map.
 
-    python examples/06_spiral.py [--out DIR]
+    python examples/07_spiral.py [--out DIR]
 
 Three spiral arms, one class each (the data set of cs231n and nnfs): no straight line
 separates any two. A softmax output gives one probability per class; cross-entropy against
@@ -16,7 +16,7 @@ import nn
 from viz import cli
 from viz.widgets import pictures
 
-out = tutorial.out_dir("06_spiral", __doc__)
+out = tutorial.out_dir("07_spiral", __doc__)
 K = 3
 
 

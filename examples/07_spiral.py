@@ -53,7 +53,7 @@ acc, test_acc = hist["acc"][-1], hist["val_acc"][-1]
 
 pictures.save(out / "spiral.png", [
     pictures.output_map(net, points=(x, labels), test=(x_test, labels_test),
-                        title="decision map (white rings train, black test)"),
+                        title="decision map"),
     pictures.curves({"train acc": hist["acc"], "test acc": hist["val_acc"]},
                     title="accuracy per epoch", lo=0.0, hi=1.0)], size=(960, 460))
 print(f"wrote {out / 'spiral.png'}")

@@ -1,17 +1,28 @@
-"""Tutorial 11: initialisation and depth: order and chaos.
+"""Tutorial 11: initialisation and depth: why deep nets need the right start.
 
     python examples/11_init_depth.py [--out DIR]
 
-Start a deep tanh net with W ~ N(0, sigma_w^2 / fan_in), b ~ N(0, sigma_b^2) (init="normal").
-Mean-field theory (Poole et al. 2016, Schoenholz et al. 2017) follows two inputs through the
-layers: their pre-activations settle at a length q* and a correlation c*, and chi_1 =
-sigma_w^2 E[tanh'(sqrt(q*) z)^2] says what happens to a small difference between them: it
-shrinks by chi_1 per layer when chi_1 < 1 (order: every input looks alike deep down, gradients
-vanish) and grows when chi_1 > 1 (chaos: nearby inputs decorrelate, gradients explode).
-chi_1 = 1 is the boundary; a signal survives about xi_c = -1 / ln(chi_c) layers, and nets
-train when their depth is under about 6 xi_c (Schoenholz et al. 2017, "Deep Information
-Propagation"). The numbers are computed by Gauss-Hermite quadrature and checked against real
-nets.
+Before the first step, every weight needs a value, and two things can go wrong.
+
+Symmetry: if every hidden neuron starts with the same weights, every one gets the same
+gradient and takes the same step, forever: eight neurons act as one. Random starting weights
+break the tie.
+
+Scale: each layer multiplies the signal by its weights. Too large, and tanh and sigmoid
+neurons saturate (their slope is 0 at the ends); too small, and the signal and the gradient
+shrink layer by layer until the first layers get nothing. Xavier's start (Glorot and Bengio
+2010: variance 2 / (fan_in + fan_out)) keeps a tanh layer's output about as spread as its
+input; He's (He et al. 2015: variance 2 / fan_in) does so for relu, which zeroes half its
+inputs. Sigmoid has no good scale: its slope is at most 1/4, so a gradient shrinks by 4 or
+more per layer, which is why deep nets moved to tanh and relu.
+
+Last, for the curious: mean-field theory (Poole et al. 2016, Schoenholz et al. 2017, "Deep
+Information Propagation") makes the scale question exact for a deep tanh net with
+W ~ N(0, sigma_w^2 / fan_in), b ~ N(0, sigma_b^2): a small difference between two inputs
+shrinks by chi_1 per layer when chi_1 < 1 (order: deep down every input looks alike) and
+grows when chi_1 > 1 (chaos); a signal survives about xi_c = -1 / ln(chi_c) layers, and nets
+train when their depth is under about 6 xi_c. Its numbers are computed here by Gauss-Hermite
+quadrature and checked against real nets.
 """
 
 # %%
@@ -24,9 +35,61 @@ from numpy.polynomial.hermite_e import hermegauss
 import nn
 from viz import cli
 from viz.chaos import model as chaos
+from viz.data import make
 from viz.widgets import pictures
 
 out = tutorial.out_dir("11_init_depth", __doc__)
+ds = make("moons", n_train=200, noise=0.1, seed=0)
+t = ds.targets(1)
+
+# %% [markdown]
+# 1. Symmetry. A 2-8-1 net started with every weight and bias 0.1 (init="uniform" from 0.1
+# to 0.1), against the default random start, both trained alike.
+
+# %%
+spread = {}
+for name, kw in (("all 0.1", dict(init="uniform", low=0.1, high=0.1)), ("random", {})):
+    net = nn.MLP([2, 8, 1], act="tanh", out_act="sigmoid", seed=0, **kw)
+    nn.fit(net, ds.x, t, loss="mse", opt=nn.Adam(0.01), epochs=300, batch_size=20, seed=0)
+    spread[name] = float(np.ptp(net.ws[0], axis=1).max())  # largest gap between neurons
+    print(f"start {name:7s}: after training, the 8 hidden neurons' weights differ by at "
+          f"most {spread[name]:.2e}; cost {net.cost(ds.x, t):.4f}")
+
+# %% [markdown]
+# 2. Depth. Ten hidden layers of 32, from five starts each, trained with SGD for 100 epochs,
+# and, before training, the size of the cost's gradient at each layer's weights.
+
+# %%
+starts = {"sigmoid, Xavier": dict(act="sigmoid"), "tanh, Xavier": dict(act="tanh"),
+          "relu, He": dict(act="relu"),
+          "relu, too small": dict(act="relu", init="normal", sigma_w=0.5, sigma_b=0.0)}
+deep, layer_grads = {}, {}
+for name, kw in starts.items():
+    ends, ratios = [], []
+    for seed in range(5):
+        net = nn.MLP([2] + [32] * 10 + [1], out_act="sigmoid", seed=seed, **kw)
+        gws, _ = net.backprop(ds.x, t, "mse")
+        norms = [float(np.linalg.norm(g)) for g in gws]
+        ratios.append(norms[0] / norms[-2])           # first hidden layer / last hidden layer
+        if seed == 0:
+            layer_grads[name] = norms[:-1]
+        nn.fit(net, ds.x, t, loss="mse", opt=nn.SGD(0.5), epochs=100, batch_size=20,
+               seed=seed)
+        ends.append(net.cost(ds.x, t))
+    deep[name] = (np.array(ends), np.array(ratios))
+    print(f"{name:16s} final cost {np.mean(ends):.4f} +- {np.std(ends):.4f}; gradient at "
+          f"layer 1 / layer 10: {np.median(ratios):.1e} (median)")
+
+# %% [markdown]
+# Sigmoid's gradient reaches the first layer about a million times weaker than the last,
+# and the net never leaves 0.25 (one answer everywhere). Too small a start does it to relu
+# differently: its signal halves at every layer (sigma_w^2 = 0.25 against He's 2), so every
+# point looks alike at the top and every layer's gradient is a thousand times too small.
+# tanh with Xavier's start and relu with He's train from every start.
+#
+# 3. Mean-field theory.
+
+# %%
 z, w = hermegauss(201)
 w = w / w.sum()                    # E[f(z)] for z ~ N(0, 1) is sum(w * f(z))
 Z1, Z2, W2 = z[:, None], z[None, :], w[:, None] * w[None, :]
@@ -53,7 +116,7 @@ def critical_sw2(sb2):
     return (lo + hi) / 2
 
 # %% [markdown]
-# 1. The order/chaos boundary. With sigma_b = 0, q* = 0 and chi_1 = sigma_w^2: the boundary is 1.
+# 3a. The order/chaos boundary. With sigma_b = 0, q* = 0 and chi_1 = sigma_w^2: the boundary is 1.
 
 # %%
 table = {0.01: 1.424, 0.05: 1.761, 0.09: 1.948, 0.5: 2.843, 1.0: 3.443}
@@ -64,7 +127,7 @@ for sb2, want in table.items():
     print(f"sigma_b^2 = {sb2:4}: critical sigma_w^2 = {got:.3f} (research table {want})")
 
 # %% [markdown]
-# 2. At sigma_b^2 = 0.05, four starts: q*, chi_1 and the depth scale xi_c.
+# 3b. At sigma_b^2 = 0.05, four starts: q*, chi_1 and the depth scale xi_c.
 
 # %%
 starts = {1.0: (0.194, 0.759, 3.6), 1.5: (0.418, 0.939, 15.8), 2.0: (0.722, 1.048, 25.2),
@@ -78,7 +141,7 @@ for sw2, (q_t, chi_t, xi_t) in starts.items():
           f"xi_c {xis[sw2]:.1f} ({xi_t}): {'chaos' if chi > 1 else 'order'}")
 
 # %% [markdown]
-# 3. Real nets, depth 30, width 256: the correlation of two nearby inputs, layer by layer, and
+# 3c. Real nets, depth 30, width 256: the correlation of two nearby inputs, layer by layer, and
 # the size of the cost's gradient at each layer's weights (backprop of a random target).
 
 # %%
@@ -100,6 +163,9 @@ for sw2 in (1.0, 1.761, 4.0):
                      sigma_w=math.sqrt(sw2), sigma_b=math.sqrt(0.05))
     maps.append(pictures.output_map(shallow, title=f"depth-12 net, sigma_w^2 = {sw2}"))
 
+pictures.save(out / "start.png", [pictures.curves(
+    layer_grads, log=True, steps=np.arange(1, 11), x_name="layer",
+    title="|dC/dW| per layer before training, depth 10, seed 0")], size=(720, 340))
 pictures.save(out / "depth.png", [
     pictures.curves(corr, steps=np.arange(1, len(corr["sw2=1.0"]) + 1), x_name="layer",
                     title="correlation of two nearby inputs"),
@@ -107,6 +173,12 @@ pictures.save(out / "depth.png", [
                     x_name="layer", title="|dC/dW| per layer")],
     size=(1000, 340))
 pictures.save(out / "maps.png", maps, size=(1080, 380))
-print(f"wrote {out / 'depth.png'} and {out / 'maps.png'}")
-cli.summary(worst_critical_diff=worst, xi_1=xis[1.0], xi_1_5=xis[1.5], xi_2=xis[2.0],
+print(f"wrote {out / 'start.png'}, {out / 'depth.png'} and {out / 'maps.png'}")
+keys = {"sigmoid, Xavier": "sigmoid", "tanh, Xavier": "tanh", "relu, He": "relu",
+        "relu, too small": "relu_small"}
+cli.summary(spread_constant=spread["all 0.1"], spread_random=spread["random"],
+            **{f"{keys[k]}_cost": e.mean() for k, (e, _) in deep.items()},
+            **{f"{keys[k]}_cost_std": e.std() for k, (e, _) in deep.items()},
+            **{f"{keys[k]}_ratio": float(np.median(r)) for k, (_, r) in deep.items()},
+            worst_critical_diff=worst, xi_1=xis[1.0], xi_1_5=xis[1.5], xi_2=xis[2.0],
             xi_4=xis[4.0], corr_order=corr["sw2=1.0"][-1], corr_chaos=corr["sw2=4.0"][-1])

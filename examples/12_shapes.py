@@ -63,14 +63,20 @@ print(f"another program's drawings, over seeds 0-2: {np.mean(with_norm):.3f} +- 
 for k, name in enumerate(sketches.CLASSES):
     print(f"  {name:8s} accuracy {np.mean(pred[drawn_labels == k] == k):.3f}")
 
-shown = np.arange(12)
-names = [f"{sketches.CLASSES[p]}{'' if p == y else ' (x)'}"
+def mistakes_first(guess, truth, n):
+    """Indices of n examples: the wrong answers first (up to half), then right ones."""
+    wrong, right = np.flatnonzero(guess != truth), np.flatnonzero(guess == truth)
+    return np.concatenate([wrong[:n // 2], right[:n - min(len(wrong), n // 2)]])
+
+
+shown = mistakes_first(pred, drawn_labels, 12)
+names = [sketches.CLASSES[p] if p == y else f"{sketches.CLASSES[p]} (is {sketches.CLASSES[y]})"
          for p, y in zip(pred[shown], drawn_labels[shown])]
 panels = [pictures.images(drawn[shown], (112, 112), [sketches.CLASSES[k] for k in
                                                     drawn_labels[shown]],
                           title="drawn (another program): true class", cols=6),
           pictures.images(seen[shown], (28, 28), names, title="what the net sees: "
-                          "normalised, its answer ((x): wrong)", cols=6),
+                          "normalised; its answer (is: the true class)", cols=6),
           pictures.layer_maps(net, input_shape=(28, 28), title="first-layer weights, 28 x 28"),
           pictures.curves({"train acc": hist["acc"], "test acc": hist["val_acc"]},
                           title="accuracy per epoch", lo=0.0, hi=1.0)]
@@ -85,10 +91,12 @@ if tutorial.optional("sklearn.datasets", "scikit-learn") is not None:
            seed=0)
     digits_acc = dnet.accuracy(dd.x_test, dd.targets(10, test=True))
     print(f"digits: {dnet}, test accuracy {digits_acc:.3f} on {len(dd.x_test)} images")
-    guess = dnet.forward(dd.x_test[:24]).argmax(1)
-    panels.append(pictures.images(dd.x_test[:24], (8, 8), [
-        f"{g}" if g == y else f"{g} (is {y})" for g, y in zip(guess, dd.labels_test[:24])],
-        title="digits: the net's answer (is: the true digit)"))
+    guess = dnet.forward(dd.x_test).argmax(1)
+    some = mistakes_first(guess, dd.labels_test, 24)
+    panels.append(pictures.images(dd.x_test[some], (8, 8), [
+        f"{g}" if g == y else f"{g} (is {y})" for g, y in zip(guess[some],
+                                                               dd.labels_test[some])],
+        title="digits: the net's answer (is: the true digit), mistakes first"))
 
 pictures.save(out / "shapes.png", panels, cols=2, size=(1000, 1100))
 print(f"wrote {out / 'shapes.png'}")

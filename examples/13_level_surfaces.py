@@ -5,9 +5,11 @@
 A net with 3 inputs and 1 output is a function f(x, y, z) on space; its level surfaces
 f = c are what a 2-D output map's contour lines are one dimension up. Here a 3-16-16-1 tanh net
 learns the signed distance to a torus from 4096 points (negative inside, positive outside), so
-its level surface f = 0 should be the torus itself. nn-gym march draws the surfaces
-f = level + k for every integer k by raymarching the exact net; here it runs headless and
-writes a picture at three levels.
+its level surface f = 0 should be the torus itself. nn-gym march raymarches the exact net;
+here it runs headless: first its shape view (f = 0 alone, lit, with points of the true
+torus as dots, so the fit shows where they leave the surface), then its level view, every
+surface f = level + k for integers k, nested shells around the torus one unit of distance
+apart, at two levels.
 """
 
 # %%
@@ -37,7 +39,19 @@ near = float(np.abs(net.forward(probe)).mean())
 print(f"mean |f| on {len(probe)} points within 0.05 of the torus: {near:.3f}")
 net.save(out / "torus.npz")                          # nn-gym march --load this file
 
-for i, level in enumerate((0.0, 0.33, 0.66)):
+model = MarchModel(net, train="torus")                # the shape view knows the target
+model.training = False                                 # and keeps the weights as fitted
+gl.run(MarchView(model, mode="shape"), 900, 560, headless=True, frames=2,
+       screenshot=str(out / "torus.png"))
+pictures.show(out / "torus.png")
+print(f"the shape view, f = 0: wrote {out / 'torus.png'}")
+
+# %% [markdown]
+# The level view: the shells f = level + k. Moving the level moves every shell outwards
+# together (in the window, the wheel or the level slider does it).
+
+# %%
+for i, level in enumerate((0.0, 0.5)):
     view = MarchView(MarchModel(net, level=level))
     gl.run(view, 900, 560, headless=True, frames=1, screenshot=str(out / f"level_{i}.png"))
     pictures.show(out / f"level_{i}.png")

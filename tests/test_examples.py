@@ -92,6 +92,16 @@ def claims_10(s):
 
 
 def claims_11(s):
+    """A constant start keeps the hidden neurons identical, a random one does not; over five
+    starts the deep sigmoid net and the too-small relu stay at 0.25 while tanh / Xavier and
+    relu / He train, and sigmoid's first layer gets a vanishing share of the gradient; the
+    mean-field numbers match the research table."""
+    assert s["spread_constant"] < 1e-6 < 0.1 < s["spread_random"]
+    for stuck in ("sigmoid", "relu_small"):
+        assert s[f"{stuck}_cost"] - s[f"{stuck}_cost_std"] > 0.24
+    for good in ("tanh", "relu"):
+        assert s[f"{good}_cost"] + s[f"{good}_cost_std"] < 0.02
+    assert s["sigmoid_ratio"] < 1e-4 < 0.1 < min(s["tanh_ratio"], s["relu_ratio"])
     assert s["worst_critical_diff"] < 5e-3
     for key, want in (("xi_1", 3.6), ("xi_1_5", 15.8), ("xi_2", 25.2), ("xi_4", 7.0)):
         assert s[key] == pytest.approx(want, abs=0.1)
@@ -109,6 +119,16 @@ def claims_13(s):
     assert s["cost"] < 0.01 and s["surface_error"] < 0.1
 
 
+def claims_14(s):
+    """Over five splits: the chosen net scores above 0.95 on the test images, within the
+    paired spread of scikit-learn's MLPClassifier and of the linear baseline; early stopping
+    stopped it; the mistakes shown are the ones the confusion matrix counts."""
+    assert s["test_acc"] > 0.95 and s["test_acc_std"] < 0.02
+    assert abs(s["vs_sklearn"]) <= 2 * s["vs_sklearn_std"] + 0.005
+    assert abs(s["test_acc"] - s["linear_acc"]) <= 2 * (s["test_acc_std"] + s["linear_acc_std"])
+    assert s["stop_epoch"] < 400 - 20 and s["wrong_shown"] == s["wrong_counted"] > 0
+
+
 def claims_15(s):
     assert set(s) == {f"{k}_diff" for k in ("npz", "safetensors", "torch", "sklearn", "onnx")}
     assert max(s.values()) < 1e-5
@@ -118,7 +138,7 @@ def test_every_tutorial_has_its_claims_and_a_docstring():
     assert len(TUTORIALS) >= 14
     for name in TUTORIALS:
         text = (ROOT / "examples" / name).read_text()
-        assert f"python examples/{name}" in text and len(text.splitlines()) < 120, name
+        assert f"python examples/{name}" in text and len(text.splitlines()) < 200, name
         assert f"claims_{name[:2]}" in globals(), name
 
 

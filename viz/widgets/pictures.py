@@ -253,8 +253,43 @@ def images(pixels, shape, labels=(), title="", cols=None, lo=0.0, hi=1.0):
             b, label_h = maps.cells(len(texs), _titled(box, title, p), label_h=14.0)
             for i, (tex, (x, y, w, h)) in enumerate(zip(texs, b)):
                 p.scalar_image(tex, x, y, w, h, lo, hi, "sequential")
-                if i < len(labels) and label_h:
-                    p.text(str(labels[i]), x, y - label_h, size=10, color=theme.TEXT)
+                if i < len(labels) and label_h:           # smaller type where it is long
+                    size = next((s for s in (10, 9, 8, 7)
+                                 if p.text_width(str(labels[i]), s) <= w), 7)
+                    p.text(str(labels[i]), x, y - label_h, size=size, color=theme.TEXT)
+        return draw
+    return panel
+
+
+def matrix(values, rows, cols, title="", row_name="", col_name=""):
+    """A table of counts (len(rows), len(cols)) as shaded cells with their numbers, the
+    largest darkest: a confusion matrix, say; row_name and col_name say what the axes are."""
+    values = np.asarray(values)
+
+    def panel(ctx, painter, box):
+        def draw(p):
+            x, y, w, h = _titled(box, title, p)
+            n, m = values.shape
+            cell = min((w - 40) / m, (h - 56) / n)
+            x0, y0 = x + 36, y + 34
+            shade = theme.colormap("sequential", np.log1p(values.ravel()).astype(np.float64),
+                                   0.0, float(np.log1p(values.max())) or 1.0)
+            xy = np.array([[x0 + j * cell, y0 + i * cell, cell - 1, cell - 1]
+                           for i in range(n) for j in range(m)])
+            p.rects(xy, shade)
+            size = max(8, min(12, int(cell / 2.5)))
+            for (cx, cy, _, _), v, c in zip(xy, values.ravel(), shade):
+                ink = (0.0, 0.0, 0.0) if c.mean() > 0.5 else theme.TEXT
+                p.text(str(v), cx + cell / 2, cy + cell / 2, size=size, color=ink,
+                       anchor="center", valign="middle")
+            for j, name in enumerate(cols):
+                p.text(str(name), x0 + (j + 0.5) * cell, y0 - 4, size=10, color=theme.DIM,
+                       anchor="center", valign="bottom")
+            for i, name in enumerate(rows):
+                p.text(str(name), x0 - 6, y0 + (i + 0.5) * cell, size=10, color=theme.DIM,
+                       anchor="right", valign="middle")
+            p.text(col_name, x0, y, size=10, color=theme.DIM)
+            p.text(row_name, x, y0 + n * cell + 4, size=10, color=theme.DIM)
         return draw
     return panel
 

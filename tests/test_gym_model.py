@@ -227,3 +227,21 @@ def test_a_dead_net_is_called_stuck_and_new_weights_end_it():
     assert not learns.stuck
     m.command("reset")
     assert not m.stuck
+
+
+def test_the_summary_reports_dead_and_saturated_neurons_and_the_gradient_ratio():
+    """dead / saturated: shares of hidden neurons counted by hand; grad_ratio: first over last
+    hidden layer's gradient norm, far below 1 in a deep sigmoid net, near 1 in a tanh one."""
+    m = Gym(Config(data="xor", act="relu", seed=1, arch="2,8,8,1"))
+    m.net.bs[0] = np.array([-5.0, -5, -5, 0, 0, 0, 0, 0])          # 3 of 16 never fire
+    s = m.summary()
+    a1 = np.maximum(m.x @ m.net.ws[0] + m.net.bs[0], 0)
+    a2 = np.maximum(a1 @ m.net.ws[1] + m.net.bs[1], 0)
+    dead = sum(int((a[:, j] <= 0).all()) for a in (a1, a2) for j in range(8))
+    assert dead >= 3 and s["dead"] == pytest.approx(dead / 16) and s["saturated"] == 0
+    deep = Gym(Config(data="circles", act="sigmoid", arch="2,16,16,16,16,16,16,1"))
+    flat = Gym(Config(data="circles", act="tanh", arch="2,16,16,1"))
+    assert deep.summary()["grad_ratio"] < 1e-2 < 0.1 < flat.summary()["grad_ratio"]
+    gws, _ = flat.net.backprop(flat.x, flat.t, flat.loss)
+    assert flat.summary()["grad_ratio"] == pytest.approx(
+        np.linalg.norm(gws[0]) / np.linalg.norm(gws[1]), rel=1e-5)

@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 import nn
-from viz import cli, data, session
+from viz import cli, data, insight, session
 from viz.commands import Commands
 from viz.curves import Curves
 from viz.gym.settings import DATA_SETTINGS, FEATURES, MAX_LAYERS, MAX_NEURONS, Settings
@@ -397,7 +397,17 @@ class Gym(Commands):
         return {"task": self.ds.name, "arch": "-".join(map(str, self.net.arch)),
                 "step": self.step, "epoch": self.epoch, "cost": last("train"),
                 "acc": last("train acc") if classes else None,
-                "test_acc": last("test acc") if classes and self.t_test is not None else None}
+                "test_acc": last("test acc") if classes and self.t_test is not None else None,
+                **self.health()}
+
+    def health(self):
+        """dead, saturated: the shares of hidden neurons dead and saturated on the training
+        data; grad_ratio: the first hidden layer's gradient norm over the last's (viz.insight)."""
+        with np.errstate(all="ignore"):
+            dead, saturated = insight.health(self.net, self.x)
+            ratio = insight.grad_ratio(insight.grad_norms(self.net, self.x, self.t, self.loss))
+        return {"dead": insight.fractions(dead), "saturated": insight.fractions(saturated),
+                "grad_ratio": ratio}
 
 
 def edge_name(layer, i, j):

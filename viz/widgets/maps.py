@@ -78,16 +78,17 @@ class LayerMaps:
         self._buffer = None                   # the atlas array, reused while its shape holds
         self.boxes = np.zeros((0, 4))
 
-    def update(self, net, input_shape=None, probe_acts=None, a1=None):
-        """Recompute from net: maps over the plane when it has 2 inputs or a1 is given, else
-        weight images shaped input_shape (default (1, n_in)); probe_acts: first-layer
-        activations to show; a1: the first layer's activations over `self.points`, if already
-        computed (a net on features of the plane, x^2, sin x, ..., needs them)."""
-        self.act = net.acts[0]
+    def update(self, net, input_shape=None, probe_acts=None, a1=None, layer=1):
+        """Recompute from net: maps over the plane of hidden layer `layer` (1: the first) when
+        the net has 2 inputs or a1 is given, else the first layer's weight images shaped
+        input_shape (default (1, n_in)); probe_acts: that layer's activations to show; a1:
+        its activations over `self.points`, if already computed (a net on features of the
+        plane, x^2, sin x, ..., needs them)."""
+        self.act, self.layer = net.acts[layer - 1], layer
         self.probe = probe_acts
         if a1 is not None or net.arch[0] == 2:
             if a1 is None:
-                a1 = net.forward(self.points, trace=True)[1]              # (res*res, k)
+                a1 = net.forward(self.points, trace=True)[layer]          # (res*res, k)
             self.values = np.ascontiguousarray(a1.T.reshape(-1, self.res, self.res))
             self.range = activations.data_range(self.act, self.values)
         else:

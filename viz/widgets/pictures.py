@@ -14,9 +14,9 @@ import math
 
 import numpy as np
 
-from viz import cli, gl, layout, theme
+from viz import cli, gl, insight, layout, theme
 from viz.curves import Curves
-from viz.widgets import maps, netgraph, plot
+from viz.widgets import maps, netgraph, plot, why
 
 TITLE_SIZE = 13
 PAD = 10
@@ -148,12 +148,13 @@ def _map_key(p, box, om, net, names, rings, any_wrong, colorbar):
         cx += width
 
 
-def layer_maps(net, title="", input_shape=None, res=64):
-    """Every first-hidden-layer neuron: its activation over the plane (2 inputs) or its input
-    weights as an image of input_shape; a colorbar under them says what the colours are."""
+def layer_maps(net, title="", input_shape=None, res=64, layer=1):
+    """Every neuron of hidden layer `layer` (1: the first): its activation over the plane
+    (2 inputs), or for the first layer of other inputs its input weights as an image of
+    input_shape; a colorbar under them says what the colours are."""
     def panel(ctx, painter, box):
         lm = maps.LayerMaps(ctx, res)
-        lm.update(net, input_shape=input_shape)
+        lm.update(net, input_shape=input_shape, layer=layer)
         lm.upload()
         colorbar = plot.Colorbar(ctx)
         what = f"activation ({lm.act})" if net.arch[0] == 2 else "input weight"
@@ -166,6 +167,41 @@ def layer_maps(net, title="", input_shape=None, res=64):
             colorbar.draw(p, cmap, lo, hi, (kx, ky + 8, min(kw * 0.5, 140), 8))
             p.text(what, kx + min(kw * 0.5, 140) + 10, ky + 7, size=10, color=theme.DIM)
         return draw
+    return panel
+
+
+def landscape(scape, path=None, title="", axes=("d1", "d2")):
+    """A complete insight.Landscape as a heat map with contours, path (k, 2) on its plane
+    drawn over it and the current weights (its centre) as a dot."""
+    def panel(ctx, painter, box):
+        view = why.LandscapeView(ctx)
+        view.update(scape, path)
+        return lambda p: view.draw(p, box, title, axes)
+    return panel
+
+
+def unfolded(net, layer, points, labels, neurons=None, title=""):
+    """The input square's grid and the points (x, in the plane) as hidden layer `layer` sees
+    them: two chosen neurons' activations, or the layer's top two principal components of
+    the points' activations; points filled with their class colour."""
+    lines = insight.grid_lines()
+    points = np.asarray(points, net.dtype)
+    basis = None if neurons is not None else insight.pca_basis(
+        insight.layer_output(net, layer, points))
+    lines_xy = insight.unfold(net, layer, lines, neurons, basis)
+    points_xy = insight.unfold(net, layer, points, neurons, basis)
+    labels = np.asarray(labels)
+    colors = theme.class_colors(max(int(labels.max()) + 1, 2))[labels]
+
+    def panel(ctx, painter, box):
+        return lambda p: why.draw_unfolded(p, box, lines_xy, points_xy, colors, title)
+    return panel
+
+
+def flow(grads, ratios, health_text=()):
+    """The gradient's flow: grads and ratios as lists of (step, per-layer values)."""
+    def panel(ctx, painter, box):
+        return lambda p: why.draw_flow(p, box, grads, ratios, health_text)
     return panel
 
 

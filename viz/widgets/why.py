@@ -1,0 +1,154 @@
+"""Why a net learns, drawn: the loss landscape as a heat map with contour lines, the training
+path on it and the current point; the plane unfolded by a hidden layer (the input grid's lines
+and the data points in two coordinates of that layer); the gradient's flow per layer. The
+numbers come from viz.insight; this module only draws them.
+
+    scape_view = LandscapeView(ctx)
+    scape_view.update(scape, path)            # an insight.Landscape, path (k, 2) on its plane
+    scape_view.draw(painter, box)
+    draw_unfolded(painter, box, lines_xy, points_xy, colors)
+"""
+
+import numpy as np
+
+from viz import gl, theme
+from viz.widgets import plot
+
+BANDS = 14           # contour lines: this many steps of log10 cost over the map's range
+UPSAMPLE = 8         # the map's texels per grid cell (bilinear), so the contours are smooth
+CONTOUR = (0.05, 0.05, 0.07)
+PATH = (1.0, 1.0, 1.0)
+
+
+def upsample(grid, k):
+    """A (n, m) grid bilinearly resampled to ((n - 1) k + 1, (m - 1) k + 1)."""
+    n, m = grid.shape
+    ys, xs = np.linspace(0, n - 1, (n - 1) * k + 1), np.linspace(0, m - 1, (m - 1) * k + 1)
+    y0 = np.minimum(ys.astype(int), n - 2)
+    x0 = np.minimum(xs.astype(int), m - 2)
+    fy, fx = (ys - y0)[:, None], (xs - x0)[None, :]
+    g = grid
+    top = g[y0][:, x0] * (1 - fx) + g[y0][:, x0 + 1] * fx
+    bottom = g[y0 + 1][:, x0] * (1 - fx) + g[y0 + 1][:, x0 + 1] * fx
+    return top * (1 - fy) + bottom * fy
+
+
+def landscape_rgb(costs, bands=BANDS, k=UPSAMPLE):
+    """The cost grid (rows: b from -span up, columns: a) as an RGB image, row 0 at the top:
+    log10 cost through the sequential colormap, dark contour lines where it crosses one of
+    `bands` evenly spaced levels; also returns the (lo, hi) log10 range."""
+    logc = np.log10(np.maximum(np.nan_to_num(costs, nan=np.nanmax(costs)), 1e-12))
+    lo, hi = float(logc.min()), float(logc.max())
+    fine = upsample(logc, k)[::-1]                      # b grows upwards on screen
+    rgb = theme.colormap("sequential", fine, lo, hi if hi > lo else lo + 1).astype(np.float32)
+    level = np.minimum(np.floor((fine - lo) / max(hi - lo, 1e-12) * bands), bands - 1)
+    edge = np.zeros(fine.shape, bool)
+    edge[:-1] |= level[:-1] != level[1:]
+    edge[:, :-1] |= level[:, :-1] != level[:, 1:]
+    rgb[edge] = CONTOUR
+    return rgb, (lo, hi)
+
+
+class LandscapeView:
+    """The landscape's heat map and contours in a square, the path and the current point."""
+
+    def __init__(self, ctx):
+        self.ctx, self.tex, self.range = ctx, None, (0.0, 1.0)
+        self.colorbar = plot.Colorbar(ctx)
+        self.path = np.zeros((0, 2))
+        self.span = 1.0
+
+    def update(self, scape, path=None):
+        """Rebuild from a complete insight.Landscape; path: (k, 2) points on its plane."""
+        rgb, self.range = landscape_rgb(scape.costs)
+        if self.tex is not None:
+            self.tex.release()
+        self.tex = gl.texture(self.ctx, rgb)
+        self.span = float(scape.axis[-1])
+        self.path = np.zeros((0, 2)) if path is None else np.asarray(path, np.float64)
+
+    def to_pixel(self, ab, box):
+        x, y, w, h = box
+        ab = np.asarray(ab, np.float64).reshape(-1, 2)
+        return np.stack([x + (ab[:, 0] / self.span + 1) / 2 * w,
+                         y + (1 - (ab[:, 1] / self.span + 1) / 2) * h], 1)
+
+    def draw(self, p, box, title="", axes=("d1", "d2")):
+        x, y, w, h = box
+        side = min(w, h - 52)
+        sq = (x, y + 18, side, side)
+        p.text(title, x, y, size=12, color=theme.TEXT)
+        if self.tex is None:
+            p.text("computing the landscape...", x + 8, y + 30, size=11, color=theme.DIM)
+            return
+        p.image(self.tex, *sq)
+        p.frames([[sq[0] - 1, sq[1] - 1, side + 2, side + 2]], (0.45, 0.45, 0.5))
+        inside = self.path[np.all(np.abs(self.path) <= self.span, 1)] if len(self.path) else \
+            self.path
+        if len(inside) >= 2:
+            p.polyline(self.to_pixel(inside, sq), 1.6, PATH)
+        p.discs(self.to_pixel([[0.0, 0.0]], sq), 5.0, theme.ACCENT, outline=(0, 0, 0),
+                outline_width=1.2)
+        lo, hi = self.range
+        bar = min(side * 0.45, 140)
+        self.colorbar.draw(p, "sequential", lo, hi, (x, sq[1] + side + 8, bar, 8))
+        p.text("log10 cost; dot: now, line: the path", x + bar + 10, sq[1] + side + 4,
+               size=10, color=theme.DIM)
+        p.text(f"{axes[0]} across, {axes[1]} up, each from -{self.span:.3g} to "
+               f"{self.span:.3g}", x + bar + 10, sq[1] + side + 18, size=10, color=theme.DIM)
+
+
+def fit_box(points, box, margin=0.06):
+    """Pixel positions of 2-D points (..., 2) scaled uniformly to fill box."""
+    flat = np.asarray(points, np.float64).reshape(-1, 2)
+    ok = np.isfinite(flat).all(1)
+    lo, hi = flat[ok].min(0), flat[ok].max(0)
+    size = max(float((hi - lo).max()), 1e-9) * (1 + 2 * margin)
+    centre = (lo + hi) / 2
+    x, y, w, h = box
+    scale = min(w, h) / size
+    px = x + w / 2 + (flat[:, 0] - centre[0]) * scale
+    py = y + h / 2 - (flat[:, 1] - centre[1]) * scale
+    return np.stack([px, py], 1).reshape(np.shape(points))
+
+
+def draw_unfolded(p, box, lines_xy, points_xy, colors, title=""):
+    """The input grid's lines (L, r, 2) and the points (n, 2), as a layer sees them."""
+    x, y, w, h = box
+    p.text(title, x, y, size=12, color=theme.TEXT)
+    inner = (x, y + 18, w, h - 18)
+    p.rect(*inner, (0.09, 0.09, 0.11))
+    both = np.concatenate([np.reshape(lines_xy, (-1, 2)), np.reshape(points_xy, (-1, 2))])
+    at = fit_box(both, inner)
+    n_line = np.reshape(lines_xy, (-1, 2)).shape[0]
+    lines = at[:n_line].reshape(np.shape(lines_xy))
+    for k, line in enumerate(lines):
+        p.polyline(line, 1.0, (0.42, 0.42, 0.5) if k % 5 else (0.6, 0.6, 0.7))
+    p.discs(at[n_line:], 3.2, colors, outline=(1, 1, 1), outline_width=0.8)
+
+
+def flow_series(records):
+    """viz.curves-style series from a list of (step, per-layer values): {"layer k": values}."""
+    from viz.curves import Curves
+
+    layers = len(records[0][1]) if records else 0
+    names = tuple(f"layer {k + 1}" for k in range(layers))
+    c = Curves(names)
+    for step, values in records:
+        c.add(float(step), **{n: float(v) for n, v in zip(names, values) if v > 0})
+    return c
+
+
+def draw_flow(p, box, grads, ratios, health_text=()):
+    """Per layer: the gradient norm and the update-to-weight ratio over steps (log scales),
+    and lines of text on each hidden layer's dead and saturated neurons."""
+    x, y, w, h = box
+    text_h = 16 * len(health_text)
+    top = (h - text_h) / 2
+    g, r = flow_series(grads), flow_series(ratios)
+    for name, color in zip(g.names, theme.class_colors(max(len(g.names), 3))):
+        plot.SERIES_COLORS.setdefault(name, tuple(float(v) for v in color))
+    plot.curves(p, (x, y, w, top - 4), g, "|dC/dW| per layer", log=True)
+    plot.curves(p, (x, y + top, w, top - 4), r, "update / weight per step", log=True)
+    for i, line in enumerate(health_text):
+        p.text(line, x + 4, y + 2 * top + 16 * i, size=11, color=theme.TEXT)

@@ -134,6 +134,17 @@ def claims_15(s):
     assert max(s.values()) < 1e-5
 
 
+def claims_16(s):
+    """Over five starts: no straight cut splits the spiral in the plane, layer 1 does better,
+    and every start that solved it is cut cleanly in layer 2; the path lies nearly in a
+    plane, through which the landscape's centre is the net's own cost; ten times the rate
+    kills many more relus than the spread between starts."""
+    assert s["cut_plane"] < 0.7 < s["cut_h1"] and s["solved"] >= 3
+    assert s["cut_h2_solved"] > 0.99 and s["cut_h2"] > s["cut_h1"]
+    assert s["path_share"] - 2 * s["path_share_std"] > 0.85 and s["centre_diff"] < 1e-6
+    assert s["dead_fast"] - s["dead_slow"] > 2 * (s["dead_fast_std"] + s["dead_slow_std"])
+
+
 def test_every_tutorial_has_its_claims_and_a_docstring():
     assert len(TUTORIALS) >= 14
     for name in TUTORIALS:

@@ -116,8 +116,8 @@ def draw_unfolded(p, box, lines_xy, points_xy, colors, title=""):
     """The input grid's lines (L, r, 2) and the points (n, 2), as a layer sees them."""
     x, y, w, h = box
     p.text(title, x, y, size=12, color=theme.TEXT)
-    inner = (x, y + 18, w, h - 18)
-    p.rect(*inner, (0.09, 0.09, 0.11))
+    p.rect(x, y + 18, w, h - 18, (0.09, 0.09, 0.11))
+    inner = (x, y + 18, w, h - 36)
     both = np.concatenate([np.reshape(lines_xy, (-1, 2)), np.reshape(points_xy, (-1, 2))])
     at = fit_box(both, inner)
     n_line = np.reshape(lines_xy, (-1, 2)).shape[0]
@@ -125,6 +125,8 @@ def draw_unfolded(p, box, lines_xy, points_xy, colors, title=""):
     for k, line in enumerate(lines):
         p.polyline(line, 1.0, (0.42, 0.42, 0.5) if k % 5 else (0.6, 0.6, 0.7))
     p.discs(at[n_line:], 3.2, colors, outline=(1, 1, 1), outline_width=0.8)
+    p.text("lines: the input square's grid; dots: the points, filled with their class",
+           x + 6, y + h - 16, size=10, color=theme.DIM)
 
 
 def flow_series(records):

@@ -399,7 +399,7 @@ def test_leaving_the_window_clears_the_probe_and_the_highlight():
     view.on_mouse_motion(x + w / 2, y + h / 2, 0, 0)
     assert view.probe()[1] == "mouse"
     view.on_mouse_leave(-1, -1)
-    assert view.probe()[1].startswith("sample") and view.hovered() == (None, None, None)
+    assert view.probe()[1].startswith("sample") and view.hovered() == (None, None, None, 1)
 
 
 @pytest.mark.parametrize("features", ["x,y,x^2", "x,y,sin(pi x),sin(pi y)"])
@@ -556,3 +556,38 @@ def test_a_window_below_the_minimum_says_so_instead_of_overlapping_panels(monkey
     assert 60 < rows.min() and rows.max() < 140 and ink.sum() > 300
     big = gl.run(gym(data="spiral", seed=0), 640, 480, headless=True, frames=1).astype(int)
     assert (np.abs(big - bg).max(axis=2) > 60).sum() > 20 * ink.sum()
+
+
+def test_the_maps_show_any_hidden_layer_by_key_and_by_hovering_a_deeper_neuron():
+    """] moves the maps to layer 2: each map is then that neuron's layer-2 activation over
+    the plane (the net's own trace); [ brings back layer 1, and the choice stays within the
+    hidden layers; hovering a layer-3 neuron shows layer 3 while the mouse is there."""
+    from viz.widgets import maps
+
+    view = gym(data="spiral", arch="2,5,7,4,1", steps_per_frame=2, seed=2)
+    gl.run(view, 800, 600, headless=True, frames=1)
+    m, res = view.model, view.layer_maps.res
+
+    def trace(layer):                  # each run sets the view up anew: new LayerMaps
+        a = m.net.forward(m.inputs(maps.grid(res)), trace=True)[layer]
+        return a.T.reshape(-1, res, res)
+
+    press(view, "]")
+    gl.run(view, 800, 600, headless=True, frames=1)
+    lm = view.layer_maps
+    assert lm.values.shape[0] == 7 and lm.act == "tanh" and lm.layer == 2
+    np.testing.assert_allclose(lm.values, trace(2), atol=1e-6)
+    for _ in range(4):
+        press(view, "]")
+    assert view.maps_shown() == 3
+    press(view, "[")
+    press(view, "[")
+    press(view, "[")
+    assert view.maps_shown() == 1
+    centres, _ = view.graph.layout(m.net.arch, view.boxes["diagram"])
+    view.on_mouse_motion(float(centres[3][1][0]), float(centres[3][1][1]), 0, 0)
+    gl.run(view, 800, 600, headless=True, frames=1)
+    lm = view.layer_maps
+    assert lm.values.shape[0] == 4 and lm.layer == 3
+    np.testing.assert_allclose(lm.values, trace(3), atol=1e-6)
+    assert view.hovered()[1] == 1                   # its map is framed

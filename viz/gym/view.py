@@ -39,10 +39,13 @@ KEYS = chrome.Keys(
        Key("d", "previous_data", "previous dataset", shift=True),
        Key("t", "test", "show / hide test points", short="test"),
        Key("l", "log", "cost plot: log / linear scale", short="log"),
+       Key("]", "maps", "maps: the next hidden layer's neurons", arg=1, short="maps"),
+       Key("[", "maps", "maps: the previous hidden layer's neurons", arg=-1),
        Key("w", "weights", "save the session: weights and task (.npz)", short="weights"),
        Key("p", "panel", "show / hide the control panel", short="panel"), *chrome.CHROME_KEYS],
     extra_help=[("mouse", "hover the output map to probe that input; hover a neuron or map"),
-                ("", "to bring out its edges; hover an edge for its weight and gradient"),
+                ("", "to bring out its edges (a deeper neuron: its layer's maps show);"),
+                ("", "hover an edge for its weight and gradient"),
                 ("wheel", "over an edge: edit its weight"),
                 ("click", "on the output map: left adds a point of class 1 (the next class),"),
                 ("", "right of class 0, shift+click removes the nearest point"),
@@ -87,6 +90,7 @@ class GymView(chrome.ChromeView):
         self._grids = {}               # (res, features) -> the net's inputs over the grid
         self.mouse = None
         self.frame_start, self.budget = None, BUDGET[0]
+        self.maps_layer = 1            # the hidden layer whose neurons the maps show ([ ])
         self.boxes = panels(800, 600, controls)
         self.dt = 1 / 60
 
@@ -138,25 +142,39 @@ class GymView(chrome.ChromeView):
         x, i = self.model.probe_sample(self.time, PROBE_PERIOD)
         return x, self.model.sample_name(i)
 
-    def hovered(self):
-        """(hover, highlight, enlarge): the neuron under the mouse as (layer, index), the
-        first-layer map to frame, and the map to enlarge."""
-        if self.mouse is None:
-            return None, None, None
-        hover = self.graph.neuron_at(self.model.net.arch, self.boxes["diagram"], *self.mouse)
-        on_map = self.layer_maps.index_at(*self.mouse)
-        highlight = hover[1] if hover is not None and hover[0] == 1 else on_map
-        return ((1, on_map) if on_map is not None else hover), highlight, on_map
+    def maps_shown(self, hover=None):
+        """The hidden layer the maps show: a hovered hidden neuron's, else the chosen one
+        (kept within the net's hidden layers; 1 for the adder's weight pictures)."""
+        arch = self.model.net.arch
+        hidden = len(arch) - 2
+        if not self.model.ds.plane or hidden < 1:
+            return 1
+        if hover is not None and 1 <= hover[0] <= hidden:
+            return hover[0]
+        return min(max(self.maps_layer, 1), hidden)
 
-    def _prepare(self, acts):
+    def hovered(self):
+        """(hover, highlight, enlarge, layer): the neuron under the mouse as (layer, index),
+        the map to frame, the map to enlarge, and the layer the maps show."""
+        if self.mouse is None:
+            return None, None, None, self.maps_shown()
+        hover = self.graph.neuron_at(self.model.net.arch, self.boxes["diagram"], *self.mouse)
+        layer = self.maps_shown(hover)
+        on_map = self.layer_maps.index_at(*self.mouse)
+        if on_map is not None and on_map >= self.model.net.arch[layer]:
+            on_map = None                          # the maps of last frame's layer
+        highlight = hover[1] if hover is not None and hover[0] == layer else on_map
+        return ((layer, on_map) if on_map is not None else hover), highlight, on_map, layer
+
+    def _prepare(self, acts, layer=1):
         """Everything computed or uploaded before the clear (a texture write after it waits
-        for the renderer)."""
+        for the renderer); the maps show hidden layer `layer`."""
         m, b = self.model, self.boxes
         net, ds = m.net, m.ds
         image = ds.image_shape is not None
         if ds.plane:
             trace = net.forward(self.grid_inputs(self.layer_maps.res), trace=True)  # both maps
-            self.layer_maps.update(net, probe_acts=acts[1], a1=trace[1])
+            self.layer_maps.update(net, probe_acts=acts[layer], a1=trace[layer], layer=layer)
             res = int(min(b["output"][2], IMAGE_RES)) if image else self.layer_maps.res
             y = net.forward(self.grid_inputs(res)) if image else trace[-1]
             self.out_map.update(net, classes=ds.classes, image=image, res=res,
@@ -191,8 +209,8 @@ class GymView(chrome.ChromeView):
         net, ds = m.net, m.ds
         point, source = self.probe()
         acts = net.forward(m.inputs(point), trace=True)
-        hover, highlight, enlarge = self.hovered()
-        self._prepare(acts)
+        hover, highlight, enlarge, shown = self.hovered()
+        self._prepare(acts, shown)
         fbo.use()
         fbo.clear(*theme.BG)
         with self.painter.target(fbo) as p:
@@ -211,7 +229,8 @@ class GymView(chrome.ChromeView):
                 self.draw_output(p, point if source == "mouse" else None)
             else:
                 self.draw_adder(p)
-            layer = "first hidden layer" if len(net.arch) > 2 else "the output neuron"
+            layer = ("the output neuron" if len(net.arch) <= 2 else "first hidden layer"
+                     if shown == 1 else f"hidden layer {shown}")
             if ds.plane:
                 what = "activation over the input plane"
                 titles = [f"{layer}: each neuron's {what}", f"{layer}: {what}", layer]
@@ -223,7 +242,7 @@ class GymView(chrome.ChromeView):
             self.layer_maps.draw(p, b["maps"], highlight=highlight, enlarge=enlarge)
             if not self.show_help:                             # the help covers the panels
                 self.draw_edge_tip(p)
-                self.draw_map_tip(p, enlarge, acts)
+                self.draw_map_tip(p, enlarge, acts, shown)
                 if hover is not None and enlarge is None:      # over a disc, not a map
                     chrome.tooltip(p, self.mouse, self.neuron_tip(*hover, acts, source))
             self.draw_bars(p, width, height, live=False)
@@ -271,15 +290,16 @@ class GymView(chrome.ChromeView):
         parts += [(flag, 0) for flag in ["PAUSED"] * m.paused + self.live_flags(live)]
         return parts
 
-    def draw_map_tip(self, p, k, acts):
-        """Over a first-layer map: what it shows and what its label's number is."""
+    def draw_map_tip(self, p, k, acts, layer=1):
+        """Over a map of hidden layer `layer`: what it shows and what its label's number is."""
         if k is None or self.mouse is None or len(acts) < 3:
             return
         ds = self.model.ds
         what = ("activation over the input plane" if ds.plane else
                 "input weights:\nfrom a's bits on top, b's below, bit 0 at the left")
-        chrome.tooltip(p, self.mouse, f"h{k + 1}: hidden neuron {k + 1}'s {what}\n"
-                       f"{float(acts[1][k]):+.2f}: its activation for the probe input")
+        whose = f"hidden neuron {k + 1}" if layer == 1 else f"neuron {k + 1} of layer {layer}"
+        chrome.tooltip(p, self.mouse, f"h{k + 1}: {whose}'s {what}\n"
+                       f"{float(acts[layer][k]):+.2f}: its activation for the probe input")
 
     def neuron_tip(self, layer, i, acts, source):
         """The tooltip of neuron i of `layer` (0: the inputs): its name, then its value in
@@ -292,7 +312,7 @@ class GymView(chrome.ChromeView):
             name = f"output neuron {i + 1} ({net.acts[-1]})"
         else:
             name = f"neuron {i + 1} of layer {layer} ({net.acts[layer - 1]})" + (
-                f", map h{i + 1}" if layer == 1 else "")
+                f", map h{i + 1}" if layer == self.maps_shown((layer, i)) else "")
         return f"{name}\n{float(acts[layer][i]):+.3f} for {source}"
 
     def draw_edge_tip(self, p):
@@ -408,9 +428,14 @@ class GymView(chrome.ChromeView):
         m = self.model
         return f"nn-gym-{m.ds.name}-{m.step}" if kind == "png" else f"nn-gym-{m.ds.name}"
 
+    def choose_maps(self, delta):
+        """[ and ]: the maps show the previous / next hidden layer's neurons."""
+        self.maps_layer = self.maps_shown() + delta
+        self.say(f"maps: hidden layer {self.maps_shown()}")
+
     COMMANDS = {**chrome.ChromeView.COMMANDS, "test": chrome.toggle("show_test"),
                 "log": chrome.toggle("log_scale"), "panel": chrome.toggle("controls"),
-                "discretize": chrome.toggle("discretize"),
+                "discretize": chrome.toggle("discretize"), "maps": choose_maps,
                 "weights": chrome.ChromeView.save_weights}
 
 

@@ -119,7 +119,7 @@ class Landscape:
     res x res grid, computed a few rows at a time (advance) on a copy of the net."""
 
     def __init__(self, net, x, t, loss, d1, d2, span=1.0, res=25):
-        self.net, self.scratch = net, net.copy()
+        self.scratch = net.copy()
         self.x, self.t, self.loss = x, t, loss
         self.centre = flatten(net)
         self.d1, self.d2 = np.asarray(d1, np.float64), np.asarray(d2, np.float64)
@@ -215,9 +215,6 @@ class History:
             self.steps = [self.steps[k] for k in keep]
             self.thetas = [self.thetas[k] for k in keep]
         return True
-
-    def clear(self):
-        self.steps, self.thetas = [], []
 
     def restore(self, net, k):
         """Write snapshot k's parameters into net; returns its step."""

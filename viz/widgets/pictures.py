@@ -260,12 +260,7 @@ def curves(series, title="", log=False, steps=None, lo=None, hi=None, x_name="ep
     """Named series over a shared x axis (steps, default 0, 1, ...; x_name says what they are),
     on one plot; each name gets a colour of its own."""
     names = tuple(series)
-    taken = [np.float64(plot.SERIES_COLORS[n]) for n in names if n in plot.SERIES_COLORS]
-    free = (c for c in theme.class_colors(len(names) + 8)       # unlike the plot's others
-            if all(np.abs(c - t).sum() > 0.5 for t in taken))
-    for name in names:
-        if name not in plot.SERIES_COLORS:
-            plot.SERIES_COLORS[name] = tuple(float(v) for v in next(free))
+    plot.name_colors(names)
     values = {k: np.asarray(v, np.float64) for k, v in series.items()}
     n = max(len(v) for v in values.values())
     steps = np.arange(n) if steps is None else np.asarray(steps)

@@ -10,13 +10,24 @@ import math
 
 import numpy as np
 
-from viz import gl
+from viz import gl, theme
 
 PX_PER_POINT = 3               # polyline vertices: about one per 3 pixels of plot width
 AXIS = (0.55, 0.55, 0.6)
 TEXT = (0.8, 0.8, 0.85)
 SERIES_COLORS = {"train": (1.0, 0.62, 0.2), "test": (0.35, 0.8, 1.0),
                  "train acc": (0.55, 0.85, 0.35), "test acc": (0.85, 0.5, 0.95)}
+
+
+def name_colors(names):
+    """Give each of names without a colour in SERIES_COLORS one of the class colours, unlike
+    the colours the others already have, so the series of one plot stay apart."""
+    taken = [np.float64(SERIES_COLORS[n]) for n in names if n in SERIES_COLORS]
+    free = (c for c in theme.class_colors(len(names) + 8)
+            if all(np.abs(c - t).sum() > 0.5 for t in taken))
+    for name in names:
+        if name not in SERIES_COLORS:
+            SERIES_COLORS[name] = tuple(float(v) for v in next(free))
 
 
 def nice_ticks(lo, hi, n=4):

@@ -12,6 +12,7 @@ numbers come from viz.insight; this module only draws them.
 import numpy as np
 
 from viz import gl, theme
+from viz.curves import Curves
 from viz.widgets import plot
 
 BANDS = 14           # contour lines: this many steps of log10 cost over the map's range
@@ -130,9 +131,7 @@ def draw_unfolded(p, box, lines_xy, points_xy, colors, title=""):
 
 
 def flow_series(records):
-    """viz.curves-style series from a list of (step, per-layer values): {"layer k": values}."""
-    from viz.curves import Curves
-
+    """Curves from a list of (step, per-layer values), one series "layer k" per layer."""
     layers = len(records[0][1]) if records else 0
     names = tuple(f"layer {k + 1}" for k in range(layers))
     c = Curves(names)
@@ -148,8 +147,7 @@ def draw_flow(p, box, grads, ratios, health_text=()):
     text_h = 16 * len(health_text)
     top = (h - text_h) / 2
     g, r = flow_series(grads), flow_series(ratios)
-    for name, color in zip(g.names, theme.class_colors(max(len(g.names), 3))):
-        plot.SERIES_COLORS.setdefault(name, tuple(float(v) for v in color))
+    plot.name_colors(g.names)
     plot.curves(p, (x, y, w, top - 4), g, "|dC/dW| per layer", log=True)
     plot.curves(p, (x, y + top, w, top - 4), r, "update / weight per step", log=True)
     for i, line in enumerate(health_text):

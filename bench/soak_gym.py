@@ -10,9 +10,10 @@ import resource
 import time
 
 from viz import cli, gl
+from viz.gym.keys import KEYS
 from viz.gym.model import Gym
 from viz.gym.settings import Config
-from viz.gym.view import KEYS, GymView
+from viz.gym.view import GymView
 from viz.widgets.chrome import pyglet_symbol
 
 

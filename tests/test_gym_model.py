@@ -245,3 +245,50 @@ def test_the_summary_reports_dead_and_saturated_neurons_and_the_gradient_ratio()
     gws, _ = flat.net.backprop(flat.x, flat.t, flat.loss)
     assert flat.summary()["grad_ratio"] == pytest.approx(
         np.linalg.norm(gws[0]) / np.linalg.norm(gws[1]), rel=1e-5)
+
+
+def test_scrubbing_shows_the_net_as_it_was_and_resuming_trains_on_from_there():
+    """A snapshot scrubbed to gives the outputs a second gym reaches after that many steps
+    from the same start; resuming puts those weights back into training, drops the curves,
+    flow and history after that step, and the step count goes on from it."""
+    m = Gym(Config(data="moons", seed=3))
+    for _ in range(30):
+        m.train(steps=7)
+    assert m.step == 210 and len(m.history) > 20
+    k = len(m.history) // 3
+    step = m.history.steps[k]
+    m.command("scrub", k)
+    assert m.paused and m.shown_step == step and m.shown_net is not m.net
+    replay = Gym(Config(data="moons", seed=3))
+    replay.train(steps=step)
+    grid = m.inputs(np.random.default_rng(0).uniform(-1, 1, (50, 2)))
+    np.testing.assert_allclose(m.shown_net.forward(grid), replay.net.forward(grid), atol=1e-6)
+    assert np.abs(m.net.forward(grid) - replay.net.forward(grid)).max() > 1e-3   # live: on
+    m.command("resume_from")
+    assert m.scrubbed is None and not m.paused and m.step == step
+    np.testing.assert_allclose(m.net.forward(grid), replay.net.forward(grid), atol=1e-6)
+    for c in (m.curves, m.grad_flow, m.update_flow):
+        assert c.steps.max() <= step
+    assert m.history.steps[-1] == step
+    m.train(steps=5)
+    assert m.step == step + 5 and m.curves.steps[-1] == step + 5
+
+
+def test_the_flow_records_the_gradient_and_one_steps_relative_update_per_layer():
+    """grad_flow: |dC/dW| per layer at each recorded step, against backprop on the same
+    samples; update_flow: |W_after - W_before| / |W_before| of a frame's first step, against
+    the weights copied around a one-step train."""
+    m = Gym(Config(data="spiral", arch="2,6,5,1", seed=4))
+    m.train(steps=20)
+    before = [w.copy() for w in m.net.ws]
+    m.train(steps=1)
+    after = m.net.ws
+    by_hand = [np.linalg.norm(a - b) / np.linalg.norm(b) for a, b in zip(after, before)]
+    assert m.update_flow.names == ("W1", "W2", "W3") and m.update_flow.steps[-1] == 21
+    np.testing.assert_allclose([m.update_flow.last(n) for n in m.update_flow.names],
+                               by_hand, rtol=1e-5)
+    gws, _ = m.net.backprop(m.x, m.t, m.loss)
+    np.testing.assert_allclose([m.grad_flow.last(n) for n in m.grad_flow.names],
+                               [np.linalg.norm(g) for g in gws], rtol=1e-4)
+    m.command("width", (0, 7))                  # a new net: the flow starts again
+    assert len(m.grad_flow.steps) == 1 and len(m.history) == 1

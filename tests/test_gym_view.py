@@ -9,6 +9,7 @@ from PIL import Image
 
 import nn
 from viz import data, gl, session, theme
+from viz.gym import keys as gym_keys
 from viz.gym import view as gym_view
 from viz.gym.model import Gym
 from viz.gym.settings import Config
@@ -241,9 +242,9 @@ def test_saving_a_gif_keeps_drawing_and_then_says_where(tmp_path, monkeypatch):
 
 
 def test_the_key_bar_and_help_come_from_the_key_table():
-    bar = gym_view.KEYS.bar()
+    bar = gym_keys.KEYS.bar()
     assert bar.startswith("space pause  . step  r reset  up-down lr  1-9 data  d next data")
-    rows = dict(gym_view.KEYS.rows())
+    rows = dict(gym_keys.KEYS.rows())
     assert rows["s"].startswith("save a PNG screenshot") and rows["g"].startswith(
         "start / stop recording a GIF")
     assert rows["shift+d"] == "previous dataset"

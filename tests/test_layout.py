@@ -31,7 +31,7 @@ def test_gym_panels_fit_the_window_without_overlapping(size, controls):
     b = panels(w, h, controls)
     for name, (x, y, bw, bh) in b.items():
         assert x >= 0 and y >= 0 and x + bw <= w + 0.5 and y + bh <= h + 0.5, name
-    names = ["status", "graph", "cost", "output", "legend", "maps", "help"]
+    names = ["status", "graph", "cost", "output", "legend", "views", "help"]
     for p, q in itertools.combinations(names + (["controls"] if controls else []), 2):
         assert not overlap(b[p], b[q]), (p, q)
     assert b["output"][2] == pytest.approx(b["output"][3])           # the map is square

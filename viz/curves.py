@@ -48,5 +48,9 @@ class Curves:
             self._n = len(kept)
             self._rows[:self._n] = kept.copy()
 
+    def truncate(self, step):
+        """Drop the points after `step` (training went back to it)."""
+        self._n = int(np.searchsorted(self.steps, step, side="right"))
+
     def last(self, name):
         return float(self._rows[self._n - 1, 1 + self.names.index(name)]) if self._n else math.nan

@@ -190,6 +190,14 @@ def unfold(net, layer, x, neurons=None, basis=None):
     return xy.reshape(*x.shape[:-1], 2)
 
 
+def unfold_plane(net, layer, lines, points, neurons=None):
+    """lines (..., in) and points (n, in) as layer `layer` sees them, both in one 2-D frame:
+    two chosen neurons, or the top two principal components of the points' activations."""
+    basis = None if neurons is not None else pca_basis(layer_output(net, layer, points))
+    return (unfold(net, layer, lines, neurons, basis),
+            unfold(net, layer, points, neurons, basis))
+
+
 # -- history -------------------------------------------------------------------------------
 
 class History:

@@ -30,6 +30,9 @@ SOLVED = 1e-3         # the best, for that test, is at least this: a solved task
 STUCK_STEPS = 1500    # a cost that moved less than MOVED in this many steps ...
 MOVED = 0.01          # (relative) ...
 STUCK_COST = 0.05     # ... and is above this: stuck (a dead net, a plateau); r may help
+SNAPSHOTS = 128       # the history's snapshots of the weights at most (insight.History)
+FLOW_SAMPLES = 512    # the gradient's flow and the health are measured on at most these
+                      # training samples (the first), so a frame's share stays small
 
 
 class Gym(Commands):
@@ -159,6 +162,11 @@ class Gym(Commands):
         self.moved_cost, self.moved_at = None, 0
         self.steps = self.trainer()
         self.curves = Curves(("train", "test", "train acc", "test acc"))
+        layers = tuple(f"W{k + 1}" for k in range(len(self.net.ws)))
+        self.grad_flow, self.update_flow = Curves(layers), Curves(layers)
+        self.history = insight.History(SNAPSHOTS, every=1)
+        self.history.add(0, self.net)
+        self.scrubbed, self._scrub_net = None, None
         self.record_point()
 
     def reinit(self):
@@ -173,11 +181,17 @@ class Gym(Commands):
         the number of steps. A divergence, or a cost EXPLODED times the best so far (taken as
         at least SOLVED), pauses with the last finite weights and halves the learning rate."""
         start, done = time.perf_counter(), 0
+        self.scrubbed = None
+        before = [w.copy() for w in self.net.ws]
         try:
             with np.errstate(over="ignore", invalid="ignore"):   # divergence is caught below
                 while True:
                     s = next(self.steps)
                     self.step, self.epoch, done = self.step + 1, self.epoch0 + s.epoch, done + 1
+                    self.history.add(self.step, self.net)
+                    if done == 1:                          # the first step's relative update
+                        self.update_flow.add(self.step, **dict(zip(
+                            self.update_flow.names, insight.update_ratios(before, self.net.ws))))
                     if steps is not None and done >= steps:
                         break
                     if steps is None and time.perf_counter() - start >= budget:
@@ -206,6 +220,9 @@ class Gym(Commands):
             acc = tacc = math.nan
         self.curves.add(self.step, **{"train": train, "test": test, "train acc": acc,
                                       "test acc": tacc})
+        with np.errstate(all="ignore"):
+            norms = insight.grad_norms(self.net, *self.flow_samples(), self.loss)
+        self.grad_flow.add(self.step, **dict(zip(self.grad_flow.names, norms)))
         if math.isfinite(train):
             self.best = min(self.best, train)
             if self.moved_cost is None or abs(train - self.moved_cost) > MOVED * self.moved_cost:
@@ -225,6 +242,40 @@ class Gym(Commands):
 
     def _pause(self, _):
         self.paused = not self.paused
+        if not self.paused:
+            self.scrubbed = None                        # training goes on from the live net
+
+    def _scrub(self, k):
+        """Show history snapshot k (None: the live net) in the views; pauses training."""
+        if k is None or not len(self.history):
+            self.scrubbed = None
+            return
+        k = int(min(max(k, 0), len(self.history) - 1))
+        if self._scrub_net is None or self._scrub_net.arch != self.net.arch:
+            self._scrub_net = self.net.copy()
+        self.paused, self.scrubbed = True, k
+        self.history.restore(self._scrub_net, k)
+
+    def _resume_from(self, _):
+        """Training goes back to the snapshot shown: its weights, step and epoch; the curves,
+        flow and history after it are dropped and the optimizer starts afresh."""
+        if self.scrubbed is None:
+            return
+        k = self.scrubbed
+        step = self.history.restore(self.net, k)
+        h = self.history
+        h.steps, h.thetas = h.steps[:k + 1], h.thetas[:k + 1]
+        for c in (self.curves, self.grad_flow, self.update_flow):
+            c.truncate(step)
+        per_epoch = math.ceil(len(self.x) / min(self.settings.batch, len(self.x)))
+        self.step, self.epoch = step, step // per_epoch
+        lr = self.opt.lr
+        self.make_optimizer()
+        self.opt.lr = lr
+        self.steps = self.trainer()
+        self.scrubbed, self.paused = None, False
+        self.record_point()
+        self.say(f"training resumed from step {step}")
 
     def _step(self, _):
         self.paused = True
@@ -329,6 +380,7 @@ class Gym(Commands):
     def _weight(self, arg):
         """arg = (layer, i, j, delta): net.ws[layer][i, j] += delta, and training goes on."""
         layer, i, j, delta = arg
+        self.scrubbed = None                     # the live net is edited, and shown
         w = self.net.ws[layer]
         w[i, j] = w[i, j] + delta
         self.record_point()
@@ -366,6 +418,20 @@ class Gym(Commands):
         self.say(f"saved the session (weights and task) to {path}")
 
     # -- reading ---------------------------------------------------------------------------
+
+    @property
+    def shown_net(self):
+        """The net the views draw: the live one, or the history snapshot scrubbed to."""
+        return self.net if self.scrubbed is None else self._scrub_net
+
+    @property
+    def shown_step(self):
+        return self.step if self.scrubbed is None else self.history.steps[self.scrubbed]
+
+    def flow_samples(self):
+        """The training inputs and targets the flow, the health and the landscape use: the
+        first FLOW_SAMPLES."""
+        return self.x[:FLOW_SAMPLES], self.t[:FLOW_SAMPLES]
 
     def points(self):
         """The training points shown and trained on: (x (n, 2), labels)."""
@@ -426,7 +492,8 @@ Gym.COMMANDS = {
     "previous_data": lambda g, _: g._cycle(-1), "save": Gym._save, "set": Gym._set,
     "feature": Gym._feature, "layers": Gym._layers, "width": Gym._width, "act": Gym._act,
     "optimizer": Gym._optimizer, "point": Gym._add_point, "speed": Gym._speed,
-    "weight": Gym._weight,
+    "weight": Gym._weight, "scrub": Gym._scrub, "resume_from": Gym._resume_from,
+    "now": lambda g, _: g._scrub(None),
     "regenerate": lambda g, _: g._rebuild(lambda s: setattr(s, "regen", s.regen + 1),
                                           "new samples of the data", True),
 }

@@ -15,6 +15,7 @@ from imgui_bundle import imgui
 import nn
 from viz import data
 from viz.gym.settings import FEATURES, INITS, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS
+from viz.gym.views import AXES, VIEWS
 
 WIDTH = 236
 HIDDEN_ACTS = tuple(a for a in nn.ACTIVATIONS if a != "softmax")
@@ -68,6 +69,8 @@ class Panel:
             self.network(model)
         if imgui.collapsing_header("training", imgui.TreeNodeFlags_.default_open):
             self.training(model)
+        if imgui.collapsing_header("views", imgui.TreeNodeFlags_.default_open):
+            self.views(model, options)
         imgui.pop_item_width()
         imgui.end()
         return self.commands
@@ -99,6 +102,51 @@ class Panel:
         self.mark("fast")
         if changed:
             self.send("speed", (s.steps_per_frame, fast))
+
+    def views(self, model, options):
+        """Which views show below the output map, and each shown one's own controls."""
+        shown = options["shown"]
+        for k, name in enumerate(VIEWS):
+            if k % 2:
+                imgui.same_line(118)
+            changed, _ = imgui.checkbox(name, name in shown)
+            self.mark(f"view {name}")
+            if changed:
+                self.send("view", name)
+        hidden = len(model.net.arch) - 2
+        if hidden > 1 and {"maps", "space"} & set(shown):
+            changed, k = imgui.slider_int("of layer", options["layer"], 1, hidden)
+            self.mark("of layer", frame=True)
+            if changed:
+                self.send("maps_layer", k)
+        if "landscape" in shown:
+            labels = ("path PCA", "random")
+            changed, i = imgui.combo("landscape", AXES.index(options["landscape_axes"]),
+                                     labels)
+            if changed:
+                self.send("landscape_axes", AXES[i])
+        if "space" in shown and hidden >= 1:
+            width = model.net.arch[min(options["layer"], hidden)]
+            pair = options["space_neurons"]
+            labels = ["PCA"] + [f"h{i + 1}, h{i + 2}" for i in range(width - 1)]
+            changed, i = imgui.combo("space axes", 0 if pair is None else pair[0] + 1, labels)
+            if changed:
+                self.send("space_axes", None if i == 0 else (i - 1, i))
+        if "history" in shown:
+            self.history(model)
+
+    def history(self, model):
+        h = model.history
+        k = len(h) - 1 if model.scrubbed is None else model.scrubbed
+        changed, k = imgui.slider_int("snapshot", k, 0, len(h) - 1, f"step {h.steps[k]}")
+        self.mark("snapshot", frame=True)
+        if changed:
+            self.send("scrub", k)
+        imgui.begin_disabled(model.scrubbed is None)
+        self.button("resume here", "resume_from")
+        imgui.same_line()
+        self.button("now", "now")
+        imgui.end_disabled()
 
     def data(self, model, options):
         s = model.settings

@@ -21,6 +21,8 @@ MAX_LAYERS = 6
 OPTIMIZERS = ("adam", "sgd", "momentum")
 DATA_SETTINGS = ("data", "noise", "test_frac", "n_train", "image", "bits", "csv")
 INITS = ("default",) + nn.INITS[:2]               # xavier, he: the ones that need no numbers
+# the views below the output map, as --show names them (viz/gym/views.py draws each)
+VIEW_NAMES = ("maps", "flow", "landscape", "space", "history")
 
 # input features: name -> f(points (n, 2) in [-1, 1]^2) -> (n,)
 FEATURES = {
@@ -32,6 +34,22 @@ FEATURES = {
     "sin(pi x)": lambda p: np.sin(np.pi * p[:, 0]),
     "sin(pi y)": lambda p: np.sin(np.pi * p[:, 1]),
 }
+
+
+def parse_show(text):
+    """--show's list -> (names in VIEW_NAMES order, the maps' layer or None); raises
+    ValueError naming what it takes."""
+    names, layer = [], None
+    for part in text.split(","):
+        name, _, arg = part.strip().partition("=")
+        maps_arg = name == "maps" and arg.isdigit() and int(arg) >= 1
+        if name not in VIEW_NAMES or (arg and not maps_arg):
+            raise ValueError(f"--show must be a comma-separated list of "
+                             f"{', '.join(VIEW_NAMES)} (maps=K for hidden layer K's maps), "
+                             f"got {text!r}")
+        names.append(name)
+        layer = int(arg) if arg else layer
+    return [n for n in VIEW_NAMES if n in names], layer
 
 
 def default_lr(acts):
@@ -80,6 +98,10 @@ class Config(cli.Output):
     fast: bool = cli.opt(False, "train as fast as the machine allows: what each frame leaves "
                          "of 1/60 s after drawing, 2 to 8 ms")
     no_panel: bool = cli.opt(False, "start with the control panel hidden (p shows it)")
+    show: str = cli.opt(None, "the views below the output map, comma-separated: maps=K "
+                        "(hidden layer K's neurons), flow (the gradient per layer), landscape "
+                        "(the cost around the weights), space (the plane as layer K sees it), "
+                        "history (a timeline to go back); default maps=1", metavar="VIEWS")
 
     def check(self):
         cli.require(self.lr is None or (cli.finite(self.lr) and self.lr > 0), "--lr",
@@ -109,6 +131,8 @@ class Config(cli.Output):
                         "at least 2 sizes, all >= 1", self.arch)
             cli.require(sum(a * b for a, b in zip(arch[:-1], arch[1:])) <= 10**7, "--arch",
                         "at most 10 million weights", self.arch)
+        if self.show is not None:
+            parse_show(self.show)
         for name in self.acts if isinstance(self.acts, list) else [self.acts]:
             cli.require(name in nn.ACTIVATIONS and name != "softmax", "--act",
                         f"one of {', '.join(a for a in nn.ACTIVATIONS if a != 'softmax')}",

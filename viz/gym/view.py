@@ -9,13 +9,16 @@ trains nothing itself, it only tells the model how much of a frame it may use.
 import sys
 import time
 
-from viz import cli, data, gl, layout, theme
+import numpy as np
+
+from viz import cli, gl, insight, layout, theme
 from viz.gl.gui import Gui
-from viz.gym import adder_table, panel
+from viz.gym import adder_table, panel, views
+from viz.gym.keys import KEYS
 from viz.gym.model import Gym, edge_name
-from viz.gym.settings import Config
+from viz.gym.settings import Config, parse_show
+from viz.gym.views import VIEWS
 from viz.widgets import chrome, maps, netgraph, plot
-from viz.widgets.chrome import Key
 
 SLACK = 0.05 / 60              # what training leaves of each frame: a frame that runs long
                                # is made up by the next ones
@@ -25,33 +28,6 @@ GAIN = 0.25                    # of a frame's slack beyond SLACK, added to the n
 PROBE_PERIOD = 0.75            # seconds per training sample when the mouse is not probing
 WHEEL_STEP = 0.05             # a weight's change per wheel click over its edge
 _BUTTONS = {1: 0, 4: 1, 2: 2}  # pyglet's mouse buttons -> ImGui's (left, right, middle)
-DATA_KEYS = "1234567890"       # the first ten datasets of data.DATASETS; `d` reaches them all
-
-KEYS = chrome.Keys(
-    [Key("space", "pause", "pause / resume training", short="pause"),
-     Key(".", "step", "one training step (pauses)", short="step"),
-     Key("r", "reset", "re-initialise the weights", short="reset"),
-     Key("up", "faster", "learning rate x2", short="lr"),
-     Key("down", "slower", "learning rate / 2", short="lr")]
-    + [Key(k, "data", f"dataset {s.name}: {s.description}", arg=s.name, short="data")
-       for k, s in zip(DATA_KEYS, data.DATASETS.values())]
-    + [Key("d", "next_data", "next dataset", short="next data"),
-       Key("d", "previous_data", "previous dataset", shift=True),
-       Key("t", "test", "show / hide test points", short="test"),
-       Key("l", "log", "cost plot: log / linear scale", short="log"),
-       Key("]", "maps", "maps: the next hidden layer's neurons", arg=1, short="maps"),
-       Key("[", "maps", "maps: the previous hidden layer's neurons", arg=-1),
-       Key("w", "weights", "save the session: weights and task (.npz)", short="weights"),
-       Key("p", "panel", "show / hide the control panel", short="panel"), *chrome.CHROME_KEYS],
-    extra_help=[("mouse", "hover the output map to probe that input; hover a neuron or map"),
-                ("", "to bring out its edges (a deeper neuron: its layer's maps show);"),
-                ("", "hover an edge for its weight and gradient"),
-                ("wheel", "over an edge: edit its weight"),
-                ("click", "on the output map: left adds a point of class 1 (the next class),"),
-                ("", "right of class 0, shift+click removes the nearest point"),
-                ("h1 +0.52", "a map's label: hidden neuron 1, its activation for the probe"),
-                ("Esc", "quit (prints the summary line)")])
-
 IMAGE_RES = 96                 # the learned image's grid at most: 3.4x a 28 x 28 picture's, and
                                # to the eye the same at 170 px as 170 x 170 (3x the forward pass)
 
@@ -70,7 +46,7 @@ def panels(w, h, controls=False):
     top, rest = layout.rows(right, [int(side) + 18, None], gap=26)
     output, legend = layout.cols(layout.inset(top, 0, 18, 0, 0), [int(side), None], gap=10)
     boxes.update(graph=graph, diagram=layout.inset(graph, 0, 0, 0, 34), cost=cost,
-                 output=output, legend=legend, maps=layout.inset(rest, 0, 0, 0, 8))
+                 output=output, legend=legend, views=layout.inset(rest, 0, 0, 0, 8))
     return boxes
 
 
@@ -91,6 +67,11 @@ class GymView(chrome.ChromeView):
         self.mouse = None
         self.frame_start, self.budget = None, BUDGET[0]
         self.maps_layer = 1            # the hidden layer whose neurons the maps show ([ ])
+        self.shown = ["maps"]          # the views below the output map (VIEWS, in its order)
+        self.landscape_axes = views.AXES[0]
+        self.space_neurons = None      # the unfolded plane's axes: two neurons, None: PCA
+        self.shown_layer, self.highlight, self.enlarge = 1, None, None
+        self.health = ([], [])         # insight.health of the shown net, this frame
         self.boxes = panels(800, 600, controls)
         self.dt = 1 / 60
 
@@ -104,6 +85,7 @@ class GymView(chrome.ChromeView):
         self.legend = maps.OutputLegend(ctx, self.colorbar)
         self.graph = netgraph.NetGraph()
         self.gui = Gui(ctx)
+        self.views = {name: cls(ctx) for name, cls in VIEWS.items()}
 
     # -- time ------------------------------------------------------------------------------
 
@@ -145,7 +127,7 @@ class GymView(chrome.ChromeView):
     def maps_shown(self, hover=None):
         """The hidden layer the maps show: a hovered hidden neuron's, else the chosen one
         (kept within the net's hidden layers; 1 for the adder's weight pictures)."""
-        arch = self.model.net.arch
+        arch = self.model.shown_net.arch
         hidden = len(arch) - 2
         if not self.model.ds.plane or hidden < 1:
             return 1
@@ -160,7 +142,7 @@ class GymView(chrome.ChromeView):
             return None, None, None, self.maps_shown()
         hover = self.graph.neuron_at(self.model.net.arch, self.boxes["diagram"], *self.mouse)
         layer = self.maps_shown(hover)
-        on_map = self.layer_maps.index_at(*self.mouse)
+        on_map = self.layer_maps.index_at(*self.mouse) if "maps" in self.shown else None
         if on_map is not None and on_map >= self.model.net.arch[layer]:
             on_map = None                          # the maps of last frame's layer
         highlight = hover[1] if hover is not None and hover[0] == layer else on_map
@@ -170,11 +152,15 @@ class GymView(chrome.ChromeView):
         """Everything computed or uploaded before the clear (a texture write after it waits
         for the renderer); the maps show hidden layer `layer`."""
         m, b = self.model, self.boxes
-        net, ds = m.net, m.ds
+        net, ds = m.shown_net, m.ds
         image = ds.image_shape is not None
+        with np.errstate(all="ignore"):
+            self.health = insight.health(net, m.flow_samples()[0])
         if ds.plane:
             trace = net.forward(self.grid_inputs(self.layer_maps.res), trace=True)  # both maps
-            self.layer_maps.update(net, probe_acts=acts[layer], a1=trace[layer], layer=layer)
+            if "maps" in self.shown:
+                self.layer_maps.update(net, probe_acts=acts[layer], a1=trace[layer],
+                                       layer=layer)
             res = int(min(b["output"][2], IMAGE_RES)) if image else self.layer_maps.res
             y = net.forward(self.grid_inputs(res)) if image else trace[-1]
             self.out_map.update(net, classes=ds.classes, image=image, res=res,
@@ -186,6 +172,8 @@ class GymView(chrome.ChromeView):
             self.layer_maps.update(net, input_shape=(2, ds.n_in // 2), probe_acts=acts[1])
         self.layer_maps.upload()
         self.out_map.upload()
+        for name in self.shown:
+            self.views[name].prepare(self)
 
     def grid_inputs(self, res):
         """The net's inputs over the res x res grid of the plane (maps.grid), computed again
@@ -206,10 +194,13 @@ class GymView(chrome.ChromeView):
         b["diagram"] = layout.inset(b["diagram"], left, 0, right, 0)
         extra = self.graph.header_room(self.painter, m.net, b["diagram"])
         b["diagram"] = layout.inset(b["diagram"], 0, 0, extra, 0)
-        net, ds = m.net, m.ds
+        net, ds = m.shown_net, m.ds
         point, source = self.probe()
         acts = net.forward(m.inputs(point), trace=True)
-        hover, highlight, enlarge, shown = self.hovered()
+        hover, self.highlight, enlarge, shown = self.hovered()
+        self.enlarge, self.shown_layer = enlarge, shown
+        view_boxes = dict(zip(self.shown, views.boxes(b["views"], len(self.shown))))
+        b["maps"] = view_boxes.get("maps", (0, 0, 0, 0))
         self._prepare(acts, shown)
         fbo.use()
         fbo.clear(*theme.BG)
@@ -219,9 +210,11 @@ class GymView(chrome.ChromeView):
             if ds.plane and self.out_map.values.ndim == 2:      # one output: the map's colours
                 lo, hi, cmap = self.out_map.range
                 ranges[-1] = (lo, hi, cmap or ranges[-1][2])
+            dead, saturated = self.health
             self.graph.draw(p, net, acts, b["diagram"], hover=hover, ranges=ranges,
                             left_room=left, right_room=right + extra,
-                            input_names=names, output_names=out_names)
+                            input_names=names, output_names=out_names,
+                            crossed=[None, *dead, None], ringed=[None, *saturated, None])
             netgraph.draw_legend(p, b["graph"], net, ranges, self.colorbar)
             plot.cost_panel(p, b["cost"], m.curves, m.loss, ds.classes, m.t_test is not None,
                             self.log_scale)
@@ -229,17 +222,11 @@ class GymView(chrome.ChromeView):
                 self.draw_output(p, point if source == "mouse" else None)
             else:
                 self.draw_adder(p)
-            layer = ("the output neuron" if len(net.arch) <= 2 else "first hidden layer"
-                     if shown == 1 else f"hidden layer {shown}")
-            if ds.plane:
-                what = "activation over the input plane"
-                titles = [f"{layer}: each neuron's {what}", f"{layer}: {what}", layer]
-            else:                                   # a map per neuron: its weights from a, b
-                bits = f"bits 0..{ds.n_in // 2 - 1}"
-                titles = [f"{layer}: each neuron's input weights, rows a and b, {bits}",
-                          f"{layer}: weights, rows a and b, {bits}", f"{layer}: rows a, b", layer]
-            chrome.panel_title(p, b["maps"], chrome.first_fit(p, titles, b["maps"][2]))
-            self.layer_maps.draw(p, b["maps"], highlight=highlight, enlarge=enlarge)
+            for name, box in view_boxes.items():
+                self.views[name].draw(self, p, box)
+            if not self.shown:
+                p.text("views: " + "  ".join(f"{v.key} {n}" for n, v in VIEWS.items()),
+                       b["views"][0] + 4, b["views"][1] + 4, size=11, color=theme.DIM)
             if not self.show_help:                             # the help covers the panels
                 self.draw_edge_tip(p)
                 self.draw_map_tip(p, enlarge, acts, shown)
@@ -248,7 +235,10 @@ class GymView(chrome.ChromeView):
             self.draw_bars(p, width, height, live=False)
         if self.controls:
             with self.gui.frame(fbo, width, height, self.dt):
-                options = {"show_test": self.show_test, "discretize": self.discretize}
+                options = {"show_test": self.show_test, "discretize": self.discretize,
+                           "shown": self.shown, "layer": self.maps_shown(),
+                           "landscape_axes": self.landscape_axes,
+                           "space_neurons": self.space_neurons}
                 for name, arg in self.panel.build(m, options, b["controls"]):
                     self.command(name, arg)
 
@@ -287,6 +277,8 @@ class GymView(chrome.ChromeView):
         parts += [(f"{m.rate:.0f} steps/s", 6), (f"{app.fps:.0f} fps", 4)]
         if m.stuck and not m.paused:
             parts.append((f"cost flat for {m.step - m.moved_at} steps: r re-initialises", 0))
+        if m.scrubbed is not None:
+            parts.append((f"HISTORY: step {m.shown_step}", 0))
         parts += [(flag, 0) for flag in ["PAUSED"] * m.paused + self.live_flags(live)]
         return parts
 
@@ -305,7 +297,7 @@ class GymView(chrome.ChromeView):
         """The tooltip of neuron i of `layer` (0: the inputs): its name, then its value in
         acts (the probe's forward trace) for `source`."""
         m = self.model
-        net, names = m.net, m.input_names()
+        net, names = m.shown_net, m.input_names()
         if layer == 0:
             name = f"input {i + 1}: {names[i]}" if len(names) == net.arch[0] else f"input {i + 1}"
         elif layer == len(net.arch) - 1:
@@ -313,6 +305,11 @@ class GymView(chrome.ChromeView):
         else:
             name = f"neuron {i + 1} of layer {layer} ({net.acts[layer - 1]})" + (
                 f", map h{i + 1}" if layer == self.maps_shown((layer, i)) else "")
+            dead, saturated = self.health
+            if layer <= len(dead) and dead[layer - 1][i]:
+                name += "\ndead: never active on the training data"
+            elif layer <= len(saturated) and saturated[layer - 1][i]:
+                name += "\nsaturated: in a flat end for most training data"
         return f"{name}\n{float(acts[layer][i]):+.3f} for {source}"
 
     def draw_edge_tip(self, p):
@@ -327,7 +324,7 @@ class GymView(chrome.ChromeView):
         m = self.model
         centres, _ = self.graph.layout(m.net.arch, self.boxes["diagram"])
         p.lines([centres[layer][i]], [centres[layer + 1][j]], 2.5, theme.ACCENT)
-        text = (f"{edge_name(layer, i, j)}: {float(m.net.ws[layer][i, j]):+.4f}\n"
+        text = (f"{edge_name(layer, i, j)}: {float(m.shown_net.ws[layer][i, j]):+.4f}\n"
                 f"dC/dw {m.gradient(*edge):+.3g}   wheel: edit")
         chrome.tooltip(p, self.mouse, text)
 
@@ -343,7 +340,8 @@ class GymView(chrome.ChromeView):
         if mouse_point is not None:
             px, py = maps.to_pixel(mouse_point, box)
             p.discs([[px, py]], 8, (1, 1, 1, 0), outline=theme.ACCENT, outline_width=2.5)
-        self.legend.draw(p, b["legend"], self.out_map, m.net, m.ds, self.show_test)
+        self.legend.draw(p, b["legend"], self.out_map, m.shown_net, m.ds,
+                         self.show_test)
 
     def draw_adder(self, p):
         m, b = self.model, self.boxes
@@ -351,7 +349,7 @@ class GymView(chrome.ChromeView):
         chrome.panel_title(p, b["output"], chrome.first_fit(p, [
             f"a + b for every pair of {bits}-bit numbers (green: all bits right)",
             f"a + b for every pair of {bits}-bit numbers", "a + b"], b["output"][2] + 80))
-        pred, wrong = adder_table.sums(m.net.forward(m.ds.x), m.t, bits)
+        pred, wrong = adder_table.sums(m.shown_net.forward(m.ds.x), m.t, bits)
         adder_table.draw(p, b["output"], pred, wrong, bits, b["legend"])
 
     # -- input -----------------------------------------------------------------------------
@@ -363,6 +361,17 @@ class GymView(chrome.ChromeView):
 
     def on_mouse_drag(self, x, y, dx, dy, buttons, modifiers):
         self.on_mouse_motion(x, y, dx, dy)
+        if not self.on_panel(x):
+            self.scrub_at(x, y)
+
+    def scrub_at(self, x, y):
+        """On the history's timeline: show the snapshot under the pointer; True if there."""
+        if "history" not in self.shown:
+            return False
+        k = self.views["history"].snapshot_at(self, x, y)
+        if k is not None:
+            self.command("scrub", k)
+        return k is not None
 
     def on_mouse_leave(self, x, y):
         self.mouse = None
@@ -376,7 +385,8 @@ class GymView(chrome.ChromeView):
             self.gui.mouse_button(_BUTTONS.get(button, 0), True)
             if self.on_panel(x):
                 return
-        self.click(x, y, button, modifiers)
+        if not self.scrub_at(x, y):
+            self.click(x, y, button, modifiers)
 
     def on_panel(self, x):
         """Whether x is in the control panel's column (as last laid out)."""
@@ -433,9 +443,31 @@ class GymView(chrome.ChromeView):
         self.maps_layer = self.maps_shown() + delta
         self.say(f"maps: hidden layer {self.maps_shown()}")
 
+    def set_maps_layer(self, layer):
+        self.maps_layer = int(layer)
+
+    def toggle_view(self, name):
+        """Show or hide a view of VIEWS below the output map."""
+        on = name not in self.shown
+        self.shown = [n for n in VIEWS if (n in self.shown) != (n == name)]
+        self.say(f"{name}: {'shown' if on else 'hidden'}")
+
+    def scrub_by(self, delta):
+        """left / right: the history's snapshot before or after the one shown (right past
+        the last goes back to now); the history view opens."""
+        m = self.model
+        if "history" not in self.shown:
+            self.toggle_view("history")
+        k = (len(m.history) if m.scrubbed is None else m.scrubbed) + delta
+        m.command("scrub", None if k >= len(m.history) else max(k, 0))
+
+
     COMMANDS = {**chrome.ChromeView.COMMANDS, "test": chrome.toggle("show_test"),
                 "log": chrome.toggle("log_scale"), "panel": chrome.toggle("controls"),
                 "discretize": chrome.toggle("discretize"), "maps": choose_maps,
+                "maps_layer": set_maps_layer, "view": toggle_view, "scrub_by": scrub_by,
+                "landscape_axes": lambda v, a: setattr(v, "landscape_axes", a),
+                "space_axes": lambda v, a: setattr(v, "space_neurons", a),
                 "weights": chrome.ChromeView.save_weights}
 
 
@@ -447,6 +479,9 @@ def run(cfg):
     except (ValueError, TypeError, OSError, MemoryError) as e:
         raise cli.UsageError(str(e)) from None
     view = GymView(model, controls=not cfg.no_panel)
+    if cfg.show is not None:
+        view.shown, layer = parse_show(cfg.show)
+        view.maps_layer = layer or view.maps_layer
     gl.run(view, title="nn-gym", **cfg.run_options())
     if cfg.save is not None:
         model.command("save", cfg.save)

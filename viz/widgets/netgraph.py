@@ -32,7 +32,8 @@ GRAD_NEGATIVE = theme.hex_rgb("#a070f0")  # purple for < 0
 FAINT = theme.hex_rgb("#5a5a66")          # edges the signal has not reached
 UNLIT = (0.11, 0.11, 0.13)                # discs the signal has not reached
 DIM_RING = (0.4, 0.4, 0.45)               # the ring of an unlit disc
-CROSS = (1.0, 0.32, 0.32)                 # the X over a dropped neuron
+CROSS = (1.0, 0.32, 0.32)                 # the X over a dropped or dead neuron
+RINGED = (0.25, 0.9, 0.9)                 # the ring of a saturated neuron
 MIN_SHOWN_RADIUS = 3.0      # a layer that would get smaller discs shows its strongest neurons
 POOL = 4                    # an image input's edges leave from POOL x POOL regions
 MAX_EDGES = 512             # per layer pair: more draw as a haze, and each costs the renderer
@@ -132,14 +133,16 @@ class NetGraph:
                    - (x + w - cx) + 8)          # 8: the columns close up as the box narrows
 
     def draw(self, painter, net, acts, box, hover=None, ranges=None, input_names=None,
-             output_names=None, left_room=0.0, right_room=0.0, edges=None, hues=None):
+             output_names=None, left_room=0.0, right_room=0.0, edges=None, hues=None,
+             crossed=None, ringed=None):
         """Draw `net` with the probe's activations `acts` ([x, a_1, ..., a_L], 1-D each);
         ranges: (lo, hi, cmap) per layer (default layer_ranges(net.acts, acts)); input_names,
         output_names: a name beside each input disc (left) or output disc (right), in the
         margins label_room keeps beside box, where they fit (names_fit); left_room,
         right_room: pixels beside box the first and last column's headers may take (see
         header_room); edges: values per layer pair drawn in place of the weights (gradients,
-        say), in hues (positive, negative) per pair."""
+        say), in hues (positive, negative) per pair; crossed, ringed: a bool per neuron of each
+        layer (None: none), crossed out (dead) or ringed in RINGED (saturated)."""
         centres, radius, segments = self._geometry_of(net.arch, box)
         self._edges(painter, segments, net.ws if edges is None else edges, radius, hover, 0.12,
                     hues=hues)
@@ -152,10 +155,16 @@ class NetGraph:
         rgb = np.concatenate(rgb)
         outline = np.tile(np.float32([0.85, 0.85, 0.88] if radius >= THIN else BG_RING),
                           (len(rgb), 1))
+        flags = [_flags(m, centres) for m in (crossed, ringed)]
+        if ringed is not None:
+            outline[flags[1]] = RINGED
         if hover is not None:
             outline[sum(map(len, centres[:hover[0]])) + hover[1]] = (1.0, 0.85, 0.2)
-        painter.discs(np.concatenate(centres), radius, rgb, outline=outline,
-                      outline_width=max(1.0, radius / 8))
+        at = np.concatenate(centres)
+        painter.discs(at, radius, rgb, outline=outline,
+                      outline_width=max(1.0, radius / 8) * (1 if ringed is None else 1.6))
+        if crossed is not None:
+            crosses(painter, at[flags[0]], radius)
         x, y, w, h = box
         gap = centres[1][0, 0] - centres[0][0, 0] if len(centres) > 1 else w
         for l, (c, name) in enumerate(zip(centres, ["input"] + list(net.acts))):
@@ -206,11 +215,7 @@ class NetGraph:
             marked = np.concatenate([np.zeros(len(c), bool) if m is None or l < first else m
                                      for l, (c, m) in enumerate(zip(centres, frame.crossed))
                                      if l >= first])
-            at = discs[marked]
-            d = np.float32([radius, radius]) * 0.75
-            painter.lines(np.concatenate([at - d, at + d * (1, -1)]),
-                          np.concatenate([at + d, at - d * (1, -1)]),
-                          max(1.5, radius / 4), CROSS)
+            crosses(painter, discs[marked], radius)
         labels = frame.labels or [str(n) for n in arch]
         xs = [float(c[:, 0].mean()) for c in centres]
         gap = min(np.diff(xs)) if len(xs) > 1 else box[2]
@@ -382,6 +387,23 @@ def _edge_geometry(centres, radius):
     trim = np.where(length > 2 * radius, max(radius - 1.0, 0.0), 0.0) / np.maximum(length, 1e-6)
     starts = np.cumsum([0] + [len(p[0]) for p in parts[:-1]])
     return i, j, layer, p0 + d * trim, p1 - d * trim, starts
+
+
+def _flags(marks, centres):
+    """Per-layer bool arrays (None: none marked) as one array over all the discs."""
+    if marks is None:
+        return None
+    return np.concatenate([np.zeros(len(c), bool) if m is None else np.asarray(m, bool)
+                           for c, m in zip(centres, marks)])
+
+
+def crosses(painter, at, radius):
+    """A cross over each disc centred at `at` (k, 2)."""
+    if len(at) == 0:
+        return
+    d = np.float32([radius, radius]) * 0.75
+    painter.lines(np.concatenate([at - d, at + d * (1, -1)]),
+                  np.concatenate([at + d, at - d * (1, -1)]), max(1.5, radius / 4), CROSS)
 
 
 def draw_legend(p, box, net, ranges, colorbar, edge_name="w", hues=(POSITIVE, NEGATIVE)):

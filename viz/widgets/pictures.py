@@ -184,12 +184,8 @@ def unfolded(net, layer, points, labels, neurons=None, title=""):
     """The input square's grid and the points (x, in the plane) as hidden layer `layer` sees
     them: two chosen neurons' activations, or the layer's top two principal components of
     the points' activations; points filled with their class colour."""
-    lines = insight.grid_lines()
-    points = np.asarray(points, net.dtype)
-    basis = None if neurons is not None else insight.pca_basis(
-        insight.layer_output(net, layer, points))
-    lines_xy = insight.unfold(net, layer, lines, neurons, basis)
-    points_xy = insight.unfold(net, layer, points, neurons, basis)
+    lines_xy, points_xy = insight.unfold_plane(net, layer, insight.grid_lines(),
+                                               np.asarray(points, net.dtype), neurons)
     labels = np.asarray(labels)
     colors = theme.class_colors(max(int(labels.max()) + 1, 2))[labels]
 
@@ -200,6 +196,8 @@ def unfolded(net, layer, points, labels, neurons=None, title=""):
 
 def flow(grads, ratios, health_text=()):
     """The gradient's flow: grads and ratios as lists of (step, per-layer values)."""
+    grads, ratios = why.flow_series(grads), why.flow_series(ratios)
+
     def panel(ctx, painter, box):
         return lambda p: why.draw_flow(p, box, grads, ratios, health_text)
     return panel

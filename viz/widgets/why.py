@@ -13,12 +13,13 @@ import numpy as np
 
 from viz import gl, theme
 from viz.curves import Curves
-from viz.widgets import plot
+from viz.widgets import chrome, plot
 
 BANDS = 14           # contour lines: this many steps of log10 cost over the map's range
 UPSAMPLE = 8         # the map's texels per grid cell (bilinear), so the contours are smooth
 CONTOUR = (0.05, 0.05, 0.07)
 PATH = (1.0, 1.0, 1.0)
+MIN_PLOT = 90        # the flow's plots' least height: below, the gradient's plot alone
 
 
 def upsample(grid, k):
@@ -59,8 +60,10 @@ class LandscapeView:
         self.path = np.zeros((0, 2))
         self.span = 1.0
 
-    def update(self, scape, path=None):
-        """Rebuild from a complete insight.Landscape; path: (k, 2) points on its plane."""
+    def update(self, scape, path=None, now=(0.0, 0.0)):
+        """Rebuild from a complete insight.Landscape; path: (k, 2) points on its plane; now:
+        where the current weights lie on it (its centre, unless they moved on since)."""
+        self.now = np.asarray(now, np.float64)
         rgb, self.range = landscape_rgb(scape.costs)
         if self.tex is not None:
             self.tex.release()
@@ -88,67 +91,78 @@ class LandscapeView:
             self.path
         if len(inside) >= 2:
             p.polyline(self.to_pixel(inside, sq), 1.6, PATH)
-        p.discs(self.to_pixel([[0.0, 0.0]], sq), 5.0, theme.ACCENT, outline=(0, 0, 0),
-                outline_width=1.2)
+        now = np.clip(self.now, -self.span, self.span)
+        p.discs(self.to_pixel(now, sq), 5.0, theme.ACCENT, outline=(0, 0, 0), outline_width=1.2)
         lo, hi = self.range
-        bar = min(side * 0.45, 140)
+        bar = min(max(side * 0.45, 90), 140, w * 0.5)
         self.colorbar.draw(p, "sequential", lo, hi, (x, sq[1] + side + 8, bar, 8))
-        p.text("log10 cost; dot: now, line: the path", x + bar + 10, sq[1] + side + 4,
-               size=10, color=theme.DIM)
-        p.text(f"{axes[0]} across, {axes[1]} up, each from -{self.span:.3g} to "
-               f"{self.span:.3g}", x + bar + 10, sq[1] + side + 18, size=10, color=theme.DIM)
+        room = w - bar - 10
+        lines = (["log10 cost; dot: now, line: the path", "log10 cost, dot: now", "log10 cost"],
+                 [f"{axes[0]} across, {axes[1]} up, each from -{self.span:.3g} to "
+                  f"{self.span:.3g}", f"{axes[0]} across, {axes[1]} up",
+                  f"{axes[0].split(' (')[0]} across", ""])
+        for k, texts in enumerate(lines):
+            p.text(chrome.first_fit(p, texts, room, 10), x + bar + 10, sq[1] + side + 4 + 14 * k,
+                   size=10, color=theme.DIM)
 
 
-def fit_box(points, box, margin=0.06):
-    """Pixel positions of 2-D points (..., 2) scaled uniformly to fill box."""
+def fit_box(points, box, margin=0.06, uniform=True):
+    """Pixel positions of 2-D points (..., 2) scaled to fill box: uniformly, or each axis on
+    its own (a thin cloud fills the box too)."""
     flat = np.asarray(points, np.float64).reshape(-1, 2)
     ok = np.isfinite(flat).all(1)
     lo, hi = flat[ok].min(0), flat[ok].max(0)
-    size = max(float((hi - lo).max()), 1e-9) * (1 + 2 * margin)
+    size = np.maximum(hi - lo, 1e-9) * (1 + 2 * margin)
     centre = (lo + hi) / 2
     x, y, w, h = box
-    scale = min(w, h) / size
-    px = x + w / 2 + (flat[:, 0] - centre[0]) * scale
-    py = y + h / 2 - (flat[:, 1] - centre[1]) * scale
+    scale = np.array([min(w, h) / size.max()] * 2) if uniform else np.array([w, h]) / size
+    px = x + w / 2 + (flat[:, 0] - centre[0]) * scale[0]
+    py = y + h / 2 - (flat[:, 1] - centre[1]) * scale[1]
     return np.stack([px, py], 1).reshape(np.shape(points))
 
 
 def draw_unfolded(p, box, lines_xy, points_xy, colors, title=""):
-    """The input grid's lines (L, r, 2) and the points (n, 2), as a layer sees them."""
+    """The input grid's lines (L, r, 2) and the points (n, 2), as a layer sees them, each axis
+    stretched to fill the box."""
     x, y, w, h = box
     p.text(title, x, y, size=12, color=theme.TEXT)
     p.rect(x, y + 18, w, h - 18, (0.09, 0.09, 0.11))
     inner = (x, y + 18, w, h - 36)
     both = np.concatenate([np.reshape(lines_xy, (-1, 2)), np.reshape(points_xy, (-1, 2))])
-    at = fit_box(both, inner)
+    at = fit_box(both, inner, uniform=False)
     n_line = np.reshape(lines_xy, (-1, 2)).shape[0]
     lines = at[:n_line].reshape(np.shape(lines_xy))
     for k, line in enumerate(lines):
         p.polyline(line, 1.0, (0.42, 0.42, 0.5) if k % 5 else (0.6, 0.6, 0.7))
     p.discs(at[n_line:], 3.2, colors, outline=(1, 1, 1), outline_width=0.8)
-    p.text("lines: the input square's grid; dots: the points, filled with their class",
+    p.text(chrome.first_fit(p, ["lines: the input square's grid; dots: the points, filled "
+                                "with their class", "lines: the input's grid; dots: points",
+                                "grid and points"], w - 8, 10),
            x + 6, y + h - 16, size=10, color=theme.DIM)
 
 
 def flow_series(records):
-    """Curves from a list of (step, per-layer values), one series "layer k" per layer."""
+    """Curves from a list of (step, per-layer values), one series "Wk" per weight matrix."""
     layers = len(records[0][1]) if records else 0
-    names = tuple(f"layer {k + 1}" for k in range(layers))
+    names = tuple(f"W{k + 1}" for k in range(layers))
     c = Curves(names)
     for step, values in records:
         c.add(float(step), **{n: float(v) for n, v in zip(names, values) if v > 0})
     return c
 
 
-def draw_flow(p, box, grads, ratios, health_text=()):
-    """Per layer: the gradient norm and the update-to-weight ratio over steps (log scales),
-    and lines of text on each hidden layer's dead and saturated neurons."""
+def draw_flow(p, box, g, r, health_text=()):
+    """Per layer: the gradient norm g and the update-to-weight ratio r (Curves with a series
+    "Wk" per weight matrix) over steps on log scales, and lines of text on the hidden layers'
+    dead and saturated neurons; in a short box the gradient alone."""
     x, y, w, h = box
     text_h = 16 * len(health_text)
-    top = (h - text_h) / 2
-    g, r = flow_series(grads), flow_series(ratios)
     plot.name_colors(g.names)
-    plot.curves(p, (x, y, w, top - 4), g, "|dC/dW| per layer", log=True)
-    plot.curves(p, (x, y + top, w, top - 4), r, "update / weight per step", log=True)
+    both = h - text_h >= 2 * MIN_PLOT
+    top = (h - text_h) / 2 if both else h - text_h
+    plot.curves(p, (x, y, w, top - 4), g, "|dC/dW|", log=True)
+    if both:
+        plot.curves(p, (x, y + top, w, top - 4), r, "|dW| / |W| a step", log=True)
     for i, line in enumerate(health_text):
-        p.text(line, x + 4, y + 2 * top + 16 * i, size=11, color=theme.TEXT)
+        p.text(chrome.first_fit(p, [line, line.replace(" per hidden layer", "")], w - 8, 11),
+               x + 4, y + (2 if both else 1) * top + 16 * i, size=11, color=theme.TEXT)

@@ -3,11 +3,14 @@ a display is there, in a real window (e.g. under Xvfb), with the control panel o
 
     python bench/bench_gym.py [--frames 300] [--size 800x600] [--repeats 3]
     DISPLAY=:99 python bench/bench_gym.py --window          # also the real window
+    DISPLAY=:99 python bench/bench_gym.py --window --views  # and each view of the gym's table
 
 Each case trains as fast as the machine allows (--fast: what each frame leaves after drawing)
 on spiral with a 2-16-16-1 net and 64x64 maps, and is timed from frame WARMUP on, each run in a
 process of its own; medians over repeats. Also the gym's real tasks in a window (2-8-8-8-8-1,
-2-64-1, checker 2-32-32-1 relu, image, adder) with --tasks. Then where a headless frame's time
+2-64-1, checker 2-32-32-1 relu, image, adder) with --tasks, and spiral with each view of
+viz/gym/views.py open alone (flow, landscape, space, history; maps is the default) with --views,
+in a window when there is one. Then where a headless frame's time
 goes (training, drawing on the CPU, rendering), from a run that waits for the renderer after
 every frame.
 """
@@ -21,7 +24,7 @@ import time
 
 from viz import cli, gl
 from viz.gym.model import Gym
-from viz.gym.settings import Config
+from viz.gym.settings import VIEW_NAMES, Config
 from viz.gym.view import GymView
 
 WARMUP = 20
@@ -34,14 +37,16 @@ KEYS = {"spiral 2-8-8-8-8-1": "deep", "spiral 2-64-1": "wide", "checker 2-32-32-
         "image": "image", "adder": "adder"}          # their names in the summary line
 
 
-def make_view(task="spiral 2-16-16-1", panel=True):
-    return GymView(Gym(Config(seed=0, fast=True, **TASKS[task])), controls=panel)
+def make_view(task="spiral 2-16-16-1", panel=True, shown=("maps",)):
+    view = GymView(Gym(Config(seed=0, fast=True, **TASKS[task])), controls=panel)
+    view.shown = list(shown)
+    return view
 
 
-def fps_run(task, panel, headless, frames, size):
+def fps_run(task, panel, headless, frames, size, shown=("maps",)):
     """Frames/s and steps/s of one run, after WARMUP frames (the first frames compile shaders
     and fill caches)."""
-    view = make_view(task, panel)
+    view = make_view(task, panel, shown)
     marks, update = [], view.update
 
     def timed_update(dt):
@@ -79,9 +84,9 @@ def breakdown(frames, size):
     return {k: statistics.median(v) for k, v in parts.items()}
 
 
-def in_process(args, task, panel, headless):
+def in_process(args, task, panel, headless, shown=("maps",)):
     """fps_run in a fresh process (a window and a headless context never share one)."""
-    spec = json.dumps([task, panel, headless, args.frames, list(args.size)])
+    spec = json.dumps([task, panel, headless, args.frames, list(args.size), list(shown)])
     out = subprocess.run([sys.executable, __file__, "--case", spec], capture_output=True,
                          text=True, check=True).stdout
     return json.loads(out.splitlines()[-1])
@@ -94,29 +99,35 @@ def main():
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--window", action="store_true", help="also in a real window")
     p.add_argument("--tasks", action="store_true", help="every task of TASKS in a window")
+    p.add_argument("--views", action="store_true", help="each view of the gym open alone")
     p.add_argument("--case", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.case:
-        task, panel, headless, frames, size = json.loads(args.case)
-        print(json.dumps(fps_run(task, panel, headless, frames, size)))
+        task, panel, headless, frames, size, shown = json.loads(args.case)
+        print(json.dumps(fps_run(task, panel, headless, frames, size, shown)))
         return
-    cases = [("spiral 2-16-16-1", panel, True) for panel in (True, False)]
+    spiral, maps = "spiral 2-16-16-1", ("maps",)
+    cases = [(spiral, panel, True, maps) for panel in (True, False)]
     if args.window or args.tasks:
-        cases += [("spiral 2-16-16-1", panel, False) for panel in (True, False)]
+        cases += [(spiral, panel, False, maps) for panel in (True, False)]
     if args.tasks:
-        cases += [(t, True, False) for t in TASKS if t != "spiral 2-16-16-1"]
+        cases += [(t, True, False, maps) for t in TASKS if t != spiral]
+    if args.views:
+        cases += [(spiral, True, not args.window, (name,)) for name in VIEW_NAMES[1:]]
     print(f"gym {args.size[0]}x{args.size[1]}, {args.frames} frames x {args.repeats} runs, "
           "training as fast as it goes")
     out = {}
-    for task, panel, headless in cases:
-        runs = [in_process(args, task, panel, headless) for _ in range(args.repeats)]
+    for task, panel, headless, shown in cases:
+        runs = [in_process(args, task, panel, headless, shown) for _ in range(args.repeats)]
         fps = statistics.median(r[0] for r in runs)
         steps = statistics.median(r[1] for r in runs)
         where = "headless" if headless else "window"
         print(f"  {where:8s} {task:24s} panel {'open  ' if panel else 'closed'} "
-              f"{fps:6.1f} fps  {steps:7.0f} steps/s   (target >= 60 fps)")
+              f"{','.join(shown):10s} {fps:6.1f} fps  {steps:7.0f} steps/s   "
+              "(target >= 60 fps)")
         key = f"{where}_{'panel' if panel else 'bare'}" + (
-            "" if task == "spiral 2-16-16-1" else "_" + KEYS[task])
+            "" if task == spiral else "_" + KEYS[task]) + (
+            "" if shown == maps else "_" + "_".join(shown))
         out[key] = fps
     parts = breakdown(args.frames, args.size)
     for name, ms in parts.items():

@@ -21,7 +21,7 @@ from viz import insight, layout, theme
 from viz.gym.settings import VIEW_NAMES
 from viz.widgets import chrome, plot, why
 
-LANDSCAPE_BUDGET = 0.002    # seconds of each frame the landscape's grid may take
+LANDSCAPE_BUDGET = 0.0015   # seconds of each frame the landscape's grid may take
 LANDSCAPE_RES = 21          # its grid: 21 x 21 costs, then drawn again through the new weights
 PATH_MARGIN = 1.3           # the landscape's half-width: the path's reach times this
 AXES = ("path", "random")   # the landscape's plane: the path's principal directions, or two

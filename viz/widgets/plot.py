@@ -67,14 +67,15 @@ def fmt(v):
 
 
 def curves(painter, box, series, title, log=False, names=None, lo=None, hi=None,
-           x_name="step"):
+           x_name="step", legend=True):
     """Plot `names` (default all) of `series` (a viz.curves.Curves) in box; y range from the
-    data unless lo / hi given; x_name labels the x axis (what the steps are). Shapes go first
-    and labels last, so the whole plot is a few draw calls."""
+    data unless lo / hi given; x_name labels the x axis (what the steps are); legend: the
+    series' names top right (else the caller keys them, see legend_row). Shapes go first and
+    labels last, so the whole plot is a few draw calls."""
     x, y, w, h = box
     names = series.names if names is None else names
     legend_x, labels = x + w - 6, []
-    for name in reversed(names):
+    for name in reversed(names) if legend else ():
         labels.append((name, legend_x, y + 4, 11, SERIES_COLORS.get(name, TEXT), "right",
                        "top"))
         legend_x -= painter.text_width(name, 11) + 12
@@ -145,6 +146,13 @@ class Colorbar:
         if label:                                        # above the bar: clear of the range
             painter.text(label, x + w / 2, y - 2, size=10, color=TEXT, anchor="center",
                          valign="bottom")
+
+
+def legend_row(painter, x, y, names, size=11):
+    """The series' names in their colours, left to right from (x, y)."""
+    for name in names:
+        painter.text(name, x, y, size=size, color=SERIES_COLORS.get(name, TEXT))
+        x += painter.text_width(name, size) + 10
 
 
 def cost_panel(painter, box, series, loss, classes, test, log):

@@ -153,16 +153,19 @@ def flow_series(records):
 
 def draw_flow(p, box, g, r, health_text=()):
     """Per layer: the gradient norm g and the update-to-weight ratio r (Curves with a series
-    "Wk" per weight matrix) over steps on log scales, and lines of text on the hidden layers'
-    dead and saturated neurons; in a short box the gradient alone."""
+    "Wk" per weight matrix) over steps on log scales, the series' key, and lines of text on
+    the hidden layers' dead and saturated neurons; in a short box the gradient alone."""
     x, y, w, h = box
-    text_h = 16 * len(health_text)
+    text = 16 * (len(health_text) + 1)
     plot.name_colors(g.names)
-    both = h - text_h >= 2 * MIN_PLOT
-    top = (h - text_h) / 2 if both else h - text_h
-    plot.curves(p, (x, y, w, top - 4), g, "|dC/dW|", log=True)
+    both = h - text >= 2 * MIN_PLOT
+    top = (h - text) / 2 if both else h - text
+    plot.curves(p, (x, y, w, top - 4), g, "|dC/dW|: the gradient", log=True, legend=False)
     if both:
-        plot.curves(p, (x, y + top, w, top - 4), r, "|dW| / |W| a step", log=True)
+        plot.curves(p, (x, y + top, w, top - 4), r, "|dW| / |W| in a step", log=True,
+                    legend=False)
+    below = y + (2 if both else 1) * top
+    plot.legend_row(p, x + 4, below, g.names)
     for i, line in enumerate(health_text):
         p.text(chrome.first_fit(p, [line, line.replace(" per hidden layer", "")], w - 8, 11),
-               x + 4, y + (2 if both else 1) * top + 16 * i, size=11, color=theme.TEXT)
+               x + 4, below + 16 * (i + 1), size=11, color=theme.TEXT)

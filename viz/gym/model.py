@@ -275,7 +275,7 @@ class Gym(Commands):
         self.steps = self.trainer()
         self.scrubbed, self.paused = None, False
         self.record_point()
-        self.say(f"training resumed from step {step}")
+        self.say(f"training resumed from step {step}, the optimizer afresh")
 
     def _step(self, _):
         self.paused = True

@@ -206,10 +206,10 @@ class History(View):
                  f"step {m.shown_step} of {m.step} (snapshot {m.scrubbed + 1} of "
                  f"{len(steps)})")
         p.text(where, tx, ty + th + 6, size=11, color=theme.TEXT)
-        hint = ("drag or left / right: go back" if m.scrubbed is None else
-                "enter: resume training from here, space: back to now")
-        p.text(chrome.first_fit(p, [hint, hint.split(":")[0]], tw, 10), tx, ty + th + 22,
-               size=10, color=theme.DIM)
+        hints = (["drag or left / right: go back", "left: go back"] if m.scrubbed is None else
+                 ["enter: resume training from here, space: back to now",
+                  "enter: resume here, space: now", "enter: resume"])
+        p.text(chrome.first_fit(p, hints, tw, 10), tx, ty + th + 22, size=10, color=theme.DIM)
 
 
 VIEWS = dict(zip(VIEW_NAMES, (Maps, Flow, Landscape, Space, History)))

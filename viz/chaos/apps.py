@@ -5,9 +5,11 @@ by viz/cli.py) and a run function; CHAOS_APP and PLAY_APP are what viz/main.py r
     nn-gym chaos --out a.npz          # train, render, encode; then play it if there is a screen
     nn-gym chaos --layers             # one frame per layer instead of one per training step
     nn-gym play a.npz --headless --frames 60 --record a.gif
+    nn-gym play a.npz --html a.html   # one self-contained web page that plays it (web.py)
 
 Both end by printing the summary line: frames and fps of the player (0 when nothing was
-played), and the animation's anim_frames and psnr (of the decoded against the computed frames).
+played), and the animation's anim_frames and psnr (of the decoded against the computed frames),
+and html_bytes when a page was written.
 """
 
 import os
@@ -17,18 +19,62 @@ from dataclasses import dataclass
 
 import nn
 from viz import cli
-from viz.chaos import dct, model
+from viz.chaos import dct, model, web
 
 PLAYER_MIN_SIZE = (320, 320)    # the frame, its timeline and the lines under it
 D = model.Config()          # the animation's defaults
 
 
+MOUSE = ("scrub", "velocity")
+
+
 @dataclass
-class ChaosConfig(cli.Output):
-    """nn-gym chaos's options: the animation's (model.Config), where to write it, how to
-    play it."""
+class Playing(cli.Output):
+    """The options of how an animation plays, in the window and in a web page."""
 
     MIN_SIZE = PLAYER_MIN_SIZE
+
+    speed: float = cli.opt(30.0, "playback speed in frames per second (> 0)")
+    mouse: str = cli.opt(None, "what the mouse does: scrub (its x picks the frame) or velocity "
+                         "(moving it plays faster); default scrub in the window, velocity in "
+                         "the --html page", choices=MOUSE)
+    html: str = cli.opt(None, "also write one self-contained web page that plays the animation "
+                        "(WebGL2, no network)", metavar="OUT.html")
+
+    def check(self):
+        cli.require(cli.finite(self.speed) and self.speed > 0, "--speed", "a finite number > 0",
+                    self.speed)
+        if self.html is not None:
+            cli.require(self.html.lower().endswith((".html", ".htm")), "--html",
+                        "a path ending in .html", self.html)
+            folder = os.path.dirname(os.path.abspath(self.html))
+            cli.require(os.path.isdir(folder), "--html", "in a folder that exists", self.html)
+        super().check()
+
+    def asked(self):
+        """Whether an output was asked for (a window or files: then it is played)."""
+        return bool(self.headless or self.frames or self.screenshot or self.record)
+
+    def wants_window(self):
+        """A window, unless the page alone was asked for."""
+        return not self.headless and (self.html is None or self.asked())
+
+    def write_html(self, coded, meta):
+        """The page, if --html asked for it: {"html_bytes": its size}, else {}."""
+        if self.html is None:
+            return {}
+        try:
+            size = web.write(self.html, coded, meta, self.speed, scrub=self.mouse == "scrub")
+        except OSError as e:
+            raise cli.UsageError(f"--html: cannot write {self.html} ({e})") from None
+        print(f"wrote {self.html}: {size / 1e6:.2f} MB", file=sys.stderr)
+        return {"html_bytes": size}
+
+
+@dataclass
+class ChaosConfig(Playing):
+    """nn-gym chaos's options: the animation's (model.Config), where to write it, how to
+    play it."""
 
     out: str = cli.opt("chaos.npz", "coded animation to write (.npz)", metavar="PATH.npz")
     layers: bool = cli.opt(False, "one frame per layer of the untrained net instead of one per "
@@ -53,7 +99,6 @@ class ChaosConfig(cli.Output):
     seed: int = cli.opt(D.seed, "seed of the net's initial weights")
     k: int = cli.opt(D.k, "DCT modes kept: a k x k block, or the k*k largest", flag="-k")
     mode: str = cli.opt(D.mode, "which DCT modes to keep", choices=dct.MODES)
-    speed: float = cli.opt(30.0, "playback speed in frames per second (> 0)")
 
     def check(self):
         try:
@@ -71,13 +116,7 @@ class ChaosConfig(cli.Output):
         folder = os.path.dirname(os.path.abspath(self.out))
         if not os.path.isdir(folder):
             raise ValueError(f"--out: folder {folder} does not exist")
-        cli.require(cli.finite(self.speed) and self.speed > 0, "--speed", "a finite number > 0",
-                    self.speed)
         super().check()
-
-    def asked(self):
-        """Whether an output was asked for (then the animation is played after it is made)."""
-        return bool(self.headless or self.frames or self.screenshot or self.record)
 
     def wants_window(self):
         return self.asked() and not self.headless
@@ -90,7 +129,7 @@ def play(cfg, coded, meta, title, name, source=None):
     from viz.chaos.view import Player
 
     try:
-        player = Player(coded, meta, speed=cfg.speed, name=name)
+        player = Player(coded, meta, speed=cfg.speed, name=name, mouse=cfg.mouse or "scrub")
         player.min_size = cfg.MIN_SIZE
     except ValueError as e:
         raise cli.UsageError(f"{source}: {e}" if source else str(e)) from None
@@ -128,36 +167,38 @@ def run_chaos(cfg):
     print(f"wrote {cfg.out}: {t} frames of {w}x{h}, {anim_cfg.mode} k={anim_cfg.k}, "
           f"{dct.compression_ratio(coded):.1f}x smaller than the 8-bit frames, "
           f"PSNR {meta['psnr']:.1f} dB, {time.perf_counter() - start:.1f} s")
+    page = cfg.write_html(coded, meta)
     frames, fps = 0, 0.0
-    if cfg.asked() or cli.has_display():
+    if cfg.asked() or (cli.has_display() and cfg.html is None):
         frames, fps = play(cfg, coded, meta, "nn-gym chaos", stem(cfg.out))
-    cli.summary(frames=frames, fps=fps, anim_frames=coded.frames, psnr=meta["psnr"], chi_1=chi)
+    cli.summary(frames=frames, fps=fps, anim_frames=coded.frames, psnr=meta["psnr"], chi_1=chi,
+                **page)
     return 0
 
 
 @dataclass
-class PlayConfig(cli.Output):
+class PlayConfig(Playing):
     """nn-gym play's options."""
 
-    MIN_SIZE = PLAYER_MIN_SIZE
-
     path: str = cli.opt(None, "coded animation (.npz)", positional=True, metavar="PATH.npz")
-    speed: float = cli.opt(30.0, "playback speed in frames per second (> 0)")
-
-    def check(self):
-        cli.require(cli.finite(self.speed) and self.speed > 0, "--speed", "a finite number > 0",
-                    self.speed)
-        super().check()
 
 
 def run_play(cfg):
-    """Load a coded animation, play it, print the summary line."""
+    """Load a coded animation, write its page (--html), play it (not after --html alone),
+    print the summary line."""
     try:
         coded, meta = dct.load(cfg.path)
+        if coded.channels != 3:
+            raise ValueError(f"{cfg.path}: coded frames must have 3 channels (RGB), got "
+                             f"{coded.channels}")
     except ValueError as e:
         raise cli.UsageError(str(e)) from None
-    frames, fps = play(cfg, coded, meta, f"nn-gym play {cfg.path}", stem(cfg.path), cfg.path)
-    cli.summary(frames=frames, fps=fps, anim_frames=coded.frames, psnr=meta.get("psnr"))
+    page = cfg.write_html(coded, meta)
+    frames, fps = 0, 0.0
+    if cfg.html is None or cfg.asked():
+        frames, fps = play(cfg, coded, meta, f"nn-gym play {cfg.path}", stem(cfg.path),
+                           cfg.path)
+    cli.summary(frames=frames, fps=fps, anim_frames=coded.frames, psnr=meta.get("psnr"), **page)
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Play a DCT-coded RGB animation (dct.py) with the inverse DCT on the GPU; the mouse scrubs.
+"""Play a DCT-coded RGB animation (dct.py) with the inverse DCT on the GPU; the mouse scrubs or
+speeds it up.
 
     coded, meta = dct.load("anim.npz")
     gl.run(Player(coded, meta), 560, 640, headless=True, frames=120, record="anim.gif", fps=30)
@@ -18,12 +19,14 @@ filtering. bench/bench_chaos.py measures its frames per second against the CPU d
 small matmuls per channel), which on llvmpipe, itself the CPU, can be the faster.
 
 The view: the frame fills a square under a title line; below it a timeline shows where the
-playhead is and the frame's label. Moving the mouse across the window scrubs (left edge = first
-frame, right edge = last); after `idle` seconds without motion it plays on by itself at `speed`
-frames per second, looping. Space pauses and plays, left/right step one frame (and pause), s and
-g save a PNG and a GIF under numbered names. An animation of a net's layers (meta kind
-"chaos-layers") starts paused: it holds the layer shown while the mouse rests, and plays only
-after space.
+playhead is and the frame's label. With mouse="scrub", moving the mouse across the window scrubs
+(left edge = first frame, right edge = last); after `idle` seconds without motion it plays on by
+itself at `speed` frames per second, looping. With mouse="velocity" (the web page's default) it
+always plays, 1 + min(v / 100, 10) times faster while the mouse moves at v pixels a second, back
+to 1x REST seconds after the last motion. Space pauses and plays, left/right step one frame
+(and pause), s and g save a PNG and a GIF under numbered names. An animation of a net's layers
+(meta kind "chaos-layers") starts paused: it holds the layer shown while the mouse rests, and
+plays only after space.
 """
 
 import moderngl
@@ -129,6 +132,14 @@ class Decoder:
             obj.release()
 
 
+REST = 0.1          # velocity mode: seconds after the last motion that the speed is 1x again
+
+
+def velocity_factor(v):
+    """The speed-up while the mouse moves at v pixels a second (the web page's too)."""
+    return 1.0 + min(float(v) / 100.0, 10.0)
+
+
 BACKGROUND = (0.08, 0.08, 0.1)
 MARGIN = 10
 TITLE = 16          # font sizes
@@ -149,7 +160,8 @@ class Player(chrome.ChromeView):
 
     KEYS = KEYS
 
-    def __init__(self, coded, meta=None, speed=30.0, idle=0.5, autoplay=None, name="play"):
+    def __init__(self, coded, meta=None, speed=30.0, idle=0.5, autoplay=None, name="play",
+                 mouse="scrub"):
         if coded.channels != 3:
             raise ValueError(f"coded frames must have 3 channels (RGB), got {coded.channels}")
         super().__init__(None)              # it trains nothing: its state is the playhead
@@ -163,6 +175,7 @@ class Player(chrome.ChromeView):
         self.labels = [str(s) for s in labels] if len(labels) == self.frames else None
         self.position = 0.0            # playhead, in frames
         self.last_motion = None        # self.time of the last mouse motion
+        self.mouse, self.factor = mouse, 1.0      # velocity mode: the speed-up of the motion
         if autoplay is None:
             autoplay = self.meta.get("kind") != "chaos-layers"
         self.paused = not autoplay
@@ -199,7 +212,8 @@ class Player(chrome.ChromeView):
         title's and the notes' lines wrapped to the width."""
         title = self.wrap(self.meta.get("title", "DCT-coded animation"), width - 2 * MARGIN,
                           TITLE)
-        notes = self.wrap(f"{self.meta.get('legend', '')}\nmouse scrub  {KEYS.bar()}".strip(),
+        mouse = "mouse scrub" if self.mouse == "scrub" else "move the mouse: faster"
+        notes = self.wrap(f"{self.meta.get('legend', '')}\n{mouse}  {KEYS.bar()}".strip(),
                           width - 2 * MARGIN, TEXT)
         title_h = len(title) * int(self.painter.line_height(TITLE)) + 2 * MARGIN
         foot_h = (1 + len(notes)) * int(self.painter.line_height(TEXT)) + 3 * MARGIN + 8
@@ -213,7 +227,12 @@ class Player(chrome.ChromeView):
     # -- events -----------------------------------------------------------------------------
 
     def on_mouse_motion(self, x, y, dx, dy):
-        if self.width:
+        if self.mouse == "velocity":
+            since = self.time - self.last_motion if self.last_motion is not None else None
+            if since is not None and since > 0:
+                self.factor = velocity_factor(np.hypot(dx, dy) / max(since, 1 / 240))
+            self.last_motion = self.time
+        elif self.width:
             self.position = min(max(x / self.width, 0.0), 1.0 - 1e-9) * self.frames
             self.last_motion = self.time
 
@@ -234,7 +253,14 @@ class Player(chrome.ChromeView):
 
     def update(self, dt):
         self.tick(dt)
-        scrubbing = self.last_motion is not None and self.time - self.last_motion < self.idle
+        since = None if self.last_motion is None else self.time - self.last_motion
+        if self.mouse == "velocity":
+            if since is None or since > REST:
+                self.factor = 1.0
+            if not self.paused:
+                self.position = (self.position + self.speed * self.factor * dt) % self.frames
+            return
+        scrubbing = since is not None and since < self.idle
         if not scrubbing and not self.paused:
             self.position = (self.position + self.speed * dt) % self.frames
 
@@ -246,6 +272,8 @@ class Player(chrome.ChromeView):
         if live and self.shown_message:
             return self.shown_message
         state = ["paused" if self.paused else f"{self.app.fps:.0f} fps", *self.live_flags(live)]
+        if self.factor > 1:
+            state.insert(0, f"{self.factor:.1f}x")
         return f"{self.frame + 1}/{self.frames}  {'  '.join(state)}"
 
     def draw_state(self, p, width, live):

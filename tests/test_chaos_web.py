@@ -96,10 +96,11 @@ def test_a_moving_mouse_plays_it_faster_and_the_tint_lifts_while_over_it(page):
 def test_in_scrub_mode_the_mouse_picks_the_frame(page):
     page.check("#scrub")
     box = page.locator("#view").bounding_box()
-    for share in (0.25, 0.8):
+    for share in (0.25, 0.8, 0.999):
         page.mouse.move(box["x"] + share * box["width"], box["y"] + box["height"] / 2)
-        page.wait_for_timeout(100)
+        page.wait_for_timeout(150)
         assert int(page.evaluate("nnPlayer.state.position")) == int(share * 24)
+    assert page.evaluate("nnPlayer.state.blend") == [23, 23]     # the last frame, not the first
     page.uncheck("#scrub")
 
 
@@ -128,14 +129,15 @@ def test_the_desktop_player_speeds_up_with_the_mouse_in_velocity_mode(coded):
     p = Player(coded, speed=10.0, mouse="velocity")
     p.update(0.1)
     assert p.position == pytest.approx(1.0)
-    p.on_mouse_motion(0, 0, 0, 0)
-    p.update(0.05)
-    p.on_mouse_motion(30, 0, 30, 0)                      # 30 px in 0.05 s: 600 px/s
-    assert p.factor == pytest.approx(velocity_factor(600)) == pytest.approx(7.0)
+    for x in (10, 20, 30):                               # 30 px within one 0.05 s frame
+        p.on_mouse_motion(x, 0, 10, 0)
     before = p.position
     p.update(0.05)
+    assert p.factor == pytest.approx(velocity_factor(600)) == pytest.approx(7.0)
     assert p.position - before == pytest.approx(10.0 * 7.0 * 0.05)
-    p.update(REST + 0.01)
+    p.update(REST / 2)
+    assert p.factor == 7.0                               # still moving, as far as it knows
+    p.update(REST)
     assert p.factor == 1.0
     assert velocity_factor(1e9) == 11.0
 
@@ -150,17 +152,21 @@ def test_play_and_chaos_write_the_page_and_bad_paths_write_nothing(tmp_path, cod
     assert "http://" not in html and "https://" not in html and "src=" not in html
     np.save(tmp_path / "x.npy", np.zeros(3))
     (tmp_path / "notanim.npz").write_bytes(b"not a zip")
+    (tmp_path / "adir.html").mkdir()
     runs = badinput.run_all([("play", "a.npz", "--html", "missing/b.html"),
+                             ("play", "a.npz", "--html", "adir.html"),
                              ("play", "a.npz", "--html", "b.txt"),
                              ("play", "notanim.npz", "--html", "c.html"),
                              ("chaos", "--html", "missing/d.html")], tmp_path)
     badinput.check(runs[("play", "a.npz", "--html", "missing/b.html")],
                    "--html must be in a folder that exists")
     badinput.check(runs[("play", "a.npz", "--html", "b.txt")], "--html must be a path ending in")
+    badinput.check(runs[("play", "a.npz", "--html", "adir.html")],
+                   "--html must be a file in a folder you can write to")
     badinput.check(runs[("play", "notanim.npz", "--html", "c.html")], "not a readable .npz")
     badinput.check(runs[("chaos", "--html", "missing/d.html")], "--html must be in a folder")
-    assert sorted(f.name for f in tmp_path.iterdir()) == ["a.html", "a.npz", "notanim.npz",
-                                                          "x.npy"]
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["a.html", "a.npz", "adir.html",
+                                                          "notanim.npz", "x.npy"]
     small = ["--depth", "4", "--width", "10", "--layer", "3", "--res", "32", "--steps", "8",
              "--loop", "3", "-k", "8"]
     r = run_cli("chaos", "--out", "c.npz", "--html", "c.html", *small, cwd=tmp_path)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import nn
-from viz import data, session
+from viz import data, insight, session
 from viz.gym.model import EXPLODED, SOLVED, Gym
 from viz.gym.settings import FEATURES, Config, default_lr
 
@@ -292,3 +292,17 @@ def test_the_flow_records_the_gradient_and_one_steps_relative_update_per_layer()
                                [np.linalg.norm(g) for g in gws], rtol=1e-4)
     m.command("width", (0, 7))                  # a new net: the flow starts again
     assert len(m.grad_flow.steps) == 1 and len(m.history) == 1
+
+
+def test_a_big_nets_history_keeps_fewer_snapshots_within_its_memory():
+    """4 million weights (16 MB a snapshot in float32): 4 snapshots in the 64 MB, thinned
+    evenly as it trains, each the net's weights at its step."""
+    from viz.gym.model import HISTORY_BYTES
+
+    m = Gym(Config(data="xor", arch="2,2000,2000,1", n_train=40))
+    for _ in range(8):
+        m.train(steps=1)
+    h = m.history
+    assert h.size == 4 and len(h) <= 4 and h.steps[0] == 0 and h.steps[-1] == 8
+    assert sum(t.nbytes for t in h.thetas) <= HISTORY_BYTES
+    np.testing.assert_array_equal(h.thetas[-1], insight.flatten(m.net).astype(np.float32))

@@ -113,6 +113,12 @@ def test_the_history_timeline_scrubs_by_drag_and_keys_and_enter_resumes(open_vie
     v = open_view(["history"], data="circles", seed=5, steps_per_frame=10)
     frame(v, 40)
     m = v.model
+    assert m.history.steps[-1] == m.step == 400
+    press(v, "left")                           # the first step back shows an earlier net
+    assert m.shown_step < m.step and m.scrubbed == len(m.history) - 2
+    press(v, "right")
+    assert m.scrubbed is None
+    m.command("pause")
     tx, ty, tw, th = v.views["history"].track
     v.on_mouse_press(tx + 0.25 * tw, ty + th / 2, 1, 0)
     steps = np.array(m.history.steps)
@@ -156,10 +162,11 @@ def test_the_unfolded_plane_is_the_shown_nets_layer_seeing_the_grid(open_view, m
     np.testing.assert_allclose(got["pts"], want_pts, atol=1e-5)
     np.testing.assert_allclose(got["lines"], want_lines, atol=1e-5)
     assert "layer 2" in got["title"] and len(got["colors"]) == len(xs)
-    v.space_neurons = (1, 4)
-    frame(v)
     act = snap.forward(m.inputs(xs), trace=True)[2]
-    np.testing.assert_allclose(got["pts"], act[:, [1, 4]], atol=1e-6)
+    for pair, shown in (((1, 2), [1, 2]), ((7, 8), [3, 4])):     # layer 2 has 5 neurons
+        v.space_neurons = pair
+        frame(v)
+        np.testing.assert_allclose(got["pts"], act[:, shown], atol=1e-6)
 
 
 def test_dead_and_saturated_neurons_are_marked_in_the_diagram(open_view):

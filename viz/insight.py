@@ -216,7 +216,7 @@ class History:
         if step % self.every or (self.steps and step <= self.steps[-1]):
             return False
         self.steps.append(int(step))
-        self.thetas.append(flatten(net))
+        self.thetas.append(flatten(net).astype(net.dtype))
         while len(self.steps) > self.size:          # thin to the doubled spacing
             self.every *= 2
             keep = [k for k, s in enumerate(self.steps) if s % self.every == 0]
@@ -228,6 +228,10 @@ class History:
         """Write snapshot k's parameters into net; returns its step."""
         assign(net, self.thetas[k])
         return self.steps[k]
+
+    def truncate(self, k):
+        """Keep snapshots 0..k (training went back to snapshot k)."""
+        self.steps, self.thetas = self.steps[:k + 1], self.thetas[:k + 1]
 
     def trajectory(self):
         return np.asarray(self.thetas)

@@ -49,6 +49,8 @@ class Playing(cli.Output):
                         "a path ending in .html", self.html)
             folder = os.path.dirname(os.path.abspath(self.html))
             cli.require(os.path.isdir(folder), "--html", "in a folder that exists", self.html)
+            cli.require(not os.path.isdir(self.html) and os.access(folder, os.W_OK), "--html",
+                        "a file in a folder you can write to", self.html)
         super().check()
 
     def asked(self):

@@ -176,6 +176,7 @@ class Player(chrome.ChromeView):
         self.position = 0.0            # playhead, in frames
         self.last_motion = None        # self.time of the last mouse motion
         self.mouse, self.factor = mouse, 1.0      # velocity mode: the speed-up of the motion
+        self.moved = 0.0               # velocity mode: pixels the mouse moved since the last frame
         if autoplay is None:
             autoplay = self.meta.get("kind") != "chaos-layers"
         self.paused = not autoplay
@@ -228,10 +229,7 @@ class Player(chrome.ChromeView):
 
     def on_mouse_motion(self, x, y, dx, dy):
         if self.mouse == "velocity":
-            since = self.time - self.last_motion if self.last_motion is not None else None
-            if since is not None and since > 0:
-                self.factor = velocity_factor(np.hypot(dx, dy) / max(since, 1 / 240))
-            self.last_motion = self.time
+            self.moved += float(np.hypot(dx, dy))
         elif self.width:
             self.position = min(max(x / self.width, 0.0), 1.0 - 1e-9) * self.frames
             self.last_motion = self.time
@@ -253,13 +251,16 @@ class Player(chrome.ChromeView):
 
     def update(self, dt):
         self.tick(dt)
-        since = None if self.last_motion is None else self.time - self.last_motion
         if self.mouse == "velocity":
-            if since is None or since > REST:
+            if self.moved > 0 and dt > 0:              # this frame's motion over its time
+                self.factor, self.last_motion = velocity_factor(self.moved / dt), self.time
+                self.moved = 0.0
+            elif self.last_motion is None or self.time - self.last_motion > REST:
                 self.factor = 1.0
             if not self.paused:
                 self.position = (self.position + self.speed * self.factor * dt) % self.frames
             return
+        since = None if self.last_motion is None else self.time - self.last_motion
         scrubbing = since is not None and since < self.idle
         if not scrubbing and not self.paused:
             self.position = (self.position + self.speed * dt) % self.frames

@@ -46,9 +46,10 @@ def page(coded, meta=None, speed=30.0, scrub=False, size=None):
         "title": str(meta.get("title", "DCT-coded animation")),
         "legend": str(meta.get("legend", "")),
         "labels": [str(s) for s in labels] if labels and len(labels) == t else None,
+        "loop": meta.get("kind") != "chaos-layers",     # a net's layers: no wrap, paused
         "coef": base64.b64encode(block.astype("<f2").tobytes()).decode("ascii"),
     }
-    text = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    text = json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")   # no tag inside
     html = TEMPLATE.read_text(encoding="utf-8")
     title = data["title"].replace("&", "&amp;").replace("<", "&lt;")
     return html.replace("__TITLE__", title).replace("__DATA__", text)

@@ -30,7 +30,7 @@ SOLVED = 1e-3         # the best, for that test, is at least this: a solved task
 STUCK_STEPS = 1500    # a cost that moved less than MOVED in this many steps ...
 MOVED = 0.01          # (relative) ...
 STUCK_COST = 0.05     # ... and is above this: stuck (a dead net, a plateau); r may help
-SNAPSHOTS = 128       # the history's snapshots of the weights at most (insight.History)
+SNAPSHOTS, HISTORY_BYTES = 128, 64 * 2 ** 20   # the history's snapshots at most, in bytes at most
 FLOW_SAMPLES = 512    # the gradient's flow and the health are measured on at most these
                       # training samples (the first), so a frame's share stays small
 
@@ -43,6 +43,7 @@ class Gym(Commands):
     def __init__(self, cfg):
         self.cfg = cfg
         self.resets = 0
+        self.resumes = 0               # how often training went back to a snapshot
         self.paused = False
         self.notice = None
         self.rate = 0.0
@@ -164,7 +165,8 @@ class Gym(Commands):
         self.curves = Curves(("train", "test", "train acc", "test acc"))
         layers = tuple(f"W{k + 1}" for k in range(len(self.net.ws)))
         self.grad_flow, self.update_flow = Curves(layers), Curves(layers)
-        self.history = insight.History(SNAPSHOTS, every=1)
+        size = HISTORY_BYTES // max(insight.flatten(self.net).nbytes // 2, 1)
+        self.history = insight.History(min(max(size, 2), SNAPSHOTS), every=1)
         self.history.add(0, self.net)
         self.scrubbed, self._scrub_net = None, None
         self.record_point()
@@ -239,7 +241,6 @@ class Gym(Commands):
 
     # -- commands --------------------------------------------------------------------------
 
-
     def _pause(self, _):
         self.paused = not self.paused
         if not self.paused:
@@ -261,14 +262,14 @@ class Gym(Commands):
         flow and history after it are dropped and the optimizer starts afresh."""
         if self.scrubbed is None:
             return
-        k = self.scrubbed
-        step = self.history.restore(self.net, k)
-        h = self.history
-        h.steps, h.thetas = h.steps[:k + 1], h.thetas[:k + 1]
+        step = self.history.restore(self.net, self.scrubbed)
+        self.history.truncate(self.scrubbed)
         for c in (self.curves, self.grad_flow, self.update_flow):
             c.truncate(step)
         per_epoch = math.ceil(len(self.x) / min(self.settings.batch, len(self.x)))
         self.step, self.epoch = step, step // per_epoch
+        self.best, self.moved_cost, self.moved_at = math.inf, None, step
+        self.resumes += 1
         lr = self.opt.lr
         self.make_optimizer()
         self.opt.lr = lr
@@ -380,15 +381,16 @@ class Gym(Commands):
     def _weight(self, arg):
         """arg = (layer, i, j, delta): net.ws[layer][i, j] += delta, and training goes on."""
         layer, i, j, delta = arg
-        self.scrubbed = None                     # the live net is edited, and shown
+        if self.scrubbed is not None:
+            return self.say("the history is shown: enter resumes from it, space goes to now", 5)
         w = self.net.ws[layer]
         w[i, j] = w[i, j] + delta
         self.record_point()
         self.say(f"{edge_name(layer, i, j)}: {float(w[i, j]):+.4f}")
 
     def gradient(self, layer, i, j):
-        """dC/dw of one weight over the whole training set."""
-        gws, _ = self.net.backprop(self.x, self.t, self.loss)
+        """dC/dw of one weight of the net shown over the whole training set."""
+        gws, _ = self.shown_net.backprop(self.x, self.t, self.loss)
         return float(gws[layer][i, j])
 
     def _speed(self, arg):
@@ -429,8 +431,7 @@ class Gym(Commands):
         return self.step if self.scrubbed is None else self.history.steps[self.scrubbed]
 
     def flow_samples(self):
-        """The training inputs and targets the flow, the health and the landscape use: the
-        first FLOW_SAMPLES."""
+        """The first FLOW_SAMPLES training inputs and targets: the flow, health, landscape's."""
         return self.x[:FLOW_SAMPLES], self.t[:FLOW_SAMPLES]
 
     def points(self):

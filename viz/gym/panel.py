@@ -129,7 +129,8 @@ class Panel:
             width = model.net.arch[min(options["layer"], hidden)]
             pair = options["space_neurons"]
             labels = ["PCA"] + [f"h{i + 1}, h{i + 2}" for i in range(width - 1)]
-            changed, i = imgui.combo("space axes", 0 if pair is None else pair[0] + 1, labels)
+            current = 0 if pair is None or width < 2 else min(pair[0], width - 2) + 1
+            changed, i = imgui.combo("space axes", current, labels)
             if changed:
                 self.send("space_axes", None if i == 0 else (i - 1, i))
         if "history" in shown:

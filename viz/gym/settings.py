@@ -42,7 +42,7 @@ def parse_show(text):
     names, layer = [], None
     for part in text.split(","):
         name, _, arg = part.strip().partition("=")
-        maps_arg = name == "maps" and arg.isdigit() and int(arg) >= 1
+        maps_arg = name == "maps" and arg.isdecimal() and arg.isascii() and int(arg) >= 1
         if name not in VIEW_NAMES or (arg and not maps_arg):
             raise ValueError(f"--show must be a comma-separated list of "
                              f"{', '.join(VIEW_NAMES)} (maps=K for hidden layer K's maps), "

@@ -458,8 +458,10 @@ class GymView(chrome.ChromeView):
         m = self.model
         if "history" not in self.shown:
             self.toggle_view("history")
-        k = (len(m.history) if m.scrubbed is None else m.scrubbed) + delta
-        m.command("scrub", None if k >= len(m.history) else max(k, 0))
+        h = m.history
+        now = len(h) - (1 if h.steps[-1] == m.step else 0)   # the last one may be the live net
+        k = (now if m.scrubbed is None else m.scrubbed) + delta
+        m.command("scrub", None if k >= now else max(k, 0))
 
 
     COMMANDS = {**chrome.ChromeView.COMMANDS, "test": chrome.toggle("show_test"),

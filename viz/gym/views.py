@@ -114,7 +114,7 @@ class Landscape(View):
     @staticmethod
     def key_now(gv):
         m = gv.model
-        return id(m.shown_net), id(m.x), m.loss, gv.landscape_axes
+        return id(m.shown_net), id(m.x), m.loss, gv.landscape_axes, m.scrubbed, m.resumes
 
     def prepare(self, gv):
         """A few rows of the grid within LANDSCAPE_BUDGET; a finished grid is shown with the
@@ -152,8 +152,8 @@ class Space(View):
             return
         width = net.arch[layer]
         pair = gv.space_neurons
-        neurons = (None if pair is None or width < 2 else
-                   (min(pair[0], width - 1), min(pair[1], width - 1)))
+        first = None if pair is None or width < 2 else min(pair[0], width - 2)
+        neurons = None if first is None else (first, first + 1)
         xs, labels = m.points()
         xs, labels = xs[:len(m.flow_samples()[0])], labels[:len(m.flow_samples()[0])]
         lines = m.inputs(GRID.reshape(-1, 2)).reshape(*GRID.shape[:2], -1)

@@ -106,12 +106,18 @@ def _index_dtype(h, w):
     return np.uint16 if h * w <= 1 << 16 else np.uint32
 
 
-def dense_block(coded):
-    """Kept coefficients as a dense low-frequency block (T, C, ky, kx) float32.
+def dense_block(coded, multiple=1):
+    """Kept coefficients as a dense low-frequency block (T, C, ky, kx) float32, ky and kx
+    padded with zero modes up to a multiple of `multiple` (the players pack 4 modes a texel).
 
     For "block" this is the block itself; for "largest" it is the smallest block holding every
     kept mode, zeros elsewhere.
     """
+    if multiple > 1:
+        block = dense_block(coded)
+        ky, kx = block.shape[2:]
+        pad = [-(-k // multiple) * multiple - k for k in (ky, kx)]
+        return np.pad(block, ((0, 0), (0, 0), (0, pad[0]), (0, pad[1])))
     if coded.mode == "block":
         return coded.coef.astype(np.float32)
     h, w = coded.shape

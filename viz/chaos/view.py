@@ -37,10 +37,6 @@ from viz.chaos import dct
 from viz.widgets import chrome
 
 
-def _pad4(n):
-    return -(-n // 4) * 4
-
-
 def _pack4(table):
     """(k, n) -> (k / 4, n, 4): texel (x, q) holds rows 4q .. 4q+3 at column x (k % 4 == 0)."""
     k, n = table.shape
@@ -53,12 +49,11 @@ class Decoder:
     def __init__(self, ctx, coded, size=None):
         self.ctx = ctx
         self.coded = coded
-        block = dct.dense_block(coded)                          # (T, C, ky, kx)
-        t, c, ky, kx = block.shape
+        block = dct.dense_block(coded, multiple=4)              # (T, C, ky, kx)
+        t, c, self.ky, self.kx = block.shape
         if c != 3:
             raise ValueError(f"coded frames must have 3 channels (RGB), got {c}")
-        self.frames, self.ky, self.kx = t, _pad4(ky), _pad4(kx)
-        block = np.pad(block, ((0, 0), (0, 0), (0, self.ky - ky), (0, self.kx - kx)))
+        self.frames = t
         # texel (i, c * ky4 + m, frame) = coef[frame, c, 4m .. 4m+3, i]
         ky4 = self.ky // 4
         texels = block.reshape(t, c, ky4, 4, self.kx).transpose(0, 1, 2, 4, 3)

@@ -12,17 +12,11 @@ import base64
 import json
 from pathlib import Path
 
-import numpy as np
-
 from viz.chaos import dct
 from viz.files import atomic_path
 
 TEMPLATE = Path(__file__).with_name("player.html")
 MAX_SIZE = 512           # the page's canvas: the coded grid scaled up to this on its longer side
-
-
-def _pad4(n):
-    return -(-n // 4) * 4
 
 
 def page(coded, meta=None, speed=30.0, scrub=False, size=None):
@@ -32,9 +26,8 @@ def page(coded, meta=None, speed=30.0, scrub=False, size=None):
     if coded.channels != 3:
         raise ValueError(f"coded frames must have 3 channels (RGB), got {coded.channels}")
     meta = meta or {}
-    block = dct.dense_block(coded)
-    t, c, ky, kx = block.shape
-    block = np.pad(block, ((0, 0), (0, 0), (0, _pad4(ky) - ky), (0, _pad4(kx) - kx)))
+    block = dct.dense_block(coded, multiple=4)                  # 4 modes a texel, as view.py
+    t = block.shape[0]
     h, w = coded.shape
     if size is None:
         scale = MAX_SIZE / max(h, w)

@@ -133,6 +133,12 @@ class Gym(Commands):
             self.opt = nn.SGD(s.lr, momentum=0.9 if s.opt == "momentum" else 0.0,
                               weight_decay=s.l2, l1=s.l1)
 
+    def renew_optimizer(self):
+        """A fresh optimizer from the settings at the current rate, and a training loop."""
+        self.settings.lr = self.opt.lr
+        self.make_optimizer()
+        self.steps = self.trainer()
+
     def targets(self, test=False):
         if self.edits is not None and not test:
             return self.ds_targets(self.edits[1])
@@ -270,10 +276,7 @@ class Gym(Commands):
         self.step, self.epoch = step, step // per_epoch
         self.best, self.moved_cost, self.moved_at = math.inf, None, step
         self.resumes += 1
-        lr = self.opt.lr
-        self.make_optimizer()
-        self.opt.lr = lr
-        self.steps = self.trainer()
+        self.renew_optimizer()
         self.scrubbed, self.paused = None, False
         self.record_point()
         self.say(f"training resumed from step {step}, the optimizer afresh")
@@ -365,10 +368,7 @@ class Gym(Commands):
         name, value = arg
         setattr(self.settings, name, value)
         if name in ("opt", "l2"):
-            lr = self.opt.lr
-            self.make_optimizer()
-            self.opt.lr = lr
-            self.steps = self.trainer()
+            self.renew_optimizer()
         elif name == "l1":
             self.opt.l1 = value
         elif name == "dropout":

@@ -443,9 +443,6 @@ class GymView(chrome.ChromeView):
         self.maps_layer = self.maps_shown() + delta
         self.say(f"maps: hidden layer {self.maps_shown()}")
 
-    def set_maps_layer(self, layer):
-        self.maps_layer = int(layer)
-
     def toggle_view(self, name):
         """Show or hide a view of VIEWS below the output map."""
         on = name not in self.shown
@@ -467,9 +464,9 @@ class GymView(chrome.ChromeView):
     COMMANDS = {**chrome.ChromeView.COMMANDS, "test": chrome.toggle("show_test"),
                 "log": chrome.toggle("log_scale"), "panel": chrome.toggle("controls"),
                 "discretize": chrome.toggle("discretize"), "maps": choose_maps,
-                "maps_layer": set_maps_layer, "view": toggle_view, "scrub_by": scrub_by,
-                "landscape_axes": lambda v, a: setattr(v, "landscape_axes", a),
-                "space_axes": lambda v, a: setattr(v, "space_neurons", a),
+                "maps_layer": chrome.setter("maps_layer", int), "view": toggle_view,
+                "scrub_by": scrub_by, "landscape_axes": chrome.setter("landscape_axes"),
+                "space_axes": chrome.setter("space_neurons"),
                 "weights": chrome.ChromeView.save_weights}
 
 

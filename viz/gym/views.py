@@ -93,10 +93,11 @@ class Landscape(View):
         self.shown = None                  # the grid on screen (an insight.Landscape)
         self.next_axes = self.axes
 
-    def start(self, gv):
-        """A new grid through the shown weights, on the plane gv.landscape_axes asks for."""
+    def start(self, gv, trajectory):
+        """A new grid through the shown weights, on the plane gv.landscape_axes asks for;
+        trajectory: the history's (k, n) weights."""
         m = gv.model
-        net, trajectory = m.shown_net, m.history.trajectory()
+        net = m.shown_net
         x, t = m.flow_samples()
         if gv.landscape_axes == "path" and len(trajectory) >= 3:
             centre = insight.flatten(net)
@@ -120,17 +121,17 @@ class Landscape(View):
         """A few rows of the grid within LANDSCAPE_BUDGET; a finished grid is shown with the
         path, and the next one starts."""
         if self.scape is None or self.key_of != self.key_now(gv):
-            self.start(gv)
+            self.start(gv, gv.model.history.trajectory())
         deadline = time.perf_counter() + LANDSCAPE_BUDGET
         while not self.scape.done and time.perf_counter() < deadline:
             self.scape.advance(1)
         if self.scape.done:
             m, self.shown = gv.model, self.scape
-            on_plane = self.scape.coords(np.vstack([m.history.trajectory(),
-                                                    insight.flatten(m.shown_net)]))
+            trajectory = m.history.trajectory()
+            on_plane = self.scape.coords(np.vstack([trajectory, insight.flatten(m.shown_net)]))
             self.view.update(self.scape, on_plane[:-1], on_plane[-1])
             self.axes = self.next_axes
-            self.start(gv)
+            self.start(gv, trajectory)
 
     def draw(self, gv, p, box):
         self.view.draw(p, box, chrome.first_fit(
@@ -154,8 +155,8 @@ class Space(View):
         pair = gv.space_neurons
         first = None if pair is None or width < 2 else min(pair[0], width - 2)
         neurons = None if first is None else (first, first + 1)
-        xs, labels = m.points()
-        xs, labels = xs[:len(m.flow_samples()[0])], labels[:len(m.flow_samples()[0])]
+        n = len(m.flow_samples()[0])
+        xs, labels = (a[:n] for a in m.points())
         lines = m.inputs(GRID.reshape(-1, 2)).reshape(*GRID.shape[:2], -1)
         lines_xy, points_xy = insight.unfold_plane(net, layer, lines, m.inputs(xs), neurons)
         whose = (f"neurons {neurons[0] + 1} and {neurons[1] + 1}" if neurons else

@@ -308,6 +308,13 @@ class ChromeView(gl.View):
     COMMANDS = {"png": _png, "gif": _gif, "help": _help}
 
 
+def setter(name, kind=None):
+    """A command that sets the view's attribute `name` to its argument (as `kind`)."""
+    def set_(view, value):
+        setattr(view, name, value if kind is None else kind(value))
+    return set_
+
+
 def toggle(name):
     """A command that flips the view's boolean attribute `name`."""
     def flip(view, _):

@@ -161,8 +161,10 @@ class NetGraph:
         if hover is not None:
             outline[sum(map(len, centres[:hover[0]])) + hover[1]] = (1.0, 0.85, 0.2)
         at = np.concatenate(centres)
-        painter.discs(at, radius, rgb, outline=outline,
-                      outline_width=max(1.0, radius / 8) * (1 if ringed is None else 1.6))
+        ring = np.full(len(at), max(1.0, radius / 8), np.float32)
+        if ringed is not None:
+            ring[flags[1]] *= 1.6
+        painter.discs(at, radius, rgb, outline=outline, outline_width=ring)
         if crossed is not None:
             crosses(painter, at[flags[0]], radius)
         x, y, w, h = box

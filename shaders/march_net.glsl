@@ -42,33 +42,31 @@ ACT4_FUNCTION
     }                                                                                     \
     for (int j = 0; j < NOUT4; j++) Z[j] = act4(ACT, Z[j]);
 
-#define LAYER(l, A, Z) DENSE(A, Z, L##l##_IN4, L##l##_OUT4, L##l##_OFF, L##l##_ACT, L##l##_LOOP)
-
 float net_eval(vec3 p) {
     vec4 a[NET_MAXW4];
     vec4 z[NET_MAXW4];
     a[0] = vec4(p, 0.0);
-    LAYER(0, a, z)
+    DENSE(a, z, L0_IN4, L0_OUT4, L0_OFF, L0_ACT, L0_LOOP)
 #if NET_LAYERS > 1
-    LAYER(1, z, a)
+    DENSE(z, a, L1_IN4, L1_OUT4, L1_OFF, L1_ACT, L1_LOOP)
 #endif
 #if NET_LAYERS > 2
-    LAYER(2, a, z)
+    DENSE(a, z, L2_IN4, L2_OUT4, L2_OFF, L2_ACT, L2_LOOP)
 #endif
 #if NET_LAYERS > 3
-    LAYER(3, z, a)
+    DENSE(z, a, L3_IN4, L3_OUT4, L3_OFF, L3_ACT, L3_LOOP)
 #endif
 #if NET_LAYERS > 4
-    LAYER(4, a, z)
+    DENSE(a, z, L4_IN4, L4_OUT4, L4_OFF, L4_ACT, L4_LOOP)
 #endif
 #if NET_LAYERS > 5
-    LAYER(5, z, a)
+    DENSE(z, a, L5_IN4, L5_OUT4, L5_OFF, L5_ACT, L5_LOOP)
 #endif
 #if NET_LAYERS > 6
-    LAYER(6, a, z)
+    DENSE(a, z, L6_IN4, L6_OUT4, L6_OFF, L6_ACT, L6_LOOP)
 #endif
 #if NET_LAYERS > 7
-    LAYER(7, z, a)
+    DENSE(z, a, L7_IN4, L7_OUT4, L7_OFF, L7_ACT, L7_LOOP)
 #endif
 #if NET_LAYERS % 2 == 1
     return z[0].x;

@@ -24,7 +24,8 @@ def test_the_wheel_installs_beside_openai_gym(tmp_path):
     top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert top == {"nn.py", "nn_bridges.py", "viz"}
     assert "viz/shaders/march_net.glsl" in names and "viz/main.py" in names
-    assert "viz/chaos/player.html" in names               # the page --html writes
+    assert "viz/chaos/player.html" in names               # the pages --html writes
+    assert "viz/march/march.html" in names
     entry = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt")))
     assert "nn-gym = viz.main:main" in entry.decode()
 

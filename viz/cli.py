@@ -203,8 +203,13 @@ class Output:
                              "unreachable); use --headless (with --frames N --screenshot "
                              "out.png or --record out.gif)")
 
+    def asked(self):
+        """Whether an output was asked for: a window (not --headless alone) or files."""
+        return bool(self.headless or self.frames or self.screenshot or self.record)
+
     def wants_window(self):
-        return not self.headless
+        """A window, unless --headless, or a web page (an `html` option) alone was asked for."""
+        return not self.headless and (getattr(self, "html", None) is None or self.asked())
 
     def run_options(self):
         """gl.run's keyword arguments for these options: a window, or headless frames
@@ -213,6 +218,28 @@ class Output:
         width, height = self.window_size
         return dict(width=width, height=height, headless=self.headless, frames=frames,
                     screenshot=self.screenshot, record=self.record)
+
+
+def check_page(path):
+    """A --html path: ending in .html, a file in a folder that exists and can be written."""
+    if path is None:
+        return
+    require(path.lower().endswith((".html", ".htm")), "--html", "a path ending in .html", path)
+    folder = os.path.dirname(os.path.abspath(path))
+    require(os.path.isdir(folder), "--html", "in a folder that exists", path)
+    require(not os.path.isdir(path) and os.access(folder, os.W_OK), "--html",
+            "a file in a folder you can write to", path)
+
+
+def write_page(path, write, *args, **kwargs):
+    """write(path, *args, **kwargs) -> its size, for --html: the size said on stderr, a failed
+    write one UsageError; returns the summary's {"html_bytes": size}."""
+    try:
+        size = write(path, *args, **kwargs)
+    except OSError as e:
+        raise UsageError(f"--html: cannot write {path} ({e})") from None
+    print(f"wrote {path}: {size / 1e6:.2f} MB", file=sys.stderr)
+    return {"html_bytes": size}
 
 
 def in_notebook():

@@ -44,33 +44,15 @@ class Playing(cli.Output):
     def check(self):
         cli.require(cli.finite(self.speed) and self.speed > 0, "--speed", "a finite number > 0",
                     self.speed)
-        if self.html is not None:
-            cli.require(self.html.lower().endswith((".html", ".htm")), "--html",
-                        "a path ending in .html", self.html)
-            folder = os.path.dirname(os.path.abspath(self.html))
-            cli.require(os.path.isdir(folder), "--html", "in a folder that exists", self.html)
-            cli.require(not os.path.isdir(self.html) and os.access(folder, os.W_OK), "--html",
-                        "a file in a folder you can write to", self.html)
+        cli.check_page(self.html)
         super().check()
-
-    def asked(self):
-        """Whether an output was asked for (a window or files: then it is played)."""
-        return bool(self.headless or self.frames or self.screenshot or self.record)
-
-    def wants_window(self):
-        """A window, unless the page alone was asked for."""
-        return not self.headless and (self.html is None or self.asked())
 
     def write_html(self, coded, meta):
         """The page, if --html asked for it: {"html_bytes": its size}, else {}."""
         if self.html is None:
             return {}
-        try:
-            size = web.write(self.html, coded, meta, self.speed, scrub=self.mouse == "scrub")
-        except OSError as e:
-            raise cli.UsageError(f"--html: cannot write {self.html} ({e})") from None
-        print(f"wrote {self.html}: {size / 1e6:.2f} MB", file=sys.stderr)
-        return {"html_bytes": size}
+        return cli.write_page(self.html, web.write, coded, meta, self.speed,
+                              scrub=self.mouse == "scrub")
 
 
 @dataclass

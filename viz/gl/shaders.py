@@ -75,6 +75,20 @@ def shader_source(name, defines=None):
     return _source(name, defines)
 
 
+ES_HEADER = ("#version 300 es\nprecision highp float;\nprecision highp int;\n"
+             "precision highp sampler2D;\nprecision highp sampler3D;")
+
+
+def es_source(name, defines=None):
+    """shader_source for WebGL2: GLSL ES 3.00 instead of #version 430 (high precision), and
+    macros continued with a backslash joined into one line (ES 3.00 has no line
+    continuation). For shaders that keep to what ES 3.00 has (no images, no compute)."""
+    text = _source(name, defines).replace("\\\n", " ")
+    if not text.startswith("#version 430"):
+        raise ShaderError(f"{name}: es_source needs a shader that starts with #version 430")
+    return text.replace("#version 430", ES_HEADER, 1)
+
+
 def _name_lines(message, files):
     """Rewrite Mesa's error positions 'S:L(C)' as 'file:line(C)'."""
     def sub(match):

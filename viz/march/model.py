@@ -37,7 +37,8 @@ MODES = ("levels", "shape")   # the views of the march (viz/march/view.py)
 SIZE = (1000, 620)            # the window's default size
 # the largest values of the options that set work per frame (a shader loop, CPU tracing)
 MAX = {"rate": 100_000, "batch": 65_536, "steps_per_frame": 10_000, "steps": 1024,
-       "sparks": 100_000}
+       "sparks": 100_000, "page_sparks": 4096}
+PAGE_FRAMES = 600             # frames of 1/60 s trained before a page written alone
 
 
 def fit_error(net, points, radius, iterations=3):
@@ -288,6 +289,9 @@ class Config(cli.Output):
     orbit: bool = cli.opt(False, "orbit the camera slowly")
     size: str = cli.opt("x".join(map(str, SIZE)), "window size WxH, from {min_size} to "
                         "8192x8192", metavar="WxH")
+    html: str = cli.opt(None, "also write one self-contained web page of the net (WebGL2, no "
+                        "network): after the window closes, or alone (with --train after "
+                        f"{PAGE_FRAMES // 60} s of training)", metavar="OUT.html")
 
     def check(self):
         super().check()
@@ -302,6 +306,10 @@ class Config(cli.Output):
             if v is not None or name != "level":
                 cli.require(cli.finite(v) and ok(v), cli.flag(name), text, v)
         cli.require(self.seed >= 0, "--seed", "a non-negative integer", self.seed)
+        cli.check_page(self.html)
+        if self.html is not None:
+            cli.require(self.sparks <= MAX["page_sparks"], "--sparks",
+                        f"in 1..{MAX['page_sparks']} with --html", self.sparks)
         cli.require(2 <= self.grid <= 512, "--grid", "in 2..512 (samples per side)", self.grid)
         for name in ("batch", "steps_per_frame", "steps", "sparks"):
             v = getattr(self, name)

@@ -29,6 +29,7 @@ from viz.march.model import (
     EDIT_LIMIT,
     LEVEL_STEP,
     MODES,
+    PAGE_FRAMES,
     SIZE,
     STEP,
     WEIGHT_RANGE,
@@ -42,7 +43,9 @@ from viz.march.weights import WeightDiagram
 from viz.theme import ACCENT, DIM, TEXT
 from viz.widgets import chrome, plot
 
-BG = (0.05, 0.055, 0.07)
+BG = (0.05, 0.055, 0.07)          # the window
+RENDER_BG = (0.025, 0.028, 0.04)  # the render's panel, the sphere's disc and its rim
+DISC, RIM = (0.08, 0.09, 0.12), (0.25, 0.27, 0.33)
 AXIS_COLORS = ((0.95, 0.35, 0.35), (0.4, 0.9, 0.4), (0.4, 0.6, 1.0))
 SHOWN = ("surfaces", "sparks", "axes", "points", "shells")
 SOLID = (0.92, 0.64, 0.32)    # the shape view's surface f = 0
@@ -197,7 +200,7 @@ class MarchView(chrome.ChromeView):
         p = self.painter
         fbo.scissor = viewport                  # the 3-D picture stays in its panel
         with p.target(fbo, full):
-            p.rect(rx, ry, side, side, (0.025, 0.028, 0.04))
+            p.rect(rx, ry, side, side, RENDER_BG)
             self.draw_sphere_outline(p, b["render"])
             if self.show["axes"]:
                 self.draw_axes(p, b["render"], labels=False)
@@ -240,7 +243,7 @@ class MarchView(chrome.ChromeView):
             return
         f = 1.0 / math.tan(math.radians(self.camera.fov) / 2)
         pix = math.tan(math.asin(r / dist)) * f * h / 2
-        p.discs([[x + w / 2, y + h / 2]], pix, (0.08, 0.09, 0.12), outline=(0.25, 0.27, 0.33),
+        p.discs([[x + w / 2, y + h / 2]], pix, DISC, outline=RIM,
                 outline_width=1.0)
 
     def draw_axes(self, p, box, labels):
@@ -424,7 +427,7 @@ class MarchView(chrome.ChromeView):
 
 def run(cfg):
     """nn-gym march: build the model and the view (bad input exits with code 2 before a window
-    opens), run it, print the summary line."""
+    opens), run it, write the --html page, print the summary line."""
     try:
         net = cfg.net()
         if cfg.load is not None:
@@ -440,8 +443,21 @@ def run(cfg):
                          shells=cfg.shells)
     except (ValueError, TypeError, OSError) as e:
         raise cli.UsageError(str(e)) from None
-    gl.run(view, title="nn-gym march", **cfg.run_options())
-    cli.summary(frames=view.app.frame, fps=view.app.run_fps(), **model.summary())
+    frames = fps = 0
+    if cfg.html is None or cfg.asked():
+        gl.run(view, title="nn-gym march", **cfg.run_options())
+        frames, fps = view.app.frame, view.app.run_fps()
+    elif model.training:
+        for _ in range(PAGE_FRAMES):
+            model.update(1 / 60)
+    page = {}
+    if cfg.html is not None:
+        from viz.march import web
+
+        page = cli.write_page(cfg.html, web.write, model, view.camera, mode=view.mode,
+                              show=view.show, n_sparks=cfg.sparks, grid=cfg.grid,
+                              steps=cfg.steps)
+    cli.summary(frames=frames, fps=fps, **model.summary(), **page)
     return 0
 
 

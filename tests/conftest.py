@@ -19,6 +19,15 @@ def ctx():
 
 
 @pytest.fixture(scope="session")
+def chrome():
+    """Debian's chromium, headless (tests/chromium.py), shared by the web page tests."""
+    from chromium import browser
+
+    with browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="session")
 def painter(ctx):
     """A Painter on `ctx`; it keeps no drawing state between flushes."""
     return gl.Painter(ctx)

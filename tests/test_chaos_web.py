@@ -5,7 +5,7 @@ nn-gym play / chaos --html from the command line."""
 import badinput
 import numpy as np
 import pytest
-from chromium import browser, png_of
+from chromium import png_of
 from helpers import run_cli, summary
 
 from viz.chaos import dct, web
@@ -31,12 +31,6 @@ def page_file(tmp_path_factory, coded):
     web.write(path, coded, {"title": "a test <animation>",
                             "labels": [f"step {i}" for i in range(coded.frames)]}, speed=10)
     return path
-
-
-@pytest.fixture(scope="module")
-def chrome():
-    with browser() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

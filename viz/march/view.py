@@ -456,7 +456,7 @@ def run(cfg):
 
         page = cli.write_page(cfg.html, web.write, model, view.camera, mode=view.mode,
                               show=view.show, n_sparks=cfg.sparks, grid=cfg.grid,
-                              steps=cfg.steps)
+                              steps=cfg.steps, orbit=view.auto_orbit)
     cli.summary(frames=frames, fps=fps, **model.summary(), **page)
     return 0
 

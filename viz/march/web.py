@@ -61,12 +61,12 @@ def _round(a, digits=6):
 
 
 def page(model, camera=None, mode="levels", show=None, n_sparks=512, grid=64, steps=64,
-         size=SIZE):
+         size=SIZE, orbit=False):
     """The page's HTML for a MarchModel's net, level and target, seen by `camera` (a
     raymarch.Camera; default the desktop's first view) in `mode` ("levels" or "shape");
     show: the desktop's {"surfaces", "sparks", "axes", "points", "shells": bool}; n_sparks
     (at most MAX_SPARKS), grid (the range of f is taken on grid^3 points), steps (samples per
-    ray), size: the render's side in pixels."""
+    ray), size: the render's side in pixels; orbit: start orbiting slowly."""
     net = model.net
     check_net(net)
     if mode not in march.MODES:
@@ -91,7 +91,7 @@ def page(model, camera=None, mode="levels", show=None, n_sparks=512, grid=64, st
         "dots": _round(surface), "target": target,
         "camera": {"azimuth": camera.azimuth, "elevation": camera.elevation,
                    "distance": camera.distance, "fov": camera.fov},
-        "level": model.level, "paused": model.paused, "period": model.period,
+        "orbit": bool(orbit), "level": model.level, "paused": model.paused, "period": model.period,
         "radius": model.radius, "mode": mode, "show": shown, "grid": int(grid),
         "steps": int(steps), "refine": 10, "size": int(size),
         "step": march.STEP, "limit": march.EDIT_LIMIT, "range": march.WEIGHT_RANGE,

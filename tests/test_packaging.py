@@ -25,7 +25,7 @@ def test_the_wheel_installs_beside_openai_gym(tmp_path):
     assert top == {"nn.py", "nn_bridges.py", "viz"}
     assert "viz/shaders/march_net.glsl" in names and "viz/main.py" in names
     assert "viz/chaos/player.html" in names               # the pages --html writes
-    assert "viz/march/march.html" in names
+    assert "viz/march/march.html" in names and "viz/webgl.js" in names
     entry = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt")))
     assert "nn-gym = viz.main:main" in entry.decode()
 

@@ -9,9 +9,9 @@ in WebGL2), or in JavaScript where WebGL2 is missing; see the template for its m
 """
 
 import base64
-import json
 from pathlib import Path
 
+from viz import webpage
 from viz.chaos import dct
 from viz.files import atomic_path
 
@@ -42,10 +42,7 @@ def page(coded, meta=None, speed=30.0, scrub=False, size=None):
         "loop": meta.get("kind") != "chaos-layers",     # a net's layers: no wrap, paused
         "coef": base64.b64encode(block.astype("<f2").tobytes()).decode("ascii"),
     }
-    text = json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")   # no tag inside
-    html = TEMPLATE.read_text(encoding="utf-8")
-    title = data["title"].replace("&", "&amp;").replace("<", "&lt;")
-    return html.replace("__TITLE__", title).replace("__DATA__", text)
+    return webpage.fill(TEMPLATE, data["title"], data)
 
 
 def write(path, coded, meta=None, speed=30.0, scrub=False):

@@ -12,12 +12,11 @@ wheel over a circle moves that weight by model.STEP as on the desktop, r randomi
 orbits, the level moves on. Where WebGL2 is missing the page says so and keeps the diagram.
 """
 
-import json
 from pathlib import Path
 
 import numpy as np
 
-from viz import theme
+from viz import theme, webpage
 from viz.files import atomic_path
 from viz.gl.shaders import es_source
 from viz.march import model as march
@@ -99,10 +98,8 @@ def page(model, camera=None, mode="levels", show=None, n_sparks=512, grid=64, st
         "solid": SOLID, "dot": DOT, "shellAlpha": SHELL_ALPHA,
         "text": theme.TEXT, "dim": theme.DIM, "accent": theme.ACCENT,
     }
-    text = json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")   # no tag inside
-    title = f"Level surfaces of a {'-'.join(map(str, net.arch))} net"
-    return TEMPLATE.read_text(encoding="utf-8").replace("__TITLE__", title).replace(
-        "__DATA__", text)
+    return webpage.fill(TEMPLATE, f"Level surfaces of a {'-'.join(map(str, net.arch))} net",
+                        data)
 
 
 def write(path, model, camera=None, **options):

@@ -8,13 +8,14 @@ FLAGS = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no-sandbox
 
 
 @contextmanager
-def browser():
+def browser(flags=FLAGS):
+    """flags: chromium's command line (default: WebGL2 through SwiftShader)."""
     from playwright.sync_api import sync_playwright
 
     path = shutil.which("chromium")
     assert path, "the browser tests need Debian's chromium: apt-get install -y chromium"
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=FLAGS)
+        b = p.chromium.launch(executable_path=path, args=flags)
         try:
             yield b
         finally:

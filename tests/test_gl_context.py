@@ -129,3 +129,32 @@ def test_a_gif_started_while_the_last_one_is_being_finished_gets_a_name_of_its_o
 
     gl.run(Toggler(), 64, 48, headless=True, frames=8)
     assert sorted(p.name for p in tmp_path.glob("*.gif")) == ["clip-2.gif", "clip.gif"]
+
+
+def test_without_egl_the_default_context_draws_and_without_any_the_error_names_mesa(monkeypatch):
+    """Where EGL is missing (macOS, Windows) the default standalone context is used; where no
+    context can be made, one RuntimeError says what a Linux server or Colab installs."""
+    import moderngl
+
+    from viz.gl import context
+
+    made = []
+
+    def create(standalone=True, backend=None, require=330):
+        made.append(backend)
+        if backend == "egl":
+            raise moderngl.Error("eglGetDisplay failed")
+        return "default context"
+
+    monkeypatch.setattr(context, "_headless", None)
+    monkeypatch.setattr(context.moderngl, "create_context", create)
+    assert context.headless_context() == "default context" and made == ["egl", None]
+
+    def fail(standalone=True, backend=None, require=330):
+        raise Exception(f"{backend or 'glx'} missing")
+
+    monkeypatch.setattr(context, "_headless", None)
+    monkeypatch.setattr(context.moderngl, "create_context", fail)
+    with pytest.raises(RuntimeError, match="apt-get install -y libegl1 libgl1-mesa-dri") as e:
+        context.headless_context()
+    assert "egl missing" in str(e.value) and "glx missing" in str(e.value)

@@ -126,7 +126,7 @@ def test_the_mouse_orbits_zooms_and_edits_the_weight_under_it(levels):
     page.mouse.up()
     after = page.evaluate("({...nnMarch.state.camera})")
     assert after["azimuth"] == pytest.approx(cam["azimuth"] - 0.4, abs=1e-6)
-    assert after["elevation"] == pytest.approx(cam["elevation"] + 0.2, abs=1e-6)
+    assert after["elevation"] == pytest.approx(cam["elevation"] - 0.2, abs=1e-6)   # as the window
     page.mouse.wheel(0, -100)                                  # one notch up: closer
     page.wait_for_function(f"nnMarch.state.camera.distance < {cam['distance'] - 0.1}")
     assert page.evaluate("nnMarch.state.camera.distance") == pytest.approx(0.9 * cam["distance"])

@@ -70,12 +70,16 @@ def require_memory(need, what, share=0.5):
 
 @dataclass
 class AppSpec:
-    """One subcommand: its program name, description, Config class and run(cfg) -> exit code."""
+    """One subcommand: its program name, description, Config class and run(cfg) -> exit code;
+    the apps a notebook runs live (viz/notebook) also give build(cfg) -> its view (bad input:
+    UsageError) and finish(view, cfg), which ends a run (files asked for, the summary line)."""
 
     prog: str
     description: str
     config: type
     run: object
+    build: object = None
+    finish: object = None
 
 
 def _kind(f):
@@ -91,10 +95,10 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def parser(spec):
-    """An argparse parser for spec.config's fields: the app's own in their order, then the
-    output options."""
-    p = Parser(prog=spec.prog, description=spec.description)
+def parser(spec, kind=Parser):
+    """An argparse parser (of class `kind`) for spec.config's fields: the app's own in their
+    order, then the output options."""
+    p = kind(prog=spec.prog, description=spec.description)
     shared = {f.name for f in dataclasses.fields(Output)}
     fields = dataclasses.fields(spec.config)
     for f in sorted(fields, key=lambda f: f.name in shared):      # the app's own first
@@ -120,9 +124,17 @@ def parser(spec):
     return p
 
 
-def parse(spec, argv):
-    """argv -> a checked Config; bad input exits with code 2 and one line (argparse's way)."""
-    p = parser(spec)
+class _Raising(Parser):
+    """A parser whose one-line error is a UsageError instead of an exit (in a notebook)."""
+
+    def error(self, message):
+        raise UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")
+
+
+def parse(spec, argv, raising=False):
+    """argv -> a checked Config; bad input exits with code 2 and one line (argparse's way), or
+    with `raising` is a UsageError of that line."""
+    p = parser(spec, _Raising if raising else Parser)
     args = p.parse_args(argv)
     try:
         cfg = spec.config(**vars(args))
@@ -143,7 +155,11 @@ def main(spec, argv):
 
 
 class UsageError(ValueError):
-    """Bad input found while an app builds what it runs: reported like a bad option."""
+    """Bad input found while an app builds what it runs: reported like a bad option (in a
+    notebook cell, as its one line without a traceback)."""
+
+    def _render_traceback_(self):
+        return [str(self)]
 
 
 def parse_size(text, smallest=(64, 64)):

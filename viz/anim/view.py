@@ -437,28 +437,41 @@ class AnimView(chrome.ChromeView):
                 "weights": chrome.ChromeView.save_weights}
 
 
-def run(cfg):
-    """nn-gym anim: build the model (bad input exits with code 2), run the view, save the net
-    if asked, print the summary line; with --classify, classify the pictures instead."""
+def build(cfg):
+    """The model and its view for cfg (bad input: a UsageError before anything opens)."""
     try:
-        if cfg.classify:
-            net, n = classify(cfg, read_picture)
-            cli.summary(frames=0, fps=0, task=cfg.data, arch="-".join(map(str, net.arch)),
-                        classified=n)
-            return 0
-        model = Anim(cfg)
+        return AnimView(Anim(cfg))
     except (ValueError, TypeError, OSError, MemoryError) as e:
         raise cli.UsageError(str(e)) from None
-    view = AnimView(model)
-    gl.run(view, title="nn-gym anim", **cfg.run_options())
+
+
+def finish(view, cfg):
+    """The end of a run: the net saved if asked, the summary line."""
+    model = view.model
     model.settle()
     if cfg.save:
         model.command("save", cfg.save)
     cli.summary(frames=view.app.frame, fps=view.app.run_fps(), **model.summary())
+
+
+def run(cfg):
+    """nn-gym anim: build the model (bad input exits with code 2), run the view, save the net
+    if asked, print the summary line; with --classify, classify the pictures instead."""
+    if cfg.classify:
+        try:
+            net, n = classify(cfg, read_picture)
+        except (ValueError, TypeError, OSError, MemoryError) as e:
+            raise cli.UsageError(str(e)) from None
+        cli.summary(frames=0, fps=0, task=cfg.data, arch="-".join(map(str, net.arch)),
+                    classified=n)
+        return 0
+    view = build(cfg)
+    gl.run(view, title="nn-gym anim", **cfg.run_options())
+    finish(view, cfg)
     return 0
 
 
 APP = cli.AppSpec(
     "nn-gym anim", "The forward and backward pass of one example animated through the whole "
     "net while it learns hand-drawn shapes (or a 2-D task, with each layer's probe).",
-    Config, run)
+    Config, run, build, finish)

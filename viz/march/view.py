@@ -425,9 +425,8 @@ class MarchView(chrome.ChromeView):
                 "orbit": chrome.toggle("auto_orbit")}
 
 
-def run(cfg):
-    """nn-gym march: build the model and the view (bad input exits with code 2 before a window
-    opens), run it, write the --html page, print the summary line."""
+def build(cfg):
+    """The model and its view for cfg (bad input: a UsageError before anything opens)."""
     try:
         net = cfg.net()
         if cfg.load is not None:
@@ -438,18 +437,16 @@ def run(cfg):
         model = MarchModel(net, period=cfg.period, level=cfg.level, train=cfg.train,
                            lr=cfg.lr, batch=cfg.batch, steps_per_frame=cfg.steps_per_frame,
                            seed=cfg.seed, radius=cfg.radius, rate=cfg.rate)
-        view = MarchView(model, grid=cfg.grid, steps=cfg.steps, naive=cfg.naive or None,
+        return MarchView(model, grid=cfg.grid, steps=cfg.steps, naive=cfg.naive or None,
                          n_sparks=cfg.sparks, orbit=cfg.orbit, mode=cfg.view,
                          shells=cfg.shells)
     except (ValueError, TypeError, OSError) as e:
         raise cli.UsageError(str(e)) from None
-    frames = fps = 0
-    if cfg.html is None or cfg.asked():
-        gl.run(view, title="nn-gym march", **cfg.run_options())
-        frames, fps = view.app.frame, view.app.run_fps()
-    elif model.training:
-        for _ in range(PAGE_FRAMES):
-            model.update(1 / 60)
+
+
+def finish(view, cfg):
+    """The end of a run: the --html page of the net as it is now, the summary line."""
+    model, app = view.model, view.app
     page = {}
     if cfg.html is not None:
         from viz.march import web
@@ -457,11 +454,25 @@ def run(cfg):
         page = cli.write_page(cfg.html, web.write, model, view.camera, mode=view.mode,
                               show=view.show, n_sparks=cfg.sparks, grid=cfg.grid,
                               steps=cfg.steps, orbit=view.auto_orbit)
+    frames, fps = (app.frame, app.run_fps()) if app is not None else (0, 0)
     cli.summary(frames=frames, fps=fps, **model.summary(), **page)
+
+
+def run(cfg):
+    """nn-gym march: build the model and the view (bad input exits with code 2 before a window
+    opens), run it (or, for a --html page alone, train a while), write the page, print the
+    summary line."""
+    view = build(cfg)
+    if cfg.html is None or cfg.asked():
+        gl.run(view, title="nn-gym march", **cfg.run_options())
+    elif view.model.training:
+        for _ in range(PAGE_FRAMES):
+            view.model.update(1 / 60)
+    finish(view, cfg)
     return 0
 
 
 APP = cli.AppSpec(
     "nn-gym march", "Level surfaces f = level + k of a net with 3 inputs (x, y, z) and 1 output, "
     "raymarched inside a sphere; sparks along grad f; a weight diagram edited with the mouse "
-    "wheel; optionally trained live towards a shape.", Config, run)
+    "wheel; optionally trained live towards a shape.", Config, run, build, finish)

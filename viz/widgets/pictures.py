@@ -22,15 +22,20 @@ TITLE_SIZE = 13
 PAD = 10
 
 
-def save(path, panels, size=None, cols=None):
-    """Draw panels in a grid (cols per row, default all in one row) into a PNG at path (in a
-    Jupyter kernel it also shows in the cell); size (w, h) in pixels defaults to 360 x 380 per
-    panel. Returns the (h, w, 3) picture."""
+def render(panels, size=None, cols=None):
+    """Draw panels in a grid (cols per row, default all in one row): the (h, w, 3) picture;
+    size (w, h) in pixels defaults to 360 x 380 per panel."""
     cols = cols or len(panels)
     rows = math.ceil(len(panels) / cols)
     w, h = size or (360 * cols, 380 * rows)
-    view = _Panels(panels, cols, rows)
-    rgb = gl.run(view, int(w), int(h), headless=True, frames=1, screenshot=str(path))
+    return gl.run(_Panels(panels, cols, rows), int(w), int(h), headless=True, frames=1)
+
+
+def save(path, panels, size=None, cols=None):
+    """render(panels, size, cols) into a PNG at path (in a Jupyter kernel it also shows in the
+    cell). Returns the (h, w, 3) picture."""
+    rgb = render(panels, size, cols)
+    gl.save_png(str(path), rgb)
     show(path)
     return rgb
 

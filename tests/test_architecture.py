@@ -17,7 +17,7 @@ GL_SIDE = {"viz/gl", "viz/widgets", "viz/gym/view.py", "viz/gym/panel.py", "viz/
            "viz/gym/keys.py",
            "viz/gym/adder_table.py", "viz/march/view.py", "viz/march/raymarch.py",
            "viz/march/sparks.py", "viz/march/weights.py", "viz/anim/view.py",
-           "viz/chaos/view.py", "viz/march/web.py"}
+           "viz/chaos/view.py", "viz/march/web.py", "viz/notebook"}
 BLOCKED = ("moderngl", "pyglet", "imgui_bundle", "moderngl_window")
 
 

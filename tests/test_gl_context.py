@@ -3,6 +3,7 @@
 
 import imageio.v3 as iio
 import numpy as np
+import pytest
 from PIL import Image
 
 from viz import files, gl

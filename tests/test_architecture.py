@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VIZ = ROOT / "viz"
 # what draws: the GL layer, the shared widgets, and per app its view and its own widgets
 GL_SIDE = {"viz/gl", "viz/widgets", "viz/gym/view.py", "viz/gym/panel.py", "viz/gym/views.py",
-           "viz/gym/keys.py",
+           "viz/gym/keys.py", "viz/gym/app.py",
            "viz/gym/adder_table.py", "viz/march/view.py", "viz/march/raymarch.py",
            "viz/march/sparks.py", "viz/march/weights.py", "viz/anim/view.py",
            "viz/chaos/view.py", "viz/march/web.py", "viz/notebook"}

@@ -4,17 +4,16 @@ would: run the cell, watch frames arrive, click the panel's "layers +", stop it.
 
 import base64
 import io
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
+import jlab
 import nbformat
 import numpy as np
 import pytest
 from chromium import browser, png_of
 from helpers import run_cli
+from jlab import run_cell
 from nbclient import NotebookClient
 from PIL import Image
 
@@ -108,64 +107,29 @@ def test_browser_keys_become_the_views_keys():
     assert key_symbol("Shift") is None
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """JupyterLab on localhost, serving a fresh folder."""
     root = tmp_path_factory.mktemp("lab")
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
-         "--IdentityProvider.token=t", f"--ServerApp.root_dir={root}", "--allow-root"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    import urllib.request
-
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"{url}/api/status?token=t", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    yield root, url
-    proc.terminate()
-    proc.wait(30)
+    with jlab.lab(root) as url:
+        yield root, url
 
 
 def canvas_png(page):
     return png_of(page.evaluate("document.querySelector('canvas.nn-live').toDataURL()"))
 
 
-def run_cell(page, n):
-    page.locator(".jp-Cell").nth(n).locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")
-
-
 def test_in_jupyterlab_frames_arrive_the_panel_works_and_stop_ends_it(lab):
     root, url = lab
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in (
+    jlab.write_notebook(root / "live.ipynb", [
         'from viz import notebook\ng = notebook.gym(data="spiral", size="800x600")\ng',
         'print("arch", "-".join(map(str, g.model.net.arch)))',
-        'g.stop()')]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nbformat.write(nb, root / "live.ipynb")
+        'g.stop()'])
     view = gym_view.GymView(Gym(Config(data="spiral")), controls=True)
     gl.run(view, 800, 600, headless=True, frames=2)
     x, y, w, h = view.panel.rects["layers +"]              # where the panel puts it
     with browser(NO_GPU) as b:
         page = b.new_page(viewport={"width": 1400, "height": 1100})
-        page.goto(f"{url}/lab/tree/live.ipynb?token=t")
-        page.wait_for_selector(".jp-Notebook .jp-Cell .jp-InputArea-editor", timeout=90000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator, .jp-KernelStatus",
-                               timeout=90000)
-        time.sleep(2)
+        jlab.open_notebook(page, url, "live.ipynb")
         run_cell(page, 0)
         page.wait_for_function("document.querySelector('canvas.nn-live') && "
                                "+document.querySelector('canvas.nn-live').dataset.frames > 10",

@@ -14,7 +14,7 @@ import sys
 
 # subcommand -> (module, the cli.AppSpec in it); None is the gym itself
 APPS = {
-    None: ("viz.gym.view", "APP"),
+    None: ("viz.gym.app", "APP"),
     "march": ("viz.march.view", "APP"),
     "chaos": ("viz.chaos.apps", "CHAOS_APP"),
     "play": ("viz.chaos.apps", "PLAY_APP"),

@@ -6,17 +6,16 @@ trains nothing itself, it only tells the model how much of a frame it may use.
     gl.run(view, 800, 600, headless=True, frames=60, screenshot="gym.png")
 """
 
-import sys
 import time
 
 import numpy as np
 
-from viz import cli, gl, insight, layout, theme
+from viz import gl, insight, layout, theme
 from viz.gl.gui import Gui
 from viz.gym import adder_table, panel, views
 from viz.gym.keys import KEYS
-from viz.gym.model import Gym, edge_name
-from viz.gym.settings import Config, parse_show
+from viz.gym.model import edge_name
+from viz.gym.settings import Config
 from viz.gym.views import VIEWS
 from viz.widgets import chrome, maps, netgraph, plot
 
@@ -468,40 +467,3 @@ class GymView(chrome.ChromeView):
                 "scrub_by": scrub_by, "landscape_axes": chrome.setter("landscape_axes"),
                 "space_axes": chrome.setter("space_neurons"),
                 "weights": chrome.ChromeView.save_weights}
-
-
-def build(cfg):
-    """The model and its view for cfg (bad input: a UsageError before anything opens)."""
-    try:
-        model = Gym(cfg)
-    except (ValueError, TypeError, OSError, MemoryError) as e:
-        raise cli.UsageError(str(e)) from None
-    view = GymView(model, controls=not cfg.no_panel)
-    if cfg.show is not None:
-        view.shown, layer = parse_show(cfg.show)
-        view.maps_layer = layer or view.maps_layer
-    return view
-
-
-def finish(view, cfg):
-    """The end of a run: the net saved if asked, the summary line."""
-    model = view.model
-    if cfg.save is not None:
-        model.command("save", cfg.save)
-        print(model.notice[0], file=sys.stderr)
-    cli.summary(frames=view.app.frame, fps=view.app.run_fps(), **model.summary())
-
-
-def run(cfg):
-    """nn-gym: build the model (bad input exits with code 2 before a window opens), run the
-    view, print the summary line."""
-    view = build(cfg)
-    gl.run(view, title="nn-gym", **cfg.run_options())
-    finish(view, cfg)
-    return 0
-
-
-APP = cli.AppSpec(
-    "nn-gym", "Train a net live and watch every neuron. Subcommands: march (level surfaces of "
-    "a 3-input net), chaos / play (deep-net RGB animation).", Config, run, build, finish)
-

@@ -130,8 +130,12 @@ def claims_14(s):
 
 
 def claims_15(s):
+    """The saved and bridged nets compute the loaded net's outputs: exactly from the files, to
+    float32 rounding through the other libraries' kernels (torch's, whose float32 sums may be
+    ordered otherwise on a loaded machine, within 1e-4)."""
     assert set(s) == {f"{k}_diff" for k in ("npz", "safetensors", "torch", "sklearn", "onnx")}
-    assert max(s.values()) < 1e-5
+    assert s["npz_diff"] == s["safetensors_diff"] == 0
+    assert max(s["sklearn_diff"], s["onnx_diff"]) < 1e-5 and s["torch_diff"] < 1e-4
 
 
 def claims_16(s):

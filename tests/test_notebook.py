@@ -11,7 +11,7 @@ import jlab
 import nbformat
 import numpy as np
 import pytest
-from chromium import browser, png_of
+from chromium import png_of
 from helpers import run_cli
 from jlab import run_cell
 from nbclient import NotebookClient
@@ -25,7 +25,6 @@ from viz.notebook import show
 from viz.notebook.live import key_symbol
 
 ROOT = Path(__file__).resolve().parents[1]
-NO_GPU = ["--disable-gpu", "--no-sandbox"]        # the page has no WebGL: software compositing
 
 
 def execute(cells, path):
@@ -88,11 +87,13 @@ def test_a_picture_is_the_panel_pictures_draw_and_saves_as_png(tmp_path):
 def test_bad_input_in_a_cell_is_the_command_lines_one_line(tmp_path):
     cells = execute(['from viz import notebook\nnotebook.gym(data="nope")',
                      'notebook.gym(size="10x10")',
-                     'notebook.march(arch="2,8,1")'], tmp_path)
+                     'notebook.march(arch="2,8,1")',
+                     'notebook.play("missing.npz")'], tmp_path)
     for cell, argv in zip(cells, (["--data", "nope"], ["--size", "10x10"],
-                                  ["march", "--arch", "2,8,1", "--headless"])):
+                                  ["march", "--arch", "2,8,1", "--headless"],
+                                  ["play", "missing.npz", "--headless"])):
         err, = [o for o in cell.outputs if o["output_type"] == "error"]
-        line = run_cli(*argv).stderr.strip().splitlines()[-1]
+        line = run_cli(*argv, cwd=tmp_path).stderr.strip().splitlines()[-1]
         assert err["ename"] == "UsageError"
         assert err["traceback"] == [line], (err["traceback"], line)
 
@@ -118,7 +119,7 @@ def canvas_png(page):
     return png_of(page.evaluate("document.querySelector('canvas.nn-live').toDataURL()"))
 
 
-def test_in_jupyterlab_frames_arrive_the_panel_works_and_stop_ends_it(lab):
+def test_in_jupyterlab_frames_arrive_the_panel_works_and_stop_ends_it(lab, chrome):
     root, url = lab
     jlab.write_notebook(root / "live.ipynb", [
         'from viz import notebook\ng = notebook.gym(data="spiral", size="800x600")\ng',
@@ -127,31 +128,31 @@ def test_in_jupyterlab_frames_arrive_the_panel_works_and_stop_ends_it(lab):
     view = gym_view.GymView(Gym(Config(data="spiral")), controls=True)
     gl.run(view, 800, 600, headless=True, frames=2)
     x, y, w, h = view.panel.rects["layers +"]              # where the panel puts it
-    with browser(NO_GPU) as b:
-        page = b.new_page(viewport={"width": 1400, "height": 1100})
-        jlab.open_notebook(page, url, "live.ipynb")
-        run_cell(page, 0)
-        page.wait_for_function("document.querySelector('canvas.nn-live') && "
-                               "+document.querySelector('canvas.nn-live').dataset.frames > 10",
-                               timeout=120000)
-        first = canvas_png(page)
-        time.sleep(1.0)
-        second = canvas_png(page)
-        assert first.shape == (600, 800, 3) and first.std() > 20
-        assert np.abs(first.astype(int) - second).max() > 50          # frames keep coming
-        box = page.locator("canvas.nn-live").bounding_box()
-        page.mouse.click(box["x"] + x + w / 2, box["y"] + y + h / 2)
-        time.sleep(1.0)
-        run_cell(page, 1)
-        page.wait_for_function("document.body.innerText.includes('arch ')", timeout=60000)
-        assert "arch 2-16-16-16-1" in page.inner_text(".jp-Notebook")
-        run_cell(page, 2)
-        page.wait_for_function("document.body.innerText.includes('summary: frames=')",
-                               timeout=60000)
-        line = [s for s in page.inner_text(".jp-Notebook").splitlines()
-                if s.startswith("summary: frames=")][0]
-        assert "arch=2-16-16-16-1" in line and "task=spiral" in line
-        frames = int(page.evaluate("document.querySelector('canvas.nn-live').dataset.frames"))
-        time.sleep(0.5)                                             # stopped: no more frames
-        assert int(page.evaluate("document.querySelector('canvas.nn-live')"
-                                 ".dataset.frames")) == frames
+    page = chrome.new_page(viewport={"width": 1400, "height": 1100})
+    jlab.open_notebook(page, url, "live.ipynb")
+    run_cell(page, 0)
+    page.wait_for_function("document.querySelector('canvas.nn-live') && "
+                           "+document.querySelector('canvas.nn-live').dataset.frames > 10",
+                           timeout=120000)
+    first = canvas_png(page)
+    time.sleep(1.0)
+    second = canvas_png(page)
+    assert first.shape == (600, 800, 3) and first.std() > 20
+    assert np.abs(first.astype(int) - second).max() > 50          # frames keep coming
+    box = page.locator("canvas.nn-live").bounding_box()
+    page.mouse.click(box["x"] + x + w / 2, box["y"] + y + h / 2)
+    time.sleep(1.0)
+    run_cell(page, 1)
+    page.wait_for_function("document.body.innerText.includes('arch ')", timeout=60000)
+    assert "arch 2-16-16-16-1" in page.inner_text(".jp-Notebook")
+    run_cell(page, 2)
+    page.wait_for_function("document.body.innerText.includes('summary: frames=')",
+                           timeout=60000)
+    line = [s for s in page.inner_text(".jp-Notebook").splitlines()
+            if s.startswith("summary: frames=")][0]
+    assert "arch=2-16-16-16-1" in line and "task=spiral" in line
+    frames = int(page.evaluate("document.querySelector('canvas.nn-live').dataset.frames"))
+    time.sleep(0.5)                                             # stopped: no more frames
+    assert int(page.evaluate("document.querySelector('canvas.nn-live')"
+                             ".dataset.frames")) == frames
+    page.close()

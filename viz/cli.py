@@ -88,11 +88,16 @@ def _kind(f):
     return t or str
 
 
+def usage_line(prog, message):
+    """A bad input's one line: what was wrong, and where the help is."""
+    return f"{prog}: error: {message} (see {prog} --help)"
+
+
 class Parser(argparse.ArgumentParser):
     """argparse's parser, whose errors are one line: what was wrong, and where the help is."""
 
     def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(2, usage_line(self.prog, message) + "\n")
 
 
 def parser(spec, kind=Parser):
@@ -128,7 +133,7 @@ class _Raising(Parser):
     """A parser whose one-line error is a UsageError instead of an exit (in a notebook)."""
 
     def error(self, message):
-        raise UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")
+        raise UsageError(usage_line(self.prog, message))
 
 
 def parse(spec, argv, raising=False):

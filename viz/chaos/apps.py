@@ -106,19 +106,26 @@ class ChaosConfig(Playing):
         return self.asked() and not self.headless
 
 
-def play(cfg, coded, meta, title, name, source=None):
-    """Run the player on a coded animation as cfg's output options say; (frames, fps). A bad
-    animation is a UsageError (naming `source`, the file it came from)."""
-    from viz import gl
+def player(cfg, coded, meta, name, source=None):
+    """The player view of a coded animation for cfg's options; a bad animation is a UsageError
+    (naming `source`, the file it came from)."""
     from viz.chaos.view import Player
 
     try:
-        player = Player(coded, meta, speed=cfg.speed, name=name, mouse=cfg.mouse or "scrub")
-        player.min_size = cfg.MIN_SIZE
+        view = Player(coded, meta, speed=cfg.speed, name=name, mouse=cfg.mouse or "scrub")
     except ValueError as e:
         raise cli.UsageError(f"{source}: {e}" if source else str(e)) from None
-    gl.run(player, title=title, **cfg.run_options())
-    return player.app.frame, player.app.run_fps()
+    view.min_size = cfg.MIN_SIZE
+    return view
+
+
+def play(cfg, coded, meta, title, name, source=None):
+    """Run the player on a coded animation as cfg's output options say; (frames, fps)."""
+    from viz import gl
+
+    view = player(cfg, coded, meta, name, source)
+    gl.run(view, title=title, **cfg.run_options())
+    return view.app.frame, view.app.run_fps()
 
 
 def stem(path):
@@ -167,16 +174,34 @@ class PlayConfig(Playing):
     path: str = cli.opt(None, "coded animation (.npz)", positional=True, metavar="PATH.npz")
 
 
-def run_play(cfg):
-    """Load a coded animation, write its page (--html), play it (not after --html alone),
-    print the summary line."""
+def load(path):
+    """(coded, meta) of an RGB animation file; anything else is a UsageError."""
     try:
-        coded, meta = dct.load(cfg.path)
+        coded, meta = dct.load(path)
         if coded.channels != 3:
-            raise ValueError(f"{cfg.path}: coded frames must have 3 channels (RGB), got "
+            raise ValueError(f"{path}: coded frames must have 3 channels (RGB), got "
                              f"{coded.channels}")
     except ValueError as e:
         raise cli.UsageError(str(e)) from None
+    return coded, meta
+
+
+def build_play(cfg):
+    """The player of cfg.path (what a notebook runs live)."""
+    coded, meta = load(cfg.path)
+    return player(cfg, coded, meta, stem(cfg.path), cfg.path)
+
+
+def finish_play(view, cfg):
+    """The end of a play run in a notebook: the summary line."""
+    cli.summary(frames=view.app.frame, fps=view.app.run_fps(), anim_frames=view.coded.frames,
+                psnr=view.meta.get("psnr"))
+
+
+def run_play(cfg):
+    """Load a coded animation, write its page (--html), play it (not after --html alone),
+    print the summary line."""
+    coded, meta = load(cfg.path)
     page = cfg.write_html(coded, meta)
     frames, fps = 0, 0.0
     if cfg.html is None or cfg.asked():
@@ -198,4 +223,5 @@ PLAY_APP = cli.AppSpec(
     "nn-gym play",
     "Play a DCT-coded animation (from nn-gym chaos) with the inverse DCT on the GPU. Move the "
     "mouse across the window to scrub; it plays on by itself when the mouse rests (a layers "
-    "animation holds its layer). Space plays / pauses, left/right step.", PlayConfig, run_play)
+    "animation holds its layer). Space plays / pauses, left/right step.", PlayConfig, run_play,
+    build_play, finish_play)

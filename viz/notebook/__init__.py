@@ -1,5 +1,5 @@
 """nn in a Jupyter notebook: every view as a picture in the cell (show), and the apps live in a
-cell (gym, march, anim), drawn offscreen and sent to the browser (live.Live).
+cell (gym, march, anim, play), drawn offscreen and sent to the browser (live.Live).
 
     from viz import notebook
     g = notebook.gym(data="spiral")        # the gym, live in this cell; options as nn-gym's
@@ -15,11 +15,12 @@ from viz.notebook.live import Live
 
 
 def start(name=None, *args, fps=60, **options):
-    """App `name` (None: the gym, "march", "anim") live in the cell, with nn-gym's options as
-    keywords (size="800x600", data="spiral", ...); bad options raise the command line's one
-    line. Returns the Live: show it (the last line of a cell), .model, .stop()."""
+    """App `name` (None: the gym, "march", "anim", "play") live in the cell, args its
+    positional arguments and nn-gym's options as keywords (size="800x600", data="spiral",
+    ...); bad options raise the command line's one line. Returns the Live: show it (the last
+    line of a cell), .model, .stop()."""
     spec, cfg = show.config(name, args, options)
-    view = spec.build(cfg)
+    view = show.build(spec, cfg)
     width, height = cfg.window_size
     return Live(view, width, height, fps=fps, finish=lambda v: spec.finish(v, cfg))
 
@@ -39,4 +40,9 @@ def anim(**options):
     return start("anim", **options)
 
 
-__all__ = ["Live", "show", "start", "gym", "march", "anim"]
+def play(path, **options):
+    """nn-gym play live in the cell: a coded animation (nn-gym chaos --out) with its mouse."""
+    return start("play", path, **options)
+
+
+__all__ = ["Live", "show", "start", "gym", "march", "anim", "play"]

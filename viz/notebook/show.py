@@ -114,11 +114,19 @@ def config(name, args=(), options=None):
                            raising=True)[0]
 
 
+def build(spec, cfg):
+    """spec.build(cfg), its bad input the command line's one line."""
+    try:
+        return spec.build(cfg)
+    except cli.UsageError as e:
+        raise cli.UsageError(cli.usage_line(spec.prog, e)) from None
+
+
 def app(name=None, *args, frames=1, **options):
     """The frame an app draws after `frames` frames (of 1/60 s) for these options, e.g.
     app("march", arch="3,16,16,1", level=0.3); name None is the gym."""
     spec, cfg = config(name, args, options)
-    view = spec.build(cfg)
+    view = build(spec, cfg)
     return Picture(gl.run(view, *cfg.window_size, headless=True, frames=frames))
 
 

@@ -81,6 +81,16 @@ class AppSpec:
     build: object = None
     finish: object = None
 
+    def run_view(self, cfg):
+        """build(cfg), run the view in a window or headless as cfg's outputs say (titled
+        prog), finish(view, cfg); the exit code 0."""
+        from viz import gl
+
+        view = self.build(cfg)
+        gl.run(view, title=self.prog, **cfg.run_options())
+        self.finish(view, cfg)
+        return 0
+
 
 def _kind(f):
     kinds = {"int": int, "float": float, "str": str, "bool": bool}

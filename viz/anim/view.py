@@ -465,10 +465,7 @@ def run(cfg):
         cli.summary(frames=0, fps=0, task=cfg.data, arch="-".join(map(str, net.arch)),
                     classified=n)
         return 0
-    view = build(cfg)
-    gl.run(view, title="nn-gym anim", **cfg.run_options())
-    finish(view, cfg)
-    return 0
+    return APP.run_view(cfg)
 
 
 APP = cli.AppSpec(

@@ -4,7 +4,7 @@ them), and APP, what viz/main.py and viz/notebook run."""
 
 import sys
 
-from viz import cli, gl
+from viz import cli
 from viz.gym.model import Gym
 from viz.gym.settings import Config, parse_show
 from viz.gym.view import GymView
@@ -35,10 +35,7 @@ def finish(view, cfg):
 def run(cfg):
     """nn-gym: build the model (bad input exits with code 2 before a window opens), run the
     view, print the summary line."""
-    view = build(cfg)
-    gl.run(view, title="nn-gym", **cfg.run_options())
-    finish(view, cfg)
-    return 0
+    return APP.run_view(cfg)
 
 
 APP = cli.AppSpec(

@@ -192,22 +192,25 @@ def build_play(cfg):
     return player(cfg, coded, meta, stem(cfg.path), cfg.path)
 
 
-def finish_play(view, cfg):
-    """The end of a play run in a notebook: the summary line."""
-    cli.summary(frames=view.app.frame, fps=view.app.run_fps(), anim_frames=view.coded.frames,
-                psnr=view.meta.get("psnr"))
+def finish_play(view, cfg, page=None):
+    """The end of a play run: the summary line (frames 0 when it was not played; page: the
+    --html page's part)."""
+    app = view.app
+    frames, fps = (app.frame, app.run_fps()) if app is not None else (0, 0.0)
+    cli.summary(frames=frames, fps=fps, anim_frames=view.coded.frames,
+                psnr=view.meta.get("psnr"), **(page or {}))
 
 
 def run_play(cfg):
     """Load a coded animation, write its page (--html), play it (not after --html alone),
     print the summary line."""
-    coded, meta = load(cfg.path)
-    page = cfg.write_html(coded, meta)
-    frames, fps = 0, 0.0
+    from viz import gl
+
+    view = build_play(cfg)
+    page = cfg.write_html(view.coded, view.meta)
     if cfg.html is None or cfg.asked():
-        frames, fps = play(cfg, coded, meta, f"nn-gym play {cfg.path}", stem(cfg.path),
-                           cfg.path)
-    cli.summary(frames=frames, fps=fps, anim_frames=coded.frames, psnr=meta.get("psnr"), **page)
+        gl.run(view, title=f"nn-gym play {cfg.path}", **cfg.run_options())
+    finish_play(view, cfg, page)
     return 0
 
 

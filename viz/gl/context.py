@@ -39,15 +39,17 @@ def flush():
     function comes from EGL; where EGL is missing or does not hand it out this does nothing."""
     global _gl_flush
     if _gl_flush is None:
-        try:
-            egl = ctypes.CDLL(ctypes.util.find_library("EGL") or "libEGL.so.1")
-        except OSError:
-            egl = None
-        if egl is None:
-            _gl_flush = lambda: None             # noqa: E731
-            return
-        egl.eglGetProcAddress.restype = ctypes.c_void_p
-        egl.eglGetProcAddress.argtypes = [ctypes.c_char_p]
-        address = egl.eglGetProcAddress(b"glFlush")
-        _gl_flush = ctypes.CFUNCTYPE(None)(address) if address else (lambda: None)
+        _gl_flush = _egl_function(b"glFlush") or (lambda: None)
     _gl_flush()
+
+
+def _egl_function(name):
+    """The GL function `name` (no arguments) as EGL hands it out, or None without EGL."""
+    try:
+        egl = ctypes.CDLL(ctypes.util.find_library("EGL") or "libEGL.so.1")
+    except OSError:
+        return None
+    egl.eglGetProcAddress.restype = ctypes.c_void_p
+    egl.eglGetProcAddress.argtypes = [ctypes.c_char_p]
+    address = egl.eglGetProcAddress(name)
+    return ctypes.CFUNCTYPE(None)(address) if address else None

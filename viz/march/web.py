@@ -41,18 +41,20 @@ def _shaders(defines):
         "trace": (es("march.vert"), es("spark_trace.frag")),
         "sparks": (es("spark.vert", TRACED=1), es("spark.frag")),
         "dots": (es("dots.vert"), es("dots.frag")),
+        "disc": (es("march.vert"), es("disc.frag")),
+        "axes": (es("lines.vert"), es("lines.frag")),
     }
 
 
 def _param_index(net, refs):
-    """Where each parameter (layer, i, j) of WeightDiagram.refs sits in pack_net's block."""
-    index, off = [], 0
-    for l, (nin, nout) in enumerate(zip(net.arch[:-1], net.arch[1:])):
-        i4, o4 = -(-nin // 4), -(-nout // 4)
-        index += [4 * off + (4 * i4 if i == nin else i) * 4 * o4 + j
-                  for (ll, i, j) in refs if ll == l]
-        off += (4 * i4 + 1) * o4
-    return index
+    """Where each parameter (layer, i, j) of WeightDiagram.refs sits in pack_net's flat
+    block: pack a copy of the net whose parameters are their own numbers 1, 2, ..."""
+    numbered = net.copy()
+    for k, ref in enumerate(refs):
+        march.set_param(numbered, ref, k + 1)
+    flat = pack_net(numbered)[0].ravel()
+    where = {int(v): i for i, v in enumerate(flat) if v}
+    return [where[k + 1] for k in range(len(refs))]
 
 
 def _round(a, digits=6):
